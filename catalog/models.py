@@ -1,0 +1,248 @@
+"""The programme catalog: what a city has promised, and which board answers for what.
+
+Stockholm's programme has numbered goals ("Mål"), activities and indicators with responsible
+boards. Södertälje's has focus areas ("Fokusområde"), numbered measures ("Åtgärd 1:1"),
+co-responsible boards and a prevention level per measure. One shape holds both: the labels live
+on the programme, and `number`, `prevention_level` and the responsibility role are optional.
+"""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class BoardKind(models.TextChoices):
+    # Declared in the order the catalog lists them.
+    KOMMUNSTYRELSE = "kommunstyrelse", "Kommunstyrelsen"
+    FACKNAMND = "facknamnd", "Facknämnder"
+    STADSDELSNAMND = "stadsdelsnamnd", "Stadsdelsnämnder"
+    BOLAG = "bolag", "Bolagsstyrelser"
+
+
+class Board(models.Model):
+    """A board or company board: one reporting unit."""
+
+    organisation = models.CharField("organisation", max_length=100)
+    name = models.CharField("namn", max_length=200)
+    slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
+    kind = models.CharField("typ", max_length=20, choices=BoardKind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "nämnd"
+        verbose_name_plural = "nämnder och bolagsstyrelser"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="board_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardGroup(models.Model):
+    """A collective the programme names instead of listing boards, e.g. "stadsdelsnämnderna"."""
+
+    organisation = models.CharField("organisation", max_length=100)
+    name = models.CharField("namn", max_length=200)
+    slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
+    boards = models.ManyToManyField(Board, related_name="groups", verbose_name="nämnder")
+    history = HistoricalRecords(m2m_fields=[boards])
+
+    class Meta:
+        verbose_name = "grupp av nämnder"
+        verbose_name_plural = "grupper av nämnder"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
+    name = models.CharField("namn", max_length=400)
+    short_name = models.CharField("kort namn", max_length=100)
+    organisation = models.CharField("ägare", max_length=100)
+    start_year = models.PositiveSmallIntegerField("första år")
+    end_year = models.PositiveSmallIntegerField("sista år")
+    vision = models.TextField("vision")
+    goal_label = models.CharField("benämning på mål", max_length=40, default="Mål")
+    activity_label = models.CharField("benämning på aktivitet", max_length=40, default="Aktivitet")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "program"
+        verbose_name_plural = "program"
+        ordering = ["-start_year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="programme_years_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    @property
+    def years(self) -> range:
+        return range(self.start_year, self.end_year + 1)
+
+
+class Goal(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="goals")
+    number = models.PositiveSmallIntegerField("nummer")
+    title = models.CharField("rubrik", max_length=400)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+        ordering = ["programme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="goal_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.goal_label} {self.number} {self.title}"
+
+
+class Prerequisite(models.Model):
+    """One of the ordered "för att nå dit behöver följande vara på plats" items of a goal."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="prerequisites")
+    position = models.PositiveSmallIntegerField("ordning")
+    text = models.TextField("text")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "förutsättning"
+        verbose_name_plural = "förutsättningar"
+        ordering = ["goal", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "position"], name="prerequisite_unique_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ResponsibilityRole(models.TextChoices):
+    RESPONSIBLE = "ansvarig", "Ansvarig"
+    CO_RESPONSIBLE = "medansvarig", "Medansvarig"
+
+
+class PreventionLevel(models.TextChoices):
+    UNIVERSAL = "universell", "Universell"
+    SELECTIVE = "selektiv", "Selektiv"
+    INDICATED = "indikerad", "Indikerad"
+
+
+class IndicatorKind(models.TextChoices):
+    SHARE = "share", "Andel"
+    COUNT = "count", "Antal"
+    YES_NO = "yes_no", "Ja/nej"
+
+
+class Commitment(models.Model):
+    """What activities and indicators share: a place in their goal's list and the programme's
+    own wording of who is responsible (the boards themselves are the through rows)."""
+
+    position = models.PositiveSmallIntegerField("ordning")
+    text = models.TextField("text")
+    responsible_text = models.CharField(
+        "ansvariga enligt programmet",
+        max_length=400,
+        help_text="Programmets formulering, t.ex. ”Socialnämnden och stadsdelsnämnderna”.",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["goal", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Activity(Commitment):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="activities")
+    number = models.CharField(
+        "nummer", max_length=20, blank=True, help_text="Programmets numrering, t.ex. ”1:1”."
+    )
+    prevention_level = models.CharField(
+        "preventionsnivå", max_length=20, choices=PreventionLevel.choices, blank=True
+    )
+    note = models.CharField("not", max_length=400, blank=True)
+    boards = models.ManyToManyField(
+        Board, through="ActivityResponsibility", related_name="activities"
+    )
+    history = HistoricalRecords()
+
+    class Meta(Commitment.Meta):
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "position"], name="activity_unique_pos"),
+        ]
+
+
+class Indicator(Commitment):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField("typ", max_length=10, choices=IndicatorKind.choices)
+    boards = models.ManyToManyField(
+        Board, through="IndicatorResponsibility", related_name="indicators"
+    )
+    history = HistoricalRecords()
+
+    class Meta(Commitment.Meta):
+        verbose_name = "indikator"
+        verbose_name_plural = "indikatorer"
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "position"], name="indicator_unique_pos"),
+        ]
+
+
+class Responsibility(models.Model):
+    role = models.CharField(
+        "roll",
+        max_length=20,
+        choices=ResponsibilityRole.choices,
+        default=ResponsibilityRole.RESPONSIBLE,
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.board} ({self.get_role_display().lower()})"
+
+
+class ActivityResponsibility(Responsibility):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="activity_roles")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ansvar för aktivitet"
+        verbose_name_plural = "ansvar för aktiviteter"
+        ordering = ["board__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "board"], name="activity_board_unique"),
+        ]
+
+
+class IndicatorResponsibility(Responsibility):
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="indicator_roles")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "ansvar för indikator"
+        verbose_name_plural = "ansvar för indikatorer"
+        ordering = ["board__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "board"], name="indicator_board_unique"),
+        ]

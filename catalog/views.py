@@ -1,0 +1,71 @@
+"""The programme catalog as public pages: the programme is a public document."""
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from catalog import selectors
+from catalog.models import Board, BoardKind, Programme
+
+
+def _get_programme(slug: str) -> Programme:
+    return get_object_or_404(Programme, slug=slug)
+
+
+@login_not_required
+@require_safe
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/programme_list.html", {"programmes": selectors.programmes()})
+
+
+@login_not_required
+@require_safe
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(selectors.programme_with_goals(slug))
+    return render(request, "catalog/programme_detail.html", {"programme": programme})
+
+
+@login_not_required
+@require_safe
+def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    goal = get_object_or_404(selectors.goal_in_programme(slug, number))
+    return render(
+        request,
+        "catalog/goal_detail.html",
+        {
+            "programme": goal.programme,
+            "goal": goal,
+            "goal_heading": f"{goal.programme.goal_label} {goal.number}",
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def board_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _get_programme(slug)
+    boards = sorted(
+        selectors.boards_with_commitments(programme),
+        key=lambda board: (BoardKind.values.index(board.kind), board.name),
+    )
+    kinds = [
+        (BoardKind(kind).label, list(members))
+        for kind, members in groupby(boards, key=lambda board: board.kind)
+    ]
+    return render(request, "catalog/board_list.html", {"programme": programme, "kinds": kinds})
+
+
+@login_not_required
+@require_safe
+def board_detail(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    programme = _get_programme(slug)
+    board = get_object_or_404(Board, slug=board_slug)
+    goals = selectors.goals_with_board_commitments(programme, board)
+    return render(
+        request,
+        "catalog/board_detail.html",
+        {"programme": programme, "board": board, "goals": goals},
+    )

@@ -1,0 +1,1 @@
+# Reporting periods, reports and statuses arrive with the follow-up issue.
