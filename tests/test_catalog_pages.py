@@ -1,0 +1,172 @@
+from django.test import TestCase
+from django.urls import reverse
+
+from catalog.models import Activity, ActivityResponsibility, Board, BoardKind, Goal, Prerequisite
+from catalog.services import programme_load
+from tests.catalog_data import load_stockholm, sodertalje_data
+
+SLUG = "stockholm-2021-2025"
+
+
+def grow_catalog(extra_boards: int) -> None:
+    """Add boards responsible for every activity, and prerequisites, so that a page that
+    queried per row would show it in its query count."""
+    boards = Board.objects.bulk_create(
+        Board(
+            organisation="Stockholms stad",
+            name=f"Extra stadsdelsnämnd {n}",
+            slug=f"extra-{n}",
+            kind=BoardKind.STADSDELSNAMND,
+        )
+        for n in range(extra_boards)
+    )
+    ActivityResponsibility.objects.bulk_create(
+        ActivityResponsibility(activity=activity, board=board)
+        for activity in Activity.objects.all()
+        for board in boards
+    )
+    Prerequisite.objects.bulk_create(
+        Prerequisite(goal=goal, position=100 + n, text=f"Extra förutsättning {n}")
+        for goal in Goal.objects.all()
+        for n in range(extra_boards)
+    )
+
+
+class CatalogPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = load_stockholm()
+
+    def test_programme_list_links_the_programme_without_login(self) -> None:
+        response = self.client.get(reverse("programme-list"))
+        self.assertContains(response, '<html lang="sv">')
+        self.assertContains(response, reverse("programme-detail", args=[SLUG]))
+        self.assertContains(response, "Stockholms stad · 2021–2025 · 7 mål")
+
+    def test_programme_page_shows_vision_and_goals(self) -> None:
+        response = self.client.get(reverse("programme-detail", args=[SLUG]))
+        self.assertContains(response, self.programme.vision)
+        for goal in self.programme.goals.all():
+            self.assertContains(response, reverse("goal-detail", args=[SLUG, goal.number]))
+            self.assertContains(response, goal.title)
+        self.assertContains(response, "3 förutsättningar · 8 aktiviteter · 2 indikatorer")
+
+    def test_goal_page_shows_prerequisites_indicators_activities_and_responsibility(self) -> None:
+        response = self.client.get(reverse("goal-detail", args=[SLUG, 4]))
+        self.assertContains(response, "<h1>")
+        self.assertContains(response, "Våldsutsatta vuxna och barn har tillgång till insatser")
+        self.assertContains(
+            response,
+            "Staden samverkar med polis, åklagare, hälso- och sjukvården samt civilsamhället",
+        )
+        self.assertContains(
+            response,
+            "Skapa och implementera rutin för att säkra skolgång för barn i skyddat boende",
+        )
+        self.assertContains(response, "Socialnämnden, stadsdelsnämnderna och utbildningsnämnden")
+        self.assertContains(response, "15 rapporterande enheter")
+        self.assertContains(
+            response, reverse("board-detail", args=[SLUG, "skarholmens-stadsdelsnamnd"])
+        )
+
+    def test_board_list_groups_boards_by_kind_with_commitment_counts(self) -> None:
+        response = self.client.get(reverse("board-list", args=[SLUG]))
+        content = response.content.decode()
+        headings = ["Kommunstyrelsen", "Facknämnder", "Stadsdelsnämnder", "Bolagsstyrelser"]
+        positions = [content.index(f">{heading}</h2>") for heading in headings]
+        self.assertEqual(positions, sorted(positions))
+        self.assertEqual(content.count('<th scope="row">'), 23)
+        # Idrottsnämnden answers for one activity and no indicator.
+        self.assertInHTML(
+            '<tr><th scope="row"><a href="/program/stockholm-2021-2025/namnder/idrottsnamnden/">'
+            'Idrottsnämnden</a></th><td class="num">1</td><td class="num">0</td></tr>',
+            content,
+        )
+
+    def test_board_page_lists_only_the_boards_commitments_grouped_by_goal(self) -> None:
+        response = self.client.get(reverse("board-detail", args=[SLUG, "kommunstyrelsen"]))
+        self.assertContains(response, "Utveckla stöd till chefer i syfte att öka kunskapen om våld")
+        self.assertContains(response, "Ansvariga: Kommunstyrelsen och socialnämnden")
+        self.assertContains(response, "Mål 3")
+        self.assertNotContains(response, "Mål 1</span>")
+        self.assertNotContains(response, "Hjälpa till att sprida rapporter")
+
+    def test_district_board_page_has_commitments_under_every_goal(self) -> None:
+        response = self.client.get(
+            reverse("board-detail", args=[SLUG, "rinkeby-kista-stadsdelsnamnd"])
+        )
+        for number in range(1, 8):
+            self.assertContains(response, f'id="goal-{number}"')
+
+    def test_unknown_programme_goal_or_board_is_404(self) -> None:
+        for url in (
+            reverse("programme-detail", args=["finns-inte"]),
+            reverse("goal-detail", args=[SLUG, 8]),
+            reverse("board-list", args=["finns-inte"]),
+            reverse("board-detail", args=[SLUG, "finns-inte"]),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_catalog_text_is_escaped(self) -> None:
+        Activity.objects.filter(goal__number=7, position=1).update(
+            text='<script>alert("x")</script>'
+        )
+        response = self.client.get(reverse("goal-detail", args=[SLUG, 7]))
+        self.assertNotContains(response, "<script>")
+        self.assertContains(response, "&lt;script&gt;")
+
+    def test_pages_refuse_writes(self) -> None:
+        response = self.client.post(reverse("programme-detail", args=[SLUG]))
+        self.assertEqual(response.status_code, 405)
+
+
+class SecondProgrammePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme, _ = programme_load(data=sodertalje_data())
+
+    def test_goal_page_speaks_the_programmes_own_terms(self) -> None:
+        response = self.client.get(reverse("goal-detail", args=[self.programme.slug, 1]))
+        self.assertContains(response, "Fokusområde 1")
+        self.assertContains(response, '<th scope="col">Åtgärd</th>', html=False)
+        self.assertContains(response, '<span class="activity-number">1:1</span>', html=True)
+        self.assertContains(response, "Universell prevention")
+        self.assertContains(response, "Socialnämnden</a> (medansvarig)")
+
+
+class CatalogQueryCountTests(TestCase):
+    """Each page costs a fixed number of queries, however many boards and rows there are."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_stockholm()
+
+    def assert_queries_constant(self, url: str, expected: int) -> None:
+        with self.assertNumQueries(expected):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        grow_catalog(extra_boards=20)
+        with self.assertNumQueries(expected):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_programme_list(self) -> None:
+        # programmes with goal counts
+        self.assert_queries_constant(reverse("programme-list"), 1)
+
+    def test_programme_page(self) -> None:
+        # programme, goals with counts
+        self.assert_queries_constant(reverse("programme-detail", args=[SLUG]), 2)
+
+    def test_goal_page(self) -> None:
+        # goal with programme, prerequisites, activities, their boards, indicators, their boards
+        self.assert_queries_constant(reverse("goal-detail", args=[SLUG, 1]), 6)
+
+    def test_board_list(self) -> None:
+        # programme, boards with commitment counts
+        self.assert_queries_constant(reverse("board-list", args=[SLUG]), 2)
+
+    def test_board_page(self) -> None:
+        # programme, board, goals, prerequisites, activities, their boards, indicators, theirs
+        self.assert_queries_constant(
+            reverse("board-detail", args=[SLUG, "farsta-stadsdelsnamnd"]), 8
+        )
