@@ -1,0 +1,80 @@
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.models import Activity, Board, Goal, Indicator, Programme
+from tests.catalog_data import load_stockholm
+from tests.test_catalog_pages import grow_catalog
+
+
+class CatalogAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_stockholm()
+        cls.staff = User.objects.create_superuser("samordnare", password="x" * 20)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.staff)
+
+    def test_every_catalog_list_opens_with_its_filters(self) -> None:
+        for model, query in (
+            (Programme, ""),
+            (Goal, "?programme__id__exact=1"),
+            (Activity, "?boards__kind=bolag"),
+            (Indicator, "?kind=count"),
+            (Board, "?kind=stadsdelsnamnd"),
+        ):
+            url = reverse(f"admin:catalog_{model._meta.model_name}_changelist") + query
+            with self.subTest(model=model.__name__):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_activity_list_filtered_by_board_kind_shows_the_housing_companies_activity(
+        self,
+    ) -> None:
+        url = reverse("admin:catalog_activity_changelist") + "?boards__kind=bolag"
+        response = self.client.get(url)
+        self.assertContains(response, "Sprida lättillgänglig information på flera språk om stöd-")
+        self.assertContains(response, "1 aktivitet")
+
+    def test_board_list_counts_commitments(self) -> None:
+        response = self.client.get(reverse("admin:catalog_board_changelist") + "?q=Kulturnämnden")
+        self.assertContains(response, '<td class="field-activity_count">2</td>', html=True)
+        self.assertContains(response, '<td class="field-indicator_count">2</td>', html=True)
+
+    def test_activity_list_query_count_does_not_grow(self) -> None:
+        url = reverse("admin:catalog_activity_changelist")
+        self.client.get(url)  # warm the session and content-type caches
+        with self.assertNumQueries(queries := _count_queries(self, url)):
+            self.client.get(url)
+        grow_catalog(extra_boards=20)
+        with self.assertNumQueries(queries):
+            self.client.get(url)
+
+    def test_admin_edit_is_recorded_with_who(self) -> None:
+        goal = Goal.objects.get(number=7)
+        response = self.client.post(
+            reverse("admin:catalog_goal_change", args=[goal.pk]),
+            {
+                "programme": goal.programme_id,
+                "number": 7,
+                "title": "Ny rubrik",
+                "prerequisites-TOTAL_FORMS": 0,
+                "prerequisites-INITIAL_FORMS": 0,
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        latest = goal.history.latest()
+        self.assertEqual((latest.title, latest.history_user), ("Ny rubrik", self.staff))
+
+    def test_readers_without_staff_status_are_kept_out(self) -> None:
+        self.client.force_login(User.objects.create_user("lasare", password="y" * 20))
+        response = self.client.get(reverse("admin:catalog_activity_changelist"))
+        self.assertEqual(response.status_code, 302)
+
+
+def _count_queries(test: TestCase, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        test.client.get(url)
+    return len(captured)
