@@ -1,7 +1,5 @@
 from io import StringIO
-from pathlib import Path
 
-import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
@@ -21,8 +19,7 @@ from catalog.models import (
 from catalog.programme_text import parse_stockholm_programme
 from catalog.services import CatalogDataError, programme_load
 from tests.catalog_data import STOCKHOLM_FIXTURE, load_stockholm, sodertalje_data, stockholm_data
-
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_f3951f16b3a371fa.txt"
+from tests.test_programme_text import SEED
 
 
 def _history_rows() -> int:
@@ -142,7 +139,6 @@ class StockholmCatalogTests(TestCase):
         self.assertEqual((summary.created, summary.updated, summary.deleted), (0, 0, 0))
         self.assertEqual(_history_rows(), history_before)
 
-    @pytest.mark.skipif(not SEED.exists(), reason="the programme text lies in shared/seeds")
     def test_loaded_catalog_is_the_programme_document(self) -> None:
         document = parse_stockholm_programme(SEED.read_text(encoding="utf-8"))
         for goal_spec in document["goals"]:

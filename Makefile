@@ -1,0 +1,47 @@
+# The README's two commands are `make run` and `make test`; the rest are helpers.
+# Every target sets up .venv first; pip runs again only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint bench clean
+
+help:
+	@echo "make run    set up, migrate, load the programme and serve on http://127.0.0.1:8000/"
+	@echo "make test   run the whole test suite (extra args: PYTEST_ARGS=\"-k api\")"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make bench  page latency and queries under gunicorn (extra args: BENCH_ARGS=\"--requests 50\")"
+	@echo "make clean  remove .venv, the database, staticfiles, bench output and egg-info"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+venv: $(STAMP)
+
+run: venv
+	$(BIN)/python manage.py migrate
+	$(BIN)/python manage.py load_programme
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	bash scripts/ensure-chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal staticfiles bench/out *.egg-info
