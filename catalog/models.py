@@ -12,10 +12,22 @@ from simple_history.models import HistoricalRecords
 
 class BoardKind(models.TextChoices):
     # Declared in the order the catalog lists them.
-    KOMMUNSTYRELSE = "kommunstyrelse", "Kommunstyrelsen"
-    FACKNAMND = "facknamnd", "Facknämnder"
-    STADSDELSNAMND = "stadsdelsnamnd", "Stadsdelsnämnder"
-    BOLAG = "bolag", "Bolagsstyrelser"
+    KOMMUNSTYRELSE = "kommunstyrelse", "Kommunstyrelse"
+    FACKNAMND = "facknamnd", "Facknämnd"
+    STADSDELSNAMND = "stadsdelsnamnd", "Stadsdelsnämnd"
+    BOLAG = "bolag", "Bolagsstyrelse"
+
+    @property
+    def plural(self) -> str:
+        return BOARD_KIND_PLURALS[self]
+
+
+BOARD_KIND_PLURALS = {
+    BoardKind.KOMMUNSTYRELSE: "Kommunstyrelsen",
+    BoardKind.FACKNAMND: "Facknämnder",
+    BoardKind.STADSDELSNAMND: "Stadsdelsnämnder",
+    BoardKind.BOLAG: "Bolagsstyrelser",
+}
 
 
 class Board(models.Model):

@@ -52,7 +52,7 @@ def board_list(request: HttpRequest, slug: str) -> HttpResponse:
         key=lambda board: (BoardKind.values.index(board.kind), board.name),
     )
     kinds = [
-        (BoardKind(kind).label, list(members))
+        (BoardKind(kind).plural, list(members))
         for kind, members in groupby(boards, key=lambda board: board.kind)
     ]
     return render(request, "catalog/board_list.html", {"programme": programme, "kinds": kinds})

@@ -64,7 +64,7 @@ class ProgrammeApiTests(TestCase):
                     "slug": "socialnamnden",
                     "name": "Socialnämnden",
                     "kind": "facknamnd",
-                    "kind_label": "Facknämnder",
+                    "kind_label": "Facknämnd",
                     "organisation": "Stockholms stad",
                     "role": "ansvarig",
                 }
@@ -115,7 +115,7 @@ class BoardApiTests(TestCase):
                 "slug": "skarholmens-stadsdelsnamnd",
                 "name": "Skärholmens stadsdelsnämnd",
                 "kind": "stadsdelsnamnd",
-                "kind_label": "Stadsdelsnämnder",
+                "kind_label": "Stadsdelsnämnd",
                 "organisation": "Stockholms stad",
                 "groups": ["stadsdelsnämnderna"],
             },
