@@ -101,7 +101,13 @@ class IndicatorResponsibilityInline(admin.TabularInline):
 
 class CommitmentAdmin(SimpleHistoryAdmin):
     list_display_links = ["text"]
-    list_filter = ["goal__programme", "goal", "boards__kind", "boards"]
+    list_filter = [
+        "goal__programme",
+        "goal",
+        "boards__kind",
+        "boards",
+        ("added_by", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["text", "responsible_text"]
     list_select_related = ["goal", "goal__programme"]
     ordering = ["goal__programme", "goal__number", "position"]

@@ -155,9 +155,19 @@ class IndicatorKind(models.TextChoices):
     YES_NO = "yes_no", "Ja/nej"
 
 
+class CommitmentQuerySet(models.QuerySet):
+    def in_programme(self) -> "CommitmentQuerySet":
+        """The programme's own items, without those a board added for itself."""
+        return self.filter(added_by__isnull=True)
+
+
 class Commitment(models.Model):
     """What activities and indicators share: a place in their goal's list and the programme's
-    own wording of who is responsible (the boards themselves are the through rows)."""
+    own wording of who is responsible (the boards themselves are the through rows).
+
+    A board may add its own items under a goal ("Ansvariga nämnder och bolagsstyrelser kan
+    även ta fram och följa upp egna aktiviteter och indikatorer"); those have `added_by`.
+    """
 
     position = models.PositiveSmallIntegerField("ordning")
     text = models.TextField("text")
@@ -167,12 +177,18 @@ class Commitment(models.Model):
         help_text="Programmets formulering, t.ex. ”Socialnämnden och stadsdelsnämnderna”.",
     )
 
+    objects = CommitmentQuerySet.as_manager()
+
     class Meta:
         abstract = True
-        ordering = ["goal", "position"]
+        ordering = ["goal", models.F("added_by").asc(nulls_first=True), "position"]
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def is_own(self) -> bool:
+        return self.added_by_id is not None
 
 
 class Activity(Commitment):
@@ -187,13 +203,25 @@ class Activity(Commitment):
     boards = models.ManyToManyField(
         Board, through="ActivityResponsibility", related_name="activities"
     )
+    added_by = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_activities",
+        verbose_name="egen aktivitet för",
+    )
     history = HistoricalRecords()
 
     class Meta(Commitment.Meta):
         verbose_name = "aktivitet"
         verbose_name_plural = "aktiviteter"
         constraints = [
-            models.UniqueConstraint(fields=["goal", "position"], name="activity_unique_pos"),
+            models.UniqueConstraint(
+                fields=["goal", "position"],
+                condition=models.Q(added_by__isnull=True),
+                name="activity_unique_pos",
+            ),
         ]
 
 
@@ -203,13 +231,25 @@ class Indicator(Commitment):
     boards = models.ManyToManyField(
         Board, through="IndicatorResponsibility", related_name="indicators"
     )
+    added_by = models.ForeignKey(
+        Board,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="own_indicators",
+        verbose_name="egen indikator för",
+    )
     history = HistoricalRecords()
 
     class Meta(Commitment.Meta):
         verbose_name = "indikator"
         verbose_name_plural = "indikatorer"
         constraints = [
-            models.UniqueConstraint(fields=["goal", "position"], name="indicator_unique_pos"),
+            models.UniqueConstraint(
+                fields=["goal", "position"],
+                condition=models.Q(added_by__isnull=True),
+                name="indicator_unique_pos",
+            ),
         ]
 
 

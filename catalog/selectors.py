@@ -24,14 +24,14 @@ def _responsibilities(model: type) -> Prefetch:
 
 
 def _activities(queryset: QuerySet[Activity] | None = None) -> Prefetch:
-    queryset = Activity.objects.all() if queryset is None else queryset
+    queryset = Activity.objects.in_programme() if queryset is None else queryset
     return Prefetch(
         "activities", queryset=queryset.prefetch_related(_responsibilities(ActivityResponsibility))
     )
 
 
 def _indicators(queryset: QuerySet[Indicator] | None = None) -> Prefetch:
-    queryset = Indicator.objects.all() if queryset is None else queryset
+    queryset = Indicator.objects.in_programme() if queryset is None else queryset
     return Prefetch(
         "indicators",
         queryset=queryset.prefetch_related(_responsibilities(IndicatorResponsibility)),
@@ -46,8 +46,12 @@ def programme_with_goals(slug: str) -> QuerySet[Programme]:
     """The programme and its goals with how many of each kind of item hangs under them."""
     goals = Goal.objects.annotate(
         prerequisite_count=Count("prerequisites", distinct=True),
-        activity_count=Count("activities", distinct=True),
-        indicator_count=Count("indicators", distinct=True),
+        activity_count=Count(
+            "activities", filter=Q(activities__added_by__isnull=True), distinct=True
+        ),
+        indicator_count=Count(
+            "indicators", filter=Q(indicators__added_by__isnull=True), distinct=True
+        ),
     )
     return Programme.objects.filter(slug=slug).prefetch_related(Prefetch("goals", queryset=goals))
 
@@ -68,8 +72,14 @@ def goal_in_programme(programme_slug: str, number: int) -> QuerySet[Goal]:
 
 def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
     """Boards responsible for anything in the programme, with their number of commitments."""
-    in_programme_activities = Q(activity_roles__activity__goal__programme=programme)
-    in_programme_indicators = Q(indicator_roles__indicator__goal__programme=programme)
+    in_programme_activities = Q(
+        activity_roles__activity__goal__programme=programme,
+        activity_roles__activity__added_by__isnull=True,
+    )
+    in_programme_indicators = Q(
+        indicator_roles__indicator__goal__programme=programme,
+        indicator_roles__indicator__added_by__isnull=True,
+    )
     return (
         Board.objects.annotate(
             activity_count=Count("activity_roles", filter=in_programme_activities, distinct=True),
@@ -83,8 +93,8 @@ def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
 def goals_with_board_commitments(programme: Programme, board: Board) -> QuerySet[Goal]:
     """The goals under which the board has commitments, each with only the board's own
     activities and indicators (and, on them, every responsible board, for "together with")."""
-    activities = Activity.objects.filter(responsibilities__board=board)
-    indicators = Indicator.objects.filter(responsibilities__board=board)
+    activities = Activity.objects.in_programme().filter(responsibilities__board=board)
+    indicators = Indicator.objects.in_programme().filter(responsibilities__board=board)
     return (
         Goal.objects.filter(programme=programme)
         .filter(Q(activities__in=activities) | Q(indicators__in=indicators))

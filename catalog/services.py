@@ -80,7 +80,7 @@ class _Loader:
         roles: dict[Board, str],
     ) -> Activity | Indicator:
         """Upsert an activity or indicator and exactly the responsibilities given."""
-        item = self.upsert(model, {"goal": goal, "position": position}, values)
+        item = self.upsert(model, {"goal": goal, "position": position, "added_by": None}, values)
         through = item.responsibilities.model
         item_field = model._meta.model_name  # "activity" or "indicator"
         kept = [
@@ -189,7 +189,7 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
             )
             for position, spec in enumerate(goal_spec["activities"], start=1)
         ]
-        loader.delete_others(goal.activities.all(), activities)
+        loader.delete_others(goal.activities.in_programme(), activities)
         indicators = [
             loader.commitment(
                 Indicator,
@@ -204,7 +204,7 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
             )
             for position, spec in enumerate(goal_spec["indicators"], start=1)
         ]
-        loader.delete_others(goal.indicators.all(), indicators)
+        loader.delete_others(goal.indicators.in_programme(), indicators)
 
     loader.delete_others(programme.goals.all(), goals)
     return programme, loader.summary

@@ -1,1 +1,409 @@
-# Reporting periods, reports and statuses arrive with the follow-up issue.
+"""Follow-up: reporting periods, who reports for which board, and the reports themselves.
+
+A report is one board's answer for one period. Its rows (one per activity, indicator and,
+in the annual report, goal) each carry a version number, so that two people saving the same
+row cannot overwrite each other silently, and a history of every change.
+"""
+
+from datetime import date
+
+from concurrency.fields import AutoIncVersionField
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
+
+COMMENT_MAX_LENGTH = 4000
+PRIVACY_HINT = (
+    "Skriv om verksamheten, aldrig uppgifter om enskilda personer som har utsatts för "
+    "eller utövat våld."
+)
+
+
+class PeriodKind(models.TextChoices):
+    T1 = "T1", "Tertialrapport 1"
+    T2 = "T2", "Tertialrapport 2"
+    VB = "VB", "Verksamhetsberättelse"
+
+
+class PeriodState(models.TextChoices):
+    NOT_OPEN = "not_open", "Ej öppnad"
+    OPEN = "open", "Öppen"
+    LOCKED = "locked", "Låst"
+
+
+class ReportingPeriod(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField("år")
+    kind = models.CharField("period", max_length=2, choices=PeriodKind.choices)
+    opens_on = models.DateField("öppnar")
+    deadline = models.DateField("sista dag")
+    state = models.CharField(
+        "läge", max_length=10, choices=PeriodState.choices, default=PeriodState.NOT_OPEN
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rapportperiod"
+        verbose_name_plural = "rapportperioder"
+        # "T1" < "T2" < "VB": the kinds sort in the order of the year.
+        ordering = ["programme", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "kind"], name="period_unique_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("opens_on")),
+                name="period_deadline_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.get_kind_display()} {self.year}"
+
+    @property
+    def is_annual(self) -> bool:
+        return self.kind == PeriodKind.VB
+
+    def is_overdue(self, today: date) -> bool:
+        return self.state == PeriodState.OPEN and today > self.deadline
+
+
+class BoardRole(models.TextChoices):
+    REPORTER = "rapportor", "Rapportör"
+    READER = "lasare", "Läsare"
+
+
+class Membership(models.Model):
+    """A user's role for one board; a user may belong to several boards."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("roll", max_length=10, choices=BoardRole.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "behörighet för nämnd"
+        verbose_name_plural = "behörigheter för nämnder"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "board"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.board} ({self.get_role_display().lower()})"
+
+
+class Coordinator(models.Model):
+    """A samordnare: reads and reviews every report of the programme, runs its periods."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_roles"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="coordinators")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "samordnare"
+        verbose_name_plural = "samordnare"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="coordinator_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.programme}"
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "utkast", "Utkast"
+    SUBMITTED = "inskickad", "Inskickad"
+    RETURNED = "aterskickad", "Återskickad"
+    APPROVED = "godkand", "Godkänd"
+
+
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+class Report(models.Model):
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(
+        "läge", max_length=12, choices=ReportState.choices, default=ReportState.DRAFT
+    )
+    summary = models.TextField(
+        "sammanfattning för nämnden",
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=PRIVACY_HINT,
+    )
+    reopened = models.BooleanField(
+        "öppnad igen som undantag",
+        default=False,
+        help_text="Får ändras fast perioden är låst.",
+    )
+    version = AutoIncVersionField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "rapport"
+        verbose_name_plural = "rapporter"
+        ordering = ["period", "board__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "board"], name="report_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board} – {self.period}"
+
+    @property
+    def is_open_for_writing(self) -> bool:
+        """Whether the period (or a controlled exception) lets anyone write to it now."""
+        period_open = self.period.state == PeriodState.OPEN or self.reopened
+        return period_open and self.state in EDITABLE_STATES
+
+
+class ReportEvent(models.Model):
+    """A step in a report's life, for the record: who did what, when, and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", "Inskickad"
+        RETURNED = "returned", "Återskickad"
+        APPROVED = "approved", "Godkänd"
+        REOPENED = "reopened", "Öppnad igen"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf = models.BooleanField(
+        "för nämndens räkning",
+        default=False,
+        help_text="Samordnaren gjorde det åt nämnden, t.ex. när rapportören var borta.",
+    )
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "ej_paborjad", "Ej påbörjad"
+    STARTED = "paborjad", "Påbörjad"
+    ONGOING = "pagar_lopande", "Pågår löpande"
+    DONE = "genomford", "Genomförd"
+    NOT_APPLICABLE = "ej_aktuell", "Ej aktuell"
+
+
+class Assessment(models.TextChoices):
+    ON_TRACK = "enligt_plan", "Enligt plan"
+    PARTLY = "delvis_enligt_plan", "Delvis enligt plan"
+    OFF_TRACK = "ej_enligt_plan", "Ej enligt plan"
+
+
+# Shown beside the text, so that the assessment never rests on colour alone.
+ASSESSMENT_SYMBOLS = {
+    Assessment.ON_TRACK: "✔",
+    Assessment.PARTLY: "◐",
+    Assessment.OFF_TRACK: "✖",
+}
+
+
+class Fulfilment(models.TextChoices):
+    FULL = "helt", "Helt uppfyllt"
+    PARTLY = "delvis", "Delvis uppfyllt"
+    NONE = "ej", "Ej uppfyllt"
+
+
+class ReportRow(models.Model):
+    """What every row of a report shares: its report, a version, who saved it last."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    version = AutoIncVersionField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_on_behalf = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ActivityStatus(ReportRow):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activity_rows")
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="statuses")
+    progress = models.CharField("status", max_length=16, choices=Progress.choices, blank=True)
+    not_applicable_reason = models.CharField("skäl till ”Ej aktuell”", max_length=1000, blank=True)
+    assessment = models.CharField(
+        "bedömning", max_length=20, choices=Assessment.choices, blank=True
+    )
+    comment = models.TextField(
+        "kommentar",
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text="Vad har gjorts och vad görs härnäst? " + PRIVACY_HINT,
+    )
+    # What the row was made from, kept when the report is submitted: later changes to the
+    # catalog do not rewrite what a board has reported on.
+    activity_text = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "aktivitetsstatus"
+        verbose_name_plural = "aktivitetsstatusar"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "activity"], name="activity_status_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.activity_id}"
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.progress and self.assessment)
+
+    @property
+    def assessment_symbol(self) -> str:
+        return ASSESSMENT_SYMBOLS.get(self.assessment, "")
+
+    def clean(self) -> None:
+        if self.progress == Progress.NOT_APPLICABLE and not self.not_applicable_reason.strip():
+            raise ValidationError(
+                {"not_applicable_reason": "Ange varför aktiviteten inte är aktuell."}
+            )
+
+
+class IndicatorOutcome(ReportRow):
+    """An indicator's outcome for the period. For a share, `numerator`/`denominator`; for
+    a count, `numerator` is the count; for yes/no, `answer`. Women/men are optional."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_rows")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="outcomes")
+    numerator = models.PositiveIntegerField("antal", null=True, blank=True)
+    denominator = models.PositiveIntegerField("av totalt", null=True, blank=True)
+    answer = models.BooleanField("svar", null=True, blank=True)
+    women_numerator = models.PositiveIntegerField("antal kvinnor/flickor", null=True, blank=True)
+    women_denominator = models.PositiveIntegerField(
+        "av totalt kvinnor/flickor", null=True, blank=True
+    )
+    men_numerator = models.PositiveIntegerField("antal män/pojkar", null=True, blank=True)
+    men_denominator = models.PositiveIntegerField("av totalt män/pojkar", null=True, blank=True)
+    target = models.DecimalField(
+        "nämndens målvärde för året", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(
+        "kommentar",
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=PRIVACY_HINT,
+    )
+    indicator_text = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "indikatorutfall"
+        verbose_name_plural = "indikatorutfall"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"], name="indicator_outcome_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.indicator_id}"
+
+    @property
+    def is_filled(self) -> bool:
+        match self.indicator.kind:
+            case IndicatorKind.SHARE:
+                return self.numerator is not None and self.denominator is not None
+            case IndicatorKind.COUNT:
+                return self.numerator is not None
+            case _:
+                return self.answer is not None
+
+    @property
+    def share(self) -> float | None:
+        """The share in per cent, for a share indicator with a denominator above zero."""
+        if self.indicator.kind != IndicatorKind.SHARE or not self.denominator:
+            return None
+        return 100 * self.numerator / self.denominator if self.numerator is not None else None
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        kind = self.indicator.kind
+        pairs = [
+            ("numerator", "denominator"),
+            ("women_numerator", "women_denominator"),
+            ("men_numerator", "men_denominator"),
+        ]
+        if kind == IndicatorKind.SHARE:
+            for part, whole in pairs:
+                numerator, denominator = getattr(self, part), getattr(self, whole)
+                if (numerator is None) != (denominator is None):
+                    missing = whole if denominator is None else part
+                    errors[missing] = "Ange både antal och totalt för en andel."
+                elif numerator is not None and numerator > denominator:
+                    errors[part] = "Antalet kan inte vara större än totalt."
+        else:
+            for _, whole in pairs:
+                if getattr(self, whole) is not None:
+                    errors[whole] = "Totalt anges bara för indikatorer som är andelar."
+        if kind == IndicatorKind.YES_NO:
+            for part in ("numerator", "women_numerator", "men_numerator"):
+                if getattr(self, part) is not None:
+                    errors[part] = "Indikatorn besvaras med ja eller nej, inte med ett antal."
+        elif self.answer is not None:
+            errors["answer"] = "Ja/nej anges bara för indikatorer som är påståenden."
+        if self.target is not None and self.target < 0:
+            errors["target"] = "Målvärdet kan inte vara negativt."
+        if errors:
+            raise ValidationError(errors)
+
+
+class GoalAssessment(ReportRow):
+    """In the annual report: how far the board has come towards a goal, and why."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="goal_rows")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="assessments")
+    fulfilment = models.CharField(
+        "måluppfyllelse", max_length=10, choices=Fulfilment.choices, blank=True
+    )
+    analysis = models.TextField(
+        "analys",
+        blank=True,
+        max_length=COMMENT_MAX_LENGTH,
+        help_text=PRIVACY_HINT,
+    )
+    goal_title = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "målbedömning"
+        verbose_name_plural = "målbedömningar"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "goal"], name="goal_assessment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: mål {self.goal_id}"
+
+    @property
+    def is_filled(self) -> bool:
+        return bool(self.fulfilment and self.analysis.strip())
