@@ -339,6 +339,20 @@ class IndicatorOutcome(ReportRow):
                 return self.answer is not None
 
     @property
+    def outcome_text(self) -> str:
+        """The outcome as the page shows it: "12 av 40 (30,0 %)", "12", "Ja"."""
+        kind = self.indicator.kind
+        if kind == IndicatorKind.YES_NO:
+            return {True: "Ja", False: "Nej"}.get(self.answer, "–")
+        if self.numerator is None:
+            return "–"
+        if kind == IndicatorKind.COUNT:
+            return str(self.numerator)
+        share = self.share
+        percent = f" ({share:.1f} %)".replace(".", ",") if share is not None else ""
+        return f"{self.numerator} av {self.denominator}{percent}"
+
+    @property
     def share(self) -> float | None:
         """The share in per cent, for a share indicator with a denominator above zero."""
         if self.indicator.kind != IndicatorKind.SHARE or not self.denominator:

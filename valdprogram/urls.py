@@ -7,6 +7,7 @@ from valdprogram.forms import LoginForm
 
 urlpatterns = [
     path("", include("catalog.urls")),
+    path("", include("followup.urls")),
     path(
         "konto/logga-in/",
         auth_views.LoginView.as_view(

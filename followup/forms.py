@@ -1,0 +1,157 @@
+"""Forms validate; the services in followup.services decide whether a write may happen."""
+
+from django import forms
+
+from catalog.models import Goal, IndicatorKind
+from followup.models import (
+    ASSESSMENT_SYMBOLS,
+    ActivityStatus,
+    Assessment,
+    GoalAssessment,
+    IndicatorOutcome,
+    Progress,
+    Report,
+)
+
+
+class RowForm(forms.ModelForm):
+    """A row of the report. Each row has its own prefix so many can share one page."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        instance = kwargs["instance"]
+        kwargs.setdefault("prefix", f"{self.row_prefix}{instance.pk}")
+        super().__init__(*args, **kwargs)
+
+    row_prefix = ""
+
+
+class ActivityStatusForm(RowForm):
+    row_prefix = "a"
+
+    class Meta:
+        model = ActivityStatus
+        fields = ["progress", "not_applicable_reason", "assessment", "comment", "version"]
+        widgets = {
+            "assessment": forms.RadioSelect,
+            "comment": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
+        self.fields["assessment"].choices = [
+            (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
+        ]
+
+
+class IndicatorOutcomeForm(RowForm):
+    row_prefix = "i"
+
+    class Meta:
+        model = IndicatorOutcome
+        fields = [
+            "numerator",
+            "denominator",
+            "answer",
+            "women_numerator",
+            "women_denominator",
+            "men_numerator",
+            "men_denominator",
+            "target",
+            "comment",
+            "version",
+        ]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.indicator.kind
+        self.fields["answer"] = forms.NullBooleanField(
+            label="Svar",
+            required=False,
+            widget=forms.Select(choices=[("unknown", "Välj"), ("true", "Ja"), ("false", "Nej")]),
+        )
+        if kind == IndicatorKind.COUNT:
+            self.fields["numerator"].label = "Antal"
+            self.fields["women_numerator"].label = "varav kvinnor/flickor"
+            self.fields["men_numerator"].label = "varav män/pojkar"
+        # Fields that do not apply to this kind of indicator are not shown; a value posted
+        # for one anyway (a forged or stale form) is caught by the model's clean().
+        self.number_fields = [
+            self[name]
+            for name in self.fields
+            if name not in ("version", "comment") and _applies(name, kind)
+        ]
+
+
+def _applies(field: str, kind: str) -> bool:
+    if field in ("target", "comment"):
+        return True
+    if field == "answer":
+        return kind == IndicatorKind.YES_NO
+    if field.endswith("denominator"):
+        return kind == IndicatorKind.SHARE
+    return kind != IndicatorKind.YES_NO
+
+
+class GoalAssessmentForm(RowForm):
+    row_prefix = "g"
+
+    class Meta:
+        model = GoalAssessment
+        fields = ["fulfilment", "analysis", "version"]
+        widgets = {
+            "fulfilment": forms.RadioSelect,
+            "analysis": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ReportSummaryForm(forms.ModelForm):
+    prefix = "summary"
+
+    class Meta:
+        model = Report
+        fields = ["summary", "version"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
+
+
+class OwnItemForm(forms.Form):
+    KIND_CHOICES = [
+        ("activity", "Aktivitet"),
+        *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
+    ]
+
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label="Under mål")
+    kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
+    text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: object, programme_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Godkänn"), ("return", "Skicka tillbaka")],
+        widget=forms.RadioSelect,
+        label="Beslut",
+    )
+    comment = forms.CharField(
+        label="Kommentar till nämnden",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Krävs när rapporten skickas tillbaka.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "return" and not data.get("comment", "").strip():
+            self.add_error("comment", "Skriv vad nämnden behöver komplettera.")
+        return data
+
+
+class ReasonForm(forms.Form):
+    comment = forms.CharField(
+        label="Skäl", max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,121 @@
+"""A report's history as a reader wants it: who changed what, when, from what to what."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+
+from catalog.models import Activity, Goal, Indicator
+from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
+
+
+@dataclass(frozen=True)
+class Change:
+    at: datetime
+    user: str
+    on_behalf: bool
+    item: str
+    field: str
+    old: str
+    new: str
+
+
+# Row model, its catalog item model and field, and the fields a user fills in.
+_TRACKED = (
+    (
+        ActivityStatus,
+        Activity,
+        "activity",
+        ("progress", "not_applicable_reason", "assessment", "comment"),
+    ),
+    (
+        IndicatorOutcome,
+        Indicator,
+        "indicator",
+        (
+            "numerator",
+            "denominator",
+            "answer",
+            "women_numerator",
+            "women_denominator",
+            "men_numerator",
+            "men_denominator",
+            "target",
+            "comment",
+        ),
+    ),
+    (GoalAssessment, Goal, "goal", ("fulfilment", "analysis")),
+)
+
+
+def _display(field: models.Field, value: object) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
+
+
+def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
+    if item_field == "goal":
+        return f"Mål {item.number}: måluppfyllelse"
+    prefix = "Aktivitet" if item_field == "activity" else "Indikator"
+    return f"{prefix}: {item.text[:90]}"
+
+
+def _changes(records: list, fields: tuple[str, ...], model: type, label_of: dict) -> list[Change]:
+    """Compare each historical record with the one before it for the same row."""
+    changes = []
+    before: dict[int, object] = {}
+    for record in records:
+        previous = before.get(record.id)
+        before[record.id] = record
+        if previous is None:
+            continue  # the row's creation, not a user's change
+        for name in fields:
+            old, new = getattr(previous, name), getattr(record, name)
+            if old != new:
+                field = model._meta.get_field(name)
+                changes.append(
+                    Change(
+                        at=record.history_date,
+                        user=record.history_user.get_full_name() or record.history_user.username
+                        if record.history_user
+                        else "Systemet",
+                        on_behalf=getattr(record, "updated_on_behalf", False),
+                        item=label_of(record),
+                        field=str(field.verbose_name).capitalize(),
+                        old=_display(field, old),
+                        new=_display(field, new),
+                    )
+                )
+    return changes
+
+
+def report_history(report: Report) -> list[Change]:
+    """Every change to the report's rows and summary, newest first."""
+    changes: list[Change] = []
+    for row_model, item_model, item_field, fields in _TRACKED:
+        records = list(
+            row_model.history.filter(report_id=report.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        items = item_model.objects.in_bulk({getattr(r, f"{item_field}_id") for r in records})
+        changes += _changes(
+            records,
+            fields,
+            row_model,
+            lambda record, items=items, item_field=item_field: _item_label(
+                item_field, items[getattr(record, f"{item_field}_id")]
+            ),
+        )
+    summary_records = list(
+        Report.history.filter(id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    changes += _changes(
+        summary_records, ("summary",), Report, lambda record: "Sammanfattning för nämnden"
+    )
+    return sorted(changes, key=lambda change: change.at, reverse=True)

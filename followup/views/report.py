@@ -1,0 +1,219 @@
+"""The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
+
+from concurrency.forms import get_signer
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from followup import access, selectors, services
+from followup.forms import (
+    ActivityStatusForm,
+    GoalAssessmentForm,
+    IndicatorOutcomeForm,
+    OwnItemForm,
+    ReasonForm,
+    ReportSummaryForm,
+    ReviewForm,
+)
+from followup.history import report_history
+from followup.models import Report
+
+ROW_FORMS: dict[str, type[ModelForm]] = {
+    "a": ActivityStatusForm,
+    "i": IndicatorOutcomeForm,
+    "g": GoalAssessmentForm,
+}
+
+
+def _report_url(report: Report, anchor: str = "") -> str:
+    url = reverse("report-detail", args=[report.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _render_report(
+    request: HttpRequest,
+    report: Report,
+    *,
+    bound: dict[str, ModelForm] | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    """The whole report page. `bound` holds forms that came back with errors (keyed by
+    prefix), shown in place of fresh ones so that nothing typed is lost."""
+    if report.is_open_for_writing:
+        services.report_rows_sync(report=report)
+    page = selectors.report_page(report)
+    writable = report.access.can_write and report.is_open_for_writing
+    bound = bound or {}
+
+    conflict = extra.pop("conflict", None)
+
+    def form_for(kind: str, row: object) -> ModelForm | None:
+        if not writable:
+            return None
+        prefix = f"{kind}{row.pk}"
+        row.conflict = conflict if prefix in bound else None
+        return bound.get(prefix) or ROW_FORMS[kind](instance=row)
+
+    for section in page.sections:
+        for row in section.activity_rows:
+            row.form = form_for("a", row)
+            row.previous = page.previous_rows.get(("a", row.activity_id))
+        for row in section.indicator_rows:
+            row.form = form_for("i", row)
+            row.previous = page.previous_rows.get(("i", row.indicator_id))
+        if section.goal_row is not None:
+            row = section.goal_row
+            row.form = form_for("g", row)
+            row.previous = page.previous_rows.get(("g", row.goal_id))
+
+    context = {
+        "page": page,
+        "report": report,
+        "access": report.access,
+        "writable": writable,
+        "summary_form": bound.get("summary") or ReportSummaryForm(instance=report),
+        "own_item_form": extra.pop("own_item_form", None)
+        or OwnItemForm(programme_id=report.period.programme_id),
+        "review_form": extra.pop("review_form", None) or ReviewForm(),
+        "reopen_form": extra.pop("reopen_form", None) or ReasonForm(),
+        "conflict": conflict,
+        **extra,
+    }
+    return render(request, "followup/report_detail.html", context, status=status)
+
+
+@require_safe
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report(request.user, pk)
+    return _render_report(request, report)
+
+
+@require_POST
+def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+    report = access.get_writable_report(request.user, pk)
+    try:
+        row = selectors.report_row(report, kind, row_pk)
+    except (KeyError, ObjectDoesNotExist):
+        raise Http404("Raden finns inte i rapporten.") from None
+    form = ROW_FORMS[kind](request.POST, instance=row)
+    conflict = error = None
+    if form.is_valid():
+        try:
+            row = services.row_save(
+                form=form, report=report, user=request.user, on_behalf=report.access.on_behalf
+            )
+        except services.StaleRow as stale:
+            conflict = stale
+            form = _form_after_conflict(form, request, stale.current)
+        except services.FollowupError as refused:
+            error = str(refused)
+    saved = form.is_bound and not form.errors and conflict is None and error is None
+    if request.htmx:
+        return _render_row(request, report, kind, row, form, saved, conflict, error)
+    if saved:
+        messages.success(request, "Raden är sparad.")
+        return redirect(_report_url(report, f"{kind}{row.pk}"))
+    if error:
+        messages.error(request, error)
+        return redirect(_report_url(report, f"{kind}{row.pk}"))
+    return _render_report(
+        request,
+        report,
+        bound={form.prefix: form},
+        status=409 if conflict else 422,
+        conflict=conflict,
+    )
+
+
+def _form_after_conflict(form: ModelForm, request: HttpRequest, current: object) -> ModelForm:
+    """Keep what the user typed, with the version now stored: saving again is a knowing
+    choice to replace the other person's values."""
+    data = request.POST.copy()
+    data[form.add_prefix("version")] = get_signer().sign(current.version)
+    fresh = type(form)(data, instance=current)
+    fresh.is_valid()
+    return fresh
+
+
+def _render_row(
+    request: HttpRequest,
+    report: Report,
+    kind: str,
+    row: object,
+    form: ModelForm,
+    saved: bool,
+    conflict: services.StaleRow | None,
+    error: str | None,
+) -> HttpResponse:
+    """The row alone, for htmx, with the progress line swapped out of band."""
+    row.form = ROW_FORMS[kind](instance=row) if saved else form
+    row.saved, row.conflict, row.error = saved, conflict, error
+    row.previous = selectors.previous_row(report, kind, row)
+    context = {"report": report, "access": report.access, "writable": True, "row": row}
+    partial = {"a": "activity-row", "i": "indicator-row", "g": "goal-row"}[kind]
+    template = "followup/report_detail.html"
+    html = render_to_string(f"{template}#{partial}", context, request=request)
+    html += render_to_string(
+        f"{template}#progress",
+        {"completeness": services.report_completeness_now(report), "oob": True},
+        request=request,
+    )
+    return HttpResponse(html, status=200 if saved else 409 if conflict else 422)
+
+
+@require_POST
+def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_writable_report(request.user, pk)
+    form = ReportSummaryForm(request.POST, instance=report)
+    if form.is_valid():
+        try:
+            services.report_summary_save(form=form, report=report, user=request.user)
+        except services.StaleRow as stale:
+            form = _form_after_conflict(form, request, stale.current)
+            return _render_report(
+                request, report, bound={"summary": form}, status=409, conflict=stale
+            )
+        except services.FollowupError as refused:
+            messages.error(request, str(refused))
+            return redirect(_report_url(report))
+        messages.success(request, "Sammanfattningen är sparad.")
+        return redirect(_report_url(report, "summary"))
+    return _render_report(request, report, bound={"summary": form}, status=422)
+
+
+@require_POST
+def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_writable_report(request.user, pk)
+    form = OwnItemForm(request.POST, programme_id=report.period.programme_id)
+    if not form.is_valid():
+        return _render_report(request, report, own_item_form=form, status=422)
+    kind = form.cleaned_data["kind"]
+    try:
+        item = services.own_item_add(
+            report=report,
+            goal=form.cleaned_data["goal"],
+            text=form.cleaned_data["text"],
+            indicator_kind=None if kind == "activity" else kind,
+        )
+    except services.FollowupError as refused:
+        messages.error(request, str(refused))
+        return redirect(_report_url(report))
+    messages.success(request, f"”{item.text[:60]}” är tillagd under mål {item.goal.number}.")
+    return redirect(_report_url(report, f"goal-{item.goal.number}"))
+
+
+@require_safe
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_report(request.user, pk)
+    return render(
+        request,
+        "followup/report_history.html",
+        {"report": report, "changes": report_history(report), "now": timezone.now()},
+    )

@@ -1,0 +1,52 @@
+"""A small world for the follow-up tests: Stockholm's catalog, its periods, one open
+period with reports, and a user in each role."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from catalog.models import Board, Programme
+from followup.models import BoardRole, Coordinator, Membership, Report, ReportingPeriod
+from followup.services import period_open, periods_create
+from tests.catalog_data import load_stockholm
+
+DISTRICT = "rinkeby-kista-stadsdelsnamnd"
+OTHER = "farsta-stadsdelsnamnd"
+
+
+@dataclass
+class World:
+    programme: Programme
+    period: ReportingPeriod
+    report: Report
+    other_report: Report
+    reporter: User
+    reader: User
+    other_reporter: User
+    coordinator: User
+
+
+def user(username: str, **memberships: str) -> User:
+    person = User.objects.create_user(username, password="lösenord-för-test-1", first_name=username)
+    for board_slug, role in memberships.items():
+        Membership.objects.create(user=person, board=Board.objects.get(slug=board_slug), role=role)
+    return person
+
+
+def build_world(year: int = 2023, kind: str = "T1") -> World:
+    programme = load_stockholm()
+    periods_create(programme=programme)
+    period = ReportingPeriod.objects.get(programme=programme, year=year, kind=kind)
+    period_open(period=period)
+    coordinator = user("samordnare")
+    Coordinator.objects.create(user=coordinator, programme=programme)
+    return World(
+        programme=programme,
+        period=period,
+        report=Report.objects.get(period=period, board__slug=DISTRICT),
+        other_report=Report.objects.get(period=period, board__slug=OTHER),
+        reporter=user("rapportor", **{DISTRICT: BoardRole.REPORTER}),
+        reader=user("lasare", **{DISTRICT: BoardRole.READER}),
+        other_reporter=user("annan", **{OTHER: BoardRole.REPORTER}),
+        coordinator=coordinator,
+    )
