@@ -76,7 +76,7 @@ class LoginTests(TestCase):
 
     def test_right_password_logs_in_and_logout_needs_post(self) -> None:
         response = self.login("rätt-lösenord-123")
-        self.assertRedirects(response, "/", fetch_redirect_response=False)
+        self.assertRedirects(response, reverse("start"), fetch_redirect_response=False)
         self.assertEqual(self.client.get(reverse("logout")).status_code, 405)
         self.client.post(reverse("logout"))
         self.assertNotIn("_auth_user_id", self.client.session)
