@@ -1,6 +1,7 @@
 """Forms validate; the services in followup.services decide whether a write may happen."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 
 from catalog.models import Goal, IndicatorKind
 from followup.models import (
@@ -83,6 +84,17 @@ class IndicatorOutcomeForm(RowForm):
             if name not in ("version", "comment") and _applies(name, kind)
         ]
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # An error on a field this kind of indicator does not show (a forged or stale
+        # form) must still be seen: it goes to the top of the row.
+        shown = {field.name for field in self.number_fields} | {"comment", "version"}
+        for name in [
+            name for name in self.errors if name not in shown and name != NON_FIELD_ERRORS
+        ]:
+            for error in self.errors.pop(name):
+                self.add_error(None, error)
+
 
 def _applies(field: str, kind: str) -> bool:
     if field in ("target", "comment"):
@@ -127,7 +139,10 @@ class OwnItemForm(forms.Form):
 
     def __init__(self, *args: object, programme_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id)
+        self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id).order_by(
+            "number"
+        )
+        self.fields["goal"].label_from_instance = lambda goal: f"Mål {goal.number} {goal.title}"
 
 
 class ReviewForm(forms.Form):

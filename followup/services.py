@@ -186,15 +186,17 @@ def report_rows_sync(*, report: Report) -> None:
     if report.state not in EDITABLE_STATES:
         return
     wanted_ids = dict(zip(("activity", "indicator", "goal"), _board_items(report), strict=True))
-    previous = previous_report(report)
+    previous: Report | None = None
     for model, item_field, carried in _ROW_KINDS:
         rows = model.objects.filter(report=report)
         have = set(rows.values_list(f"{item_field}_id", flat=True))
         wanted = set(wanted_ids[item_field])
-        rows.exclude(**{f"{item_field}_id__in": wanted}).delete()
+        if lost := have - wanted:
+            rows.filter(**{f"{item_field}_id__in": lost}).delete()
         missing = wanted - have
         if not missing:
             continue
+        previous = previous or previous_report(report)
         earlier = {}
         if previous is not None:
             earlier = {
@@ -249,10 +251,10 @@ def row_save(
         row.updated_on_behalf = on_behalf
         row.updated_at = timezone.now()
         try:
-            row.save()
+            with transaction.atomic():
+                row.save()
         except RecordModifiedError:
-            current = type(row).objects.get(pk=row.pk)
-            raise StaleRow(current) from None
+            raise StaleRow(type(row).objects.get(pk=row.pk)) from None
     return row
 
 
@@ -260,7 +262,8 @@ def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUs
     with transaction.atomic():
         _ensure_open(_lock_report(report))
         try:
-            return form.save()
+            with transaction.atomic():
+                return form.save()
         except RecordModifiedError:
             raise StaleRow(Report.objects.get(pk=report.pk)) from None
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
+from followup import api
 from followup.views import overview, report, review
 
 urlpatterns = [
     path("start/", overview.start, name="start"),
+    path("api/v1/reports/", api.report_list, name="api-report-list"),
     path("perioder/", overview.period_list, name="period-list"),
     path(
         "perioder/<int:pk>/oppna/", overview.period_change, {"action": "open"}, name="period-open"

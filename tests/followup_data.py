@@ -50,3 +50,24 @@ def build_world(year: int = 2023, kind: str = "T1") -> World:
         other_reporter=user("annan", **{OTHER: BoardRole.REPORTER}),
         coordinator=coordinator,
     )
+
+
+def fill_report(report: Report) -> None:
+    """Fill every row of the report with valid answers, as a rapportör would."""
+    from catalog.models import IndicatorKind
+    from followup.models import Assessment, Fulfilment, Progress
+
+    report.activity_rows.update(
+        progress=Progress.ONGOING, assessment=Assessment.ON_TRACK, comment="Arbetet pågår."
+    )
+    for row in report.indicator_rows.select_related("indicator"):
+        if row.indicator.kind == IndicatorKind.YES_NO:
+            row.answer = True
+        else:
+            row.numerator = 3
+            row.denominator = 4 if row.indicator.kind == IndicatorKind.SHARE else None
+        row.save()
+    report.goal_rows.update(fulfilment=Fulfilment.PARTLY, analysis="Delvis på plats.")
+    if report.period.is_annual:
+        report.summary = "Året i korthet."
+        report.save()

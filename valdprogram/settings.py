@@ -58,6 +58,10 @@ if DEBUG:
 else:
     SECRET_KEY = env_str("SECRET_KEY")
 
+# Demo mode: `manage.py seed_demo` may create demo users with known passwords. Never in
+# production, where DEBUG is off.
+DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

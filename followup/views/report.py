@@ -1,5 +1,7 @@
 """The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
 
+import copy
+
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
@@ -137,7 +139,9 @@ def _form_after_conflict(form: ModelForm, request: HttpRequest, current: object)
     choice to replace the other person's values."""
     data = request.POST.copy()
     data[form.add_prefix("version")] = get_signer().sign(current.version)
-    fresh = type(form)(data, instance=current)
+    # A copy: binding the form writes the user's values onto its instance, and the page
+    # must show the stored ones beside them.
+    fresh = type(form)(data, instance=copy.copy(current))
     fresh.is_valid()
     return fresh
 

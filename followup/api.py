@@ -1,0 +1,251 @@
+"""The follow-up as JSON for signed-in users: the reports each user may read, version 1.
+
+Unlike the open data in catalog.api this is not public: it needs a session (the same login
+as the pages), answers 401 in JSON instead of redirecting to the login page, is never cached
+and sends no CORS header. Every report comes through `selectors.reports_for_api`, that is
+through `access.reports_visible_to`.
+
+Within v1 fields are only ever added, never renamed or removed.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from catalog.api import board_json
+from followup import selectors
+from followup.models import (
+    ActivityStatus,
+    GoalAssessment,
+    IndicatorOutcome,
+    PeriodKind,
+    Report,
+    ReportEvent,
+)
+
+PAGE_SIZE = 50
+
+View = Callable[..., JsonResponse]
+
+
+def _json(payload: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        payload, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+
+
+def _error(detail: str, status: int) -> JsonResponse:
+    return _json({"detail": detail}, status=status)
+
+
+def api_login_required(view: View) -> View:
+    """Let LoginRequiredMiddleware through and answer an anonymous request with 401 JSON,
+    which a script can act on, instead of a redirect to the login page."""
+
+    @login_not_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if not request.user.is_authenticated:
+            response = _error("Inloggning krävs.", status=401)
+            # A 401 must name a way to authenticate (RFC 9110); here it is the session
+            # cookie set by the login page.
+            response["WWW-Authenticate"] = 'Session realm="valdprogram"'
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+# --- Parameters ------------------------------------------------------------------------
+
+
+class BadParameter(Exception):
+    """A query parameter that cannot be used; the message is for the user, in Swedish."""
+
+
+def _filter(reports: QuerySet[Report], params: dict[str, str]) -> QuerySet[Report]:
+    """Narrow the reports by the query parameters. An unknown slug matches nothing (an empty
+    list); a malformed year or period is an error."""
+    if programme := params.get("programme"):
+        reports = reports.filter(period__programme__slug=programme)
+    if year := params.get("year"):
+        if not re.fullmatch(r"[0-9]{4}", year):
+            raise BadParameter("Parametern year måste vara ett årtal med fyra siffror, t.ex. 2023.")
+        reports = reports.filter(period__year=int(year))
+    if period := params.get("period"):
+        if period not in PeriodKind.values:
+            raise BadParameter(
+                f"Parametern period måste vara en av {', '.join(PeriodKind.values)}."
+            )
+        reports = reports.filter(period__kind=period)
+    if board := params.get("board"):
+        reports = reports.filter(board__slug=board)
+    return reports
+
+
+def _page_number(params: dict[str, str]) -> int:
+    page = params.get("page") or "1"
+    if not re.fullmatch(r"[0-9]{1,9}", page) or int(page) < 1:
+        raise BadParameter("Parametern page måste vara ett positivt heltal.")
+    return int(page)
+
+
+def _page_url(request: HttpRequest, page: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(page)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+# --- Shapes ----------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _event_json(event: ReportEvent) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "kind_label": event.get_kind_display(),
+        "at": _iso(event.at),
+        "actor": event.actor.get_username(),
+        "on_behalf": event.on_behalf,
+        "comment": event.comment,
+    }
+
+
+def _activity_json(row: ActivityStatus) -> dict[str, Any]:
+    return {
+        "activity": row.activity_id,
+        # The wording the board reported on, kept at submission; until then the catalog's.
+        "text": row.activity_text or row.activity.text,
+        "own": row.activity.is_own,
+        "progress": row.progress,
+        "progress_label": row.get_progress_display(),
+        "not_applicable_reason": row.not_applicable_reason,
+        "assessment": row.assessment,
+        "assessment_label": row.get_assessment_display(),
+        "comment": row.comment,
+        "version": row.version,
+        "updated_at": _iso(row.updated_at),
+    }
+
+
+def _indicator_json(row: IndicatorOutcome) -> dict[str, Any]:
+    return {
+        "indicator": row.indicator_id,
+        "text": row.indicator_text or row.indicator.text,
+        "kind": row.indicator.kind,
+        "own": row.indicator.is_own,
+        "numerator": row.numerator,
+        "denominator": row.denominator,
+        "share": row.share,
+        "answer": row.answer,
+        "women_numerator": row.women_numerator,
+        "women_denominator": row.women_denominator,
+        "men_numerator": row.men_numerator,
+        "men_denominator": row.men_denominator,
+        # A decimal string ("30.00"), exact as stored, never a binary float.
+        "target": str(row.target) if row.target is not None else None,
+        "comment": row.comment,
+        "version": row.version,
+        "updated_at": _iso(row.updated_at),
+    }
+
+
+def _goal_json(row: GoalAssessment) -> dict[str, Any]:
+    return {
+        "goal": row.goal.number,
+        "title": row.goal_title or row.goal.title,
+        "fulfilment": row.fulfilment,
+        "fulfilment_label": row.get_fulfilment_display(),
+        "analysis": row.analysis,
+        "version": row.version,
+        "updated_at": _iso(row.updated_at),
+    }
+
+
+def _in_catalog_order(item: Any) -> tuple[int, bool, int]:
+    # The programme's items first, then the board's own, as in the catalog and on the page.
+    return (item.goal_id, item.is_own, item.position)
+
+
+def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
+    """One report with its rows, from a report of `selectors.reports_for_api` (rows
+    prefetched: no queries here)."""
+    period = report.period
+    return {
+        "id": report.pk,
+        "url": request.build_absolute_uri(reverse("report-detail", args=[report.pk])),
+        "programme": period.programme.slug,
+        "year": period.year,
+        "period": period.kind,
+        "period_label": period.label,
+        "board": board_json(report.board),
+        "state": report.state,
+        "state_label": report.get_state_display(),
+        "reopened": report.reopened,
+        "deadline": period.deadline.isoformat(),
+        "summary": report.summary,
+        "events": [_event_json(event) for event in report.events.all()],
+        "activities": [
+            _activity_json(row)
+            for row in sorted(
+                report.activity_rows.all(), key=lambda row: _in_catalog_order(row.activity)
+            )
+        ],
+        "indicators": [
+            _indicator_json(row)
+            for row in sorted(
+                report.indicator_rows.all(), key=lambda row: _in_catalog_order(row.indicator)
+            )
+        ],
+        "goals": [
+            _goal_json(row) for row in sorted(report.goal_rows.all(), key=lambda r: r.goal.number)
+        ],
+    }
+
+
+# --- Views -----------------------------------------------------------------------------
+
+
+@api_login_required
+@require_safe
+@never_cache
+def report_list(request: HttpRequest) -> JsonResponse:
+    """`GET /api/v1/reports/?programme=&year=&period=&board=&page=`: the reports the user
+    may read, PAGE_SIZE a page."""
+    params = request.GET.dict()
+    try:
+        reports = _filter(selectors.reports_for_api(request.user), params)
+        number = _page_number(params)
+    except BadParameter as error:
+        return _error(str(error), status=400)
+    # A stable order, so that pages neither repeat nor skip a report.
+    reports = reports.order_by(
+        "period__programme__slug", "period__year", "period__kind", "board__name", "pk"
+    )
+    paginator = Paginator(reports, PAGE_SIZE)
+    if number > paginator.num_pages:
+        return _error("Sidan finns inte.", status=404)
+    page = paginator.page(number)
+    return _json(
+        {
+            "count": paginator.count,
+            "page": number,
+            "pages": paginator.num_pages,
+            "next": _page_url(request, number + 1) if page.has_next() else None,
+            "previous": _page_url(request, number - 1) if page.has_previous() else None,
+            "results": [report_json(request, report) for report in page.object_list],
+        }
+    )

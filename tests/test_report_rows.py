@@ -1,0 +1,311 @@
+"""Saving a report's rows: validation, closed reports, forged ids, concurrent edits."""
+
+from django.test import TestCase
+from django.urls import reverse
+
+from catalog.models import IndicatorKind
+from followup.models import ActivityStatus, IndicatorOutcome, PeriodState, Progress, ReportState
+from followup.services import own_item_add
+from tests.followup_data import build_world
+
+
+def activity_post(row: ActivityStatus, **values: str) -> dict[str, str]:
+    """The form data the page posts for an activity row, as a browser would send it."""
+    from followup.forms import ActivityStatusForm
+
+    form = ActivityStatusForm(instance=row)
+    data = {form.add_prefix("version"): form["version"].value()}
+    fields = {"progress": "", "not_applicable_reason": "", "assessment": "", "comment": ""}
+    fields.update(values)
+    data.update({form.add_prefix(name): value for name, value in fields.items()})
+    return data
+
+
+def indicator_post(row: IndicatorOutcome, **values: str) -> dict[str, str]:
+    from followup.forms import IndicatorOutcomeForm
+
+    form = IndicatorOutcomeForm(instance=row)
+    data = {form.add_prefix("version"): form["version"].value()}
+    data.update({form.add_prefix(name): value for name, value in values.items()})
+    return data
+
+
+def save_url(row: ActivityStatus | IndicatorOutcome, kind: str) -> str:
+    return reverse("report-row-save", args=[row.report_id, kind, row.pk])
+
+
+class RowSaveTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.row = cls.world.report.activity_rows.select_related("activity").first()
+        cls.share_row = cls.world.report.indicator_rows.get(
+            indicator__kind=IndicatorKind.SHARE, indicator__goal__number=3, indicator__position=1
+        )
+        cls.count_row = cls.world.report.indicator_rows.get(
+            indicator__kind=IndicatorKind.COUNT, indicator__goal__number=2
+        )
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+
+    def test_plain_form_save_stores_the_row_and_returns_to_it(self) -> None:
+        response = self.client.post(
+            save_url(self.row, "a"),
+            activity_post(
+                self.row,
+                progress="paborjad",
+                assessment="enligt_plan",
+                comment="Kurs hölls i mars.",
+            ),
+        )
+        self.assertRedirects(
+            response,
+            reverse("report-detail", args=[self.world.report.pk]) + f"#a{self.row.pk}",
+            fetch_redirect_response=False,
+        )
+        self.row.refresh_from_db()
+        self.assertEqual((self.row.progress, self.row.comment), ("paborjad", "Kurs hölls i mars."))
+        self.assertEqual(self.row.updated_by, self.world.reporter)
+        self.assertFalse(self.row.updated_on_behalf)
+
+    def test_htmx_save_returns_the_row_and_the_progress_line(self) -> None:
+        response = self.client.post(
+            save_url(self.row, "a"),
+            activity_post(self.row, progress="genomford", assessment="enligt_plan"),
+            headers={"HX-Request": "true"},
+        )
+        self.assertEqual(response.status_code, 200)
+        content = response.content.decode()
+        self.assertIn(f'id="a{self.row.pk}"', content)
+        self.assertIn("✔ Sparat", content)
+        self.assertIn('id="report-progress" hx-swap-oob="true"', content)
+        self.assertIn("Ifyllt: 1 av", content)
+        self.assertNotIn("<html", content)
+
+    def test_not_applicable_needs_a_reason_and_nothing_is_saved(self) -> None:
+        response = self.client.post(
+            save_url(self.row, "a"),
+            activity_post(self.row, progress="ej_aktuell", comment="Mitt utkast"),
+            headers={"HX-Request": "true"},
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertContains(response, "Ange varför aktiviteten inte är aktuell.", status_code=422)
+        # What the user typed is still in the form.
+        self.assertContains(response, "Mitt utkast", status_code=422)
+        self.row.refresh_from_db()
+        self.assertEqual(self.row.progress, "")
+
+    def test_plain_form_error_renders_the_page_with_the_error_in_place(self) -> None:
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, progress="ej_aktuell")
+        )
+        self.assertEqual(response.status_code, 422)
+        self.assertContains(response, "<html", status_code=422)
+        self.assertContains(response, 'aria-invalid="true"', status_code=422)
+        self.assertContains(response, "Ange varför aktiviteten inte är aktuell.", status_code=422)
+
+    def test_share_numerator_above_denominator_is_refused(self) -> None:
+        response = self.client.post(
+            save_url(self.share_row, "i"),
+            indicator_post(self.share_row, numerator="5", denominator="4"),
+        )
+        self.assertContains(response, "Antalet kan inte vara större än totalt.", status_code=422)
+        self.share_row.refresh_from_db()
+        self.assertIsNone(self.share_row.numerator)
+
+    def test_share_needs_both_parts(self) -> None:
+        response = self.client.post(
+            save_url(self.share_row, "i"), indicator_post(self.share_row, numerator="5")
+        )
+        self.assertContains(response, "Ange både antal och totalt för en andel.", status_code=422)
+
+    def test_negative_count_is_refused(self) -> None:
+        response = self.client.post(
+            save_url(self.count_row, "i"), indicator_post(self.count_row, numerator="-3")
+        )
+        self.assertContains(response, "större än eller lika med 0", status_code=422)
+
+    def test_a_value_for_the_wrong_kind_of_indicator_is_refused(self) -> None:
+        response = self.client.post(
+            save_url(self.count_row, "i"),
+            indicator_post(self.count_row, numerator="3", denominator="9", answer="true"),
+        )
+        self.assertContains(
+            response, "Totalt anges bara för indikatorer som är andelar.", status_code=422
+        )
+        self.assertContains(
+            response, "Ja/nej anges bara för indikatorer som är påståenden.", status_code=422
+        )
+        self.count_row.refresh_from_db()
+        self.assertIsNone(self.count_row.numerator)
+
+    def test_text_over_the_limit_is_refused(self) -> None:
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, comment="x" * 4001)
+        )
+        self.assertContains(response, "som mest 4000 tecken", status_code=422)
+
+    def test_html_in_a_comment_is_shown_as_text(self) -> None:
+        self.client.post(save_url(self.row, "a"), activity_post(self.row, comment="<b>fet</b>"))
+        self.client.force_login(self.world.reader)
+        response = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
+        self.assertContains(response, "&lt;b&gt;fet&lt;/b&gt;")
+        self.assertNotContains(response, "<b>fet</b>")
+
+    def test_share_is_computed_and_shown(self) -> None:
+        self.client.post(
+            save_url(self.share_row, "i"),
+            indicator_post(self.share_row, numerator="3", denominator="8"),
+        )
+        self.client.force_login(self.world.reader)
+        response = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
+        self.assertContains(response, "3 av 8 (37,5 %)")
+
+
+class RowSaveRefusalTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.row = cls.world.report.activity_rows.first()
+        cls.other_row = cls.world.other_report.activity_rows.first()
+
+    def test_reader_may_not_write(self) -> None:
+        self.client.force_login(self.world.reader)
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, progress="paborjad")
+        )
+        self.assertEqual(response.status_code, 403)
+
+    def test_other_boards_reporter_gets_404(self) -> None:
+        self.client.force_login(self.world.other_reporter)
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, progress="paborjad")
+        )
+        self.assertEqual(response.status_code, 404)
+
+    def test_forged_row_of_another_report_is_404_and_unchanged(self) -> None:
+        self.client.force_login(self.world.reporter)
+        url = reverse("report-row-save", args=[self.world.report.pk, "a", self.other_row.pk])
+        response = self.client.post(url, activity_post(self.other_row, progress="paborjad"))
+        self.assertEqual(response.status_code, 404)
+        self.other_row.refresh_from_db()
+        self.assertEqual(self.other_row.progress, "")
+
+    def test_locked_period_refuses_the_save(self) -> None:
+        self.world.period.state = PeriodState.LOCKED
+        self.world.period.save()
+        self.client.force_login(self.world.reporter)
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, progress="paborjad"), follow=True
+        )
+        self.assertContains(response, "är låst och kan inte ändras")
+        self.row.refresh_from_db()
+        self.assertEqual(self.row.progress, "")
+
+    def test_submitted_report_refuses_the_save(self) -> None:
+        self.world.report.state = ReportState.SUBMITTED
+        self.world.report.save()
+        self.client.force_login(self.world.reporter)
+        response = self.client.post(
+            save_url(self.row, "a"),
+            activity_post(self.row, progress="paborjad"),
+            headers={"HX-Request": "true"},
+        )
+        self.assertContains(
+            response, "Rapporten är inskickad och kan inte ändras.", status_code=422
+        )
+        self.row.refresh_from_db()
+        self.assertEqual(self.row.progress, "")
+
+
+class ConcurrentEditTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.row = cls.world.report.activity_rows.first()
+
+    def test_second_save_of_a_stale_form_is_refused_and_shows_what_is_stored(self) -> None:
+        self.client.force_login(self.world.reporter)
+        # Both open the page: the same version is in both forms.
+        first = activity_post(self.row, progress="paborjad", comment="Från rapportören")
+        second = activity_post(self.row, progress="genomford", comment="Från samordnaren")
+        self.client.post(save_url(self.row, "a"), first)
+
+        self.client.force_login(self.world.coordinator)
+        response = self.client.post(save_url(self.row, "a"), second, headers={"HX-Request": "true"})
+
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "Någon annan har sparat raden", status_code=409)
+        self.assertContains(response, "Från rapportören", status_code=409)  # stored now
+        self.assertContains(response, "Från samordnaren", status_code=409)  # kept in the form
+        self.row.refresh_from_db()
+        self.assertEqual(self.row.comment, "Från rapportören")
+
+    def test_saving_again_after_the_conflict_replaces_knowingly(self) -> None:
+        self.client.force_login(self.world.reporter)
+        stale = activity_post(self.row, comment="Andra")
+        self.client.post(save_url(self.row, "a"), activity_post(self.row, comment="Första"))
+        response = self.client.post(save_url(self.row, "a"), stale)
+        self.assertEqual(response.status_code, 409)
+        self.row.refresh_from_db()
+        response = self.client.post(
+            save_url(self.row, "a"), activity_post(self.row, comment="Andra")
+        )
+        self.assertEqual(response.status_code, 302)
+        self.row.refresh_from_db()
+        self.assertEqual(self.row.comment, "Andra")
+
+
+class ReportQueryCountTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+
+    def grow(self) -> None:
+        goal = self.world.programme.goals.get(number=1)
+        for n in range(15):
+            own_item_add(report=self.world.report, goal=goal, text=f"Egen aktivitet {n}")
+            own_item_add(
+                report=self.world.report,
+                goal=goal,
+                text=f"Egen indikator {n}",
+                indicator_kind="count",
+            )
+
+    def test_report_page_query_count_does_not_grow_with_rows(self) -> None:
+        self.client.force_login(self.world.reporter)
+        url = reverse("report-detail", args=[self.world.report.pk])
+        self.client.get(url)
+        # session, user, report with the user's access; row sync: the board's activities
+        # and indicators, the report's 3 kinds of rows; page: 3 kinds of rows, previous
+        # period, previous report, events; the goals for the own-item form
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            self.assertEqual(self.client.get(url).status_code, 200)
+        self.grow()
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_row_save_query_count_does_not_grow_with_rows(self) -> None:
+        self.client.force_login(self.world.reporter)
+        row = self.world.report.activity_rows.first()
+        with self.assertNumQueries(EXPECTED_SAVE_QUERIES):
+            self.client.post(
+                save_url(row, "a"),
+                activity_post(row, progress="paborjad"),
+                headers={"HX-Request": "true"},
+            )
+        self.grow()
+        row.refresh_from_db()
+        with self.assertNumQueries(EXPECTED_SAVE_QUERIES):
+            self.client.post(
+                save_url(row, "a"),
+                activity_post(row, progress="genomford"),
+                headers={"HX-Request": "true"},
+            )
+
+
+EXPECTED_PAGE_QUERIES = 15
+# session, user, report with access, the row; savepoint, report locked, savepoint, version
+# check, update, history, 2 × release; progress: 3 kinds of rows; previous period and report
+EXPECTED_SAVE_QUERIES = 17
