@@ -47,6 +47,7 @@ def _goal_json(goal: Goal) -> dict[str, Any]:
         "prerequisites": [prerequisite.text for prerequisite in goal.prerequisites.all()],
         "activities": [
             {
+                "id": activity.pk,
                 "position": activity.position,
                 "number": activity.number,
                 "text": activity.text,
@@ -59,6 +60,7 @@ def _goal_json(goal: Goal) -> dict[str, Any]:
         ],
         "indicators": [
             {
+                "id": indicator.pk,
                 "position": indicator.position,
                 "text": indicator.text,
                 "kind": indicator.kind,

@@ -175,11 +175,6 @@ def _goal_json(row: GoalAssessment) -> dict[str, Any]:
     }
 
 
-def _in_catalog_order(item: Any) -> tuple[int, bool, int]:
-    # The programme's items first, then the board's own, as in the catalog and on the page.
-    return (item.goal_id, item.is_own, item.position)
-
-
 def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
     """One report with its rows, from a report of `selectors.reports_for_api` (rows
     prefetched: no queries here)."""
@@ -198,21 +193,10 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
         "deadline": period.deadline.isoformat(),
         "summary": report.summary,
         "events": [_event_json(event) for event in report.events.all()],
-        "activities": [
-            _activity_json(row)
-            for row in sorted(
-                report.activity_rows.all(), key=lambda row: _in_catalog_order(row.activity)
-            )
-        ],
-        "indicators": [
-            _indicator_json(row)
-            for row in sorted(
-                report.indicator_rows.all(), key=lambda row: _in_catalog_order(row.indicator)
-            )
-        ],
-        "goals": [
-            _goal_json(row) for row in sorted(report.goal_rows.all(), key=lambda r: r.goal.number)
-        ],
+        # Rows come in the report page's order (see selectors.reports_for_api).
+        "activities": [_activity_json(row) for row in report.activity_rows.all()],
+        "indicators": [_indicator_json(row) for row in report.indicator_rows.all()],
+        "goals": [_goal_json(row) for row in report.goal_rows.all()],
     }
 
 

@@ -156,7 +156,6 @@ class Report(models.Model):
     class Meta:
         verbose_name = "rapport"
         verbose_name_plural = "rapporter"
-        ordering = ["period", "board__name"]
         constraints = [
             models.UniqueConstraint(fields=["period", "board"], name="report_unique"),
         ]

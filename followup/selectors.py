@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Goal, IndicatorKind
@@ -40,28 +40,37 @@ class ReportPage:
     events: list[ReportEvent]
 
 
-def _activity_rows(report: Report) -> QuerySet[ActivityStatus]:
-    return report.activity_rows.select_related("activity__goal", "updated_by").order_by(
-        "activity__goal__number", "activity__added_by", "activity__position"
+def _activity_rows() -> QuerySet[ActivityStatus]:
+    """Rows in the order the report shows them: by goal, the programme's items before the
+    board's own, each in its list's order."""
+    return ActivityStatus.objects.select_related("activity__goal", "updated_by").order_by(
+        "activity__goal__number",
+        F("activity__added_by").asc(nulls_first=True),
+        "activity__position",
     )
 
 
-def _indicator_rows(report: Report) -> QuerySet[IndicatorOutcome]:
-    return report.indicator_rows.select_related("indicator__goal", "updated_by").order_by(
-        "indicator__goal__number", "indicator__added_by", "indicator__position"
+def _indicator_rows() -> QuerySet[IndicatorOutcome]:
+    return IndicatorOutcome.objects.select_related("indicator__goal", "updated_by").order_by(
+        "indicator__goal__number",
+        F("indicator__added_by").asc(nulls_first=True),
+        "indicator__position",
     )
 
 
-def _goal_rows(report: Report) -> QuerySet[GoalAssessment]:
-    return report.goal_rows.select_related("goal", "updated_by").order_by("goal__number")
+def _goal_rows() -> QuerySet[GoalAssessment]:
+    return GoalAssessment.objects.select_related("goal", "updated_by").order_by("goal__number")
+
+
+_ROWS = {"a": _activity_rows, "i": _indicator_rows, "g": _goal_rows}
 
 
 def report_page(report: Report) -> ReportPage:
     """Everything the report page shows: rows grouped by goal, the previous period's
     answers beside them, how complete the report is and what has happened to it."""
-    activity_rows = list(_activity_rows(report))
-    indicator_rows = list(_indicator_rows(report))
-    goal_rows = list(_goal_rows(report))
+    activity_rows = list(_activity_rows().filter(report=report))
+    indicator_rows = list(_indicator_rows().filter(report=report))
+    goal_rows = list(_goal_rows().filter(report=report))
 
     sections: dict[int, GoalSection] = {}
 
@@ -99,8 +108,7 @@ def report_row(
 ) -> ActivityStatus | IndicatorOutcome | GoalAssessment:
     """One row of the report, or DoesNotExist: a row id from another report (a forged
     form) is not found here."""
-    rows = {"a": _activity_rows, "i": _indicator_rows, "g": _goal_rows}[kind](report)
-    return rows.get(pk=pk)
+    return _ROWS[kind]().filter(report=report).get(pk=pk)
 
 
 _ITEM_FIELDS = {"a": "activity_id", "i": "indicator_id", "g": "goal_id"}
@@ -212,7 +220,7 @@ def coordinator_overview(user: AbstractBaseUser, today: date) -> list[Coordinato
             programme__in=coordinated_programmes(user), state=PeriodState.OPEN
         ).select_related("programme")
     )
-    reports = Report.objects.filter(period__in=periods).order_by("board__name")
+    reports = reports_visible_to(user).filter(period__in=periods).order_by("board__name")
     by_period: dict[int, CoordinatorPeriod] = {
         period.pk: CoordinatorPeriod(
             period=period, by_state={state: [] for state in ReportState.values}, overdue=[]
@@ -249,11 +257,9 @@ def reports_for_api(user: AbstractBaseUser) -> QuerySet[Report]:
         reports_visible_to(user)
         .select_related("period__programme", "board")
         .prefetch_related(
-            Prefetch("activity_rows", queryset=ActivityStatus.objects.select_related("activity")),
-            Prefetch(
-                "indicator_rows", queryset=IndicatorOutcome.objects.select_related("indicator")
-            ),
-            Prefetch("goal_rows", queryset=GoalAssessment.objects.select_related("goal")),
+            Prefetch("activity_rows", queryset=_activity_rows()),
+            Prefetch("indicator_rows", queryset=_indicator_rows()),
+            Prefetch("goal_rows", queryset=_goal_rows()),
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         )
     )

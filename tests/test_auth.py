@@ -15,6 +15,8 @@ PUBLIC_VIEWS = {
     "catalog.views.programme_detail",
     "catalog.views.programme_list",
     "django.contrib.auth.views.LoginView",
+    # Not public: checks the login itself, to answer an API client 401 instead of a redirect.
+    "followup.api.report_list",
     "valdprogram.views.healthz",
 }
 
