@@ -4,7 +4,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from catalog.models import IndicatorKind
-from followup.models import ActivityStatus, IndicatorOutcome, PeriodState, Progress, ReportState
+from followup.models import ActivityStatus, IndicatorOutcome, PeriodState, ReportState
 from followup.services import own_item_add
 from tests.followup_data import build_world
 

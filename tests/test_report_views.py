@@ -1,7 +1,7 @@
 from django.test import TestCase
 from django.urls import reverse
 
-from followup.models import ActivityStatus, IndicatorOutcome, Progress
+from followup.models import ActivityStatus
 from tests.followup_data import build_world
 
 
