@@ -1,5 +1,6 @@
 """A report's history as a reader wants it: who changed what, when, from what to what."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,7 +64,9 @@ def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
     return f"{prefix}: {item.text[:90]}"
 
 
-def _changes(records: list, fields: tuple[str, ...], model: type, label_of: dict) -> list[Change]:
+def _changes(
+    records: list, fields: tuple[str, ...], model: type, label_of: Callable[[object], str]
+) -> list[Change]:
     """Compare each historical record with the one before it for the same row."""
     changes = []
     before: dict[int, object] = {}

@@ -110,10 +110,13 @@ def period_open(*, period: ReportingPeriod) -> int:
     period.state = PeriodState.OPEN
     period.save()
     existing = set(period.reports.values_list("board_id", flat=True))
-    new_reports = Report.objects.bulk_create(
-        Report(period=period, board=board)
-        for board in boards_with_commitments(period.programme)
-        if board.pk not in existing
+    new_reports = bulk_create_with_history(
+        [
+            Report(period=period, board=board)
+            for board in boards_with_commitments(period.programme)
+            if board.pk not in existing
+        ],
+        Report,
     )
     for report in new_reports:
         report_rows_sync(report=report)
