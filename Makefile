@@ -30,6 +30,7 @@ venv: $(STAMP)
 run: venv
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py load_programme
+	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: venv

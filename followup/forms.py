@@ -8,6 +8,7 @@ from followup.models import (
     ASSESSMENT_SYMBOLS,
     ActivityStatus,
     Assessment,
+    Fulfilment,
     GoalAssessment,
     IndicatorOutcome,
     Progress,
@@ -108,6 +109,10 @@ def _applies(field: str, kind: str) -> bool:
 
 class GoalAssessmentForm(RowForm):
     row_prefix = "g"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fulfilment"].choices = Fulfilment.choices
 
     class Meta:
         model = GoalAssessment

@@ -91,7 +91,9 @@ def report_page(report: Report) -> ReportPage:
         previous_rows.update(
             {("i", row.indicator_id): row for row in previous.indicator_rows.all()}
         )
-        previous_rows.update({("g", row.goal_id): row for row in previous.goal_rows.all()})
+    # Goal fulfilment is only assessed in annual reports: compare with the year before's.
+    if goal_rows and (previous_annual := previous_report(report, annual=True)):
+        previous_rows.update({("g", row.goal_id): row for row in previous_annual.goal_rows.all()})
 
     return ReportPage(
         report=report,
@@ -118,7 +120,7 @@ def previous_row(
     report: Report, kind: str, row: ActivityStatus | IndicatorOutcome | GoalAssessment
 ) -> ActivityStatus | IndicatorOutcome | GoalAssessment | None:
     """The same item's row in the board's report for the period before, if any."""
-    previous = previous_report(report)
+    previous = previous_report(report, annual=kind == "g")
     if previous is None:
         return None
     item_field = _ITEM_FIELDS[kind]

@@ -140,7 +140,16 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     )
 
 
-def previous_report(report: Report) -> Report | None:
+def previous_report(report: Report, *, annual: bool = False) -> Report | None:
+    """The board's report for the period before; with `annual`, for the year before's
+    verksamhetsberättelse (goal fulfilment is only assessed there)."""
+    if annual:
+        return Report.objects.filter(
+            period__programme_id=report.period.programme_id,
+            period__year=report.period.year - 1,
+            period__kind=PeriodKind.VB,
+            board_id=report.board_id,
+        ).first()
     period = previous_period(report.period)
     if period is None:
         return None
@@ -174,22 +183,24 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
 
 
 # (row model, the field naming its catalog item, the fields a new row takes from the
-# previous period's row). Outcomes are not carried over: they are new every period.
+# previous period's row). What describes the work carries over; the judgements the period
+# asks for (assessment, outcome, fulfilment) are made anew, so that no report can be sent
+# in unchanged.
 _ROW_KINDS = (
-    (ActivityStatus, "activity", ("progress", "not_applicable_reason", "assessment", "comment")),
+    (ActivityStatus, "activity", ("progress", "not_applicable_reason", "comment")),
     (IndicatorOutcome, "indicator", ("target",)),
-    (GoalAssessment, "goal", ("fulfilment", "analysis")),
+    (GoalAssessment, "goal", ("analysis",)),
 )
 
 
 def report_rows_sync(*, report: Report) -> None:
-    """Give an editable report exactly one row per commitment the board has now: rows for
-    new commitments start from the previous period's answers, rows for lost ones go.
-    A submitted or approved report keeps the rows it was made from."""
-    if report.state not in EDITABLE_STATES:
+    """Give a report being written in an open period exactly one row per commitment the
+    board has now: rows for new commitments start from the previous period's answers, rows
+    for lost ones go. Submitted and approved reports, and reports reopened in a locked
+    period, keep the rows they were made from."""
+    if report.state not in EDITABLE_STATES or report.period.state != PeriodState.OPEN:
         return
     wanted_ids = dict(zip(("activity", "indicator", "goal"), _board_items(report), strict=True))
-    previous: Report | None = None
     for model, item_field, carried in _ROW_KINDS:
         rows = model.objects.filter(report=report)
         have = set(rows.values_list(f"{item_field}_id", flat=True))
@@ -199,7 +210,7 @@ def report_rows_sync(*, report: Report) -> None:
         missing = wanted - have
         if not missing:
             continue
-        previous = previous or previous_report(report)
+        previous = previous_report(report, annual=model is GoalAssessment)
         earlier = {}
         if previous is not None:
             earlier = {
@@ -377,8 +388,9 @@ def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comm
         if not approve and not comment.strip():
             raise FollowupError("Skriv vad nämnden behöver komplettera när du skickar tillbaka.")
         locked.state = ReportState.APPROVED if approve else ReportState.RETURNED
-        if approve:
-            locked.reopened = False
+        # Returning a report in a locked period lets the board change it: the same
+        # controlled exception as reopening, recorded by the event below.
+        locked.reopened = not approve and locked.period.state == PeriodState.LOCKED
         locked.save()
         ReportEvent.objects.create(
             report=locked,
@@ -395,6 +407,8 @@ def report_reopen(*, report: Report, user: AbstractBaseUser, comment: str) -> Re
         locked = _lock_report(report)
         if locked.period.state != PeriodState.LOCKED:
             raise FollowupError("Bara rapporter i låsta perioder behöver öppnas igen.")
+        if locked.is_open_for_writing:
+            raise FollowupError("Rapporten är redan öppen för nämnden.")
         if not comment.strip():
             raise FollowupError("Skriv varför rapporten öppnas igen.")
         locked.reopened = True
@@ -403,7 +417,6 @@ def report_reopen(*, report: Report, user: AbstractBaseUser, comment: str) -> Re
         ReportEvent.objects.create(
             report=locked, kind=ReportEvent.Kind.REOPENED, actor=user, comment=comment.strip()
         )
-    report_rows_sync(report=locked)
     return locked
 
 
@@ -441,5 +454,6 @@ def own_item_add(
         item.full_clean()
         item.save()
         item.responsibilities.create(board=board)
-        report_rows_sync(report=locked)
+        row_model = ActivityStatus if indicator_kind is None else IndicatorOutcome
+        row_model.objects.create(report=locked, **{model._meta.model_name: item})
     return item

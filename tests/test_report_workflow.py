@@ -418,3 +418,60 @@ class EventRecordTests(TestCase):
         self.assertEqual(
             ActivityStatus.objects.filter(report=self.world.report, activity_text="").count(), 0
         )
+
+
+class LockedPeriodReviewTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        fill_report(cls.world.report)
+        report_submit(report=cls.world.report, user=cls.world.reporter, on_behalf=False)
+        period_lock(period=cls.world.period)
+
+    def test_returning_after_the_lock_lets_the_board_correct_its_report(self) -> None:
+        report = report_review(
+            report=self.world.report, user=self.world.coordinator, approve=False, comment="Rätta"
+        )
+        self.assertTrue(report.is_open_for_writing)
+
+    def test_a_reopened_report_keeps_the_rows_it_was_made_from(self) -> None:
+        report = report_review(
+            report=self.world.report, user=self.world.coordinator, approve=False, comment="Rätta"
+        )
+        activity = Activity.objects.get(goal__number=1, position=1)
+        ActivityResponsibility.objects.filter(activity=activity, board__slug=DISTRICT).delete()
+        self.client.force_login(self.world.reporter)
+        self.client.get(detail(report))
+        self.assertTrue(report.activity_rows.filter(activity=activity).exists())
+
+
+class CarryOverTests(TestCase):
+    """A new period starts from the previous answers, but asks for a fresh judgement."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(year=2023, kind="VB")
+        fill_report(cls.world.report)
+        period_lock(period=cls.world.period)
+        for kind in ("T1", "VB"):
+            period_open(
+                period=ReportingPeriod.objects.get(
+                    programme=cls.world.programme, year=2024, kind=kind
+                )
+            )
+
+    def test_carried_over_report_is_not_complete_until_assessed_again(self) -> None:
+        report = Report.objects.get(period__year=2024, period__kind="T1", board__slug=DISTRICT)
+        row = report.activity_rows.first()
+        self.assertEqual((row.progress, row.assessment), ("pagar_lopande", ""))
+        self.client.force_login(self.world.reporter)
+        response = self.client.post(reverse("report-submit", args=[report.pk]))
+        self.assertEqual(response.status_code, 422)
+
+    def test_goal_analysis_carries_over_from_the_previous_annual_report(self) -> None:
+        report = Report.objects.get(period__year=2024, period__kind="VB", board__slug=DISTRICT)
+        row = report.goal_rows.get(goal__number=1)
+        self.assertEqual((row.analysis, row.fulfilment), ("Delvis på plats.", ""))
+        self.client.force_login(self.world.reporter)
+        response = self.client.get(detail(report))
+        self.assertContains(response, "Förra perioden:</span> Delvis uppfyllt")

@@ -1,0 +1,240 @@
+"""The demo data `make run` shows: five lived-in years, logins in every role, demo mode only."""
+
+from io import StringIO
+
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import F, Max, Min
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from catalog.models import IndicatorKind
+from followup.models import (
+    ActivityStatus,
+    BoardRole,
+    Coordinator,
+    GoalAssessment,
+    IndicatorOutcome,
+    Membership,
+    PeriodState,
+    Progress,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportState,
+)
+from followup.services import boards_with_commitments, report_completeness_now
+from tests.catalog_data import load_stockholm
+
+
+def _seed() -> str:
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    return output.getvalue()
+
+
+class SeedDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = load_stockholm()
+        cls.output = _seed()
+        cls.current = ReportingPeriod.objects.get(programme=cls.programme, year=2025, kind="T1")
+        cls.boards = boards_with_commitments(cls.programme)
+
+    def log_in(self, username: str) -> None:
+        # Through the login page: django-axes wants a request, so client.login() will not do.
+        response = self.client.post(reverse("login"), {"username": username, "password": "demo"})
+        self.assertRedirects(response, reverse("start"), fetch_redirect_response=False)
+
+    def test_every_past_period_is_locked_and_the_rest_of_2025_is_not_open(self) -> None:
+        periods = ReportingPeriod.objects.filter(programme=self.programme)
+        past = periods.filter(year__lt=2025)
+        self.assertEqual(past.count(), 12)
+        self.assertEqual(set(past.values_list("state", flat=True)), {PeriodState.LOCKED})
+        later = periods.filter(year=2025).exclude(pk=self.current.pk)
+        self.assertEqual(set(later.values_list("state", flat=True)), {PeriodState.NOT_OPEN})
+
+    def test_2025_t1_is_open_now_with_its_deadline_ahead(self) -> None:
+        today = timezone.localdate()
+        self.assertEqual(self.current.state, PeriodState.OPEN)
+        self.assertLess(self.current.opens_on, today)
+        self.assertGreater(self.current.deadline, today)
+
+    def test_every_board_has_a_reporter_and_a_reader_who_log_in_with_demo(self) -> None:
+        self.assertEqual(len(self.boards), 23)
+        for board in self.boards:
+            for prefix, role in (("rapportor", BoardRole.REPORTER), ("lasare", BoardRole.READER)):
+                user = User.objects.get(username=f"{prefix}-{board.slug}")
+                self.assertTrue(user.first_name and user.last_name)
+                self.assertTrue(
+                    Membership.objects.filter(user=user, board=board, role=role).exists()
+                )
+        for username in (
+            "rapportor-rinkeby-kista-stadsdelsnamnd",
+            "lasare-rinkeby-kista-stadsdelsnamnd",
+            "samordnare",
+            "admin",
+        ):
+            with self.subTest(username=username):
+                self.log_in(username)
+                self.client.post(reverse("logout"))
+
+    def test_the_housing_companies_share_a_reporter(self) -> None:
+        user = User.objects.get(username="rapportor-ab-familjebostader")
+        self.assertEqual(
+            set(user.memberships.values_list("board__slug", "role")),
+            {
+                ("ab-familjebostader", BoardRole.REPORTER),
+                ("ab-stockholmshem", BoardRole.REPORTER),
+            },
+        )
+
+    def test_samordnare_coordinates_and_admin_administers(self) -> None:
+        coordinator = User.objects.get(username="samordnare")
+        self.assertTrue(
+            Coordinator.objects.filter(user=coordinator, programme=self.programme).exists()
+        )
+        self.assertFalse(coordinator.is_staff)
+        admin = User.objects.get(username="admin")
+        self.assertTrue(admin.is_staff and admin.is_superuser)
+
+    def test_the_reporter_sees_the_boards_open_report(self) -> None:
+        self.log_in("rapportor-rinkeby-kista-stadsdelsnamnd")
+        report = Report.objects.get(period=self.current, board__slug="rinkeby-kista-stadsdelsnamnd")
+        self.assertEqual(report.state, ReportState.DRAFT)
+        response = self.client.get(reverse("report-detail", args=[report.pk]))
+        self.assertContains(response, "Spara raden")
+
+    def test_the_open_period_has_reports_in_all_four_states(self) -> None:
+        states = set(self.current.reports.values_list("state", flat=True))
+        self.assertEqual(states, set(ReportState.values))
+        # Some drafts are half filled in, some not touched at all this period.
+        touched = ActivityStatus.objects.filter(
+            report__period=self.current, report__state=ReportState.DRAFT, updated_by__isnull=False
+        ).values("report")
+        drafts = self.current.reports.filter(state=ReportState.DRAFT)
+        self.assertTrue(drafts.filter(pk__in=touched).exists())
+        self.assertTrue(drafts.exclude(pk__in=touched).exists())
+
+    def test_every_past_report_is_approved_and_complete(self) -> None:
+        past = Report.objects.filter(period__year__lt=2025)
+        self.assertEqual(past.count(), 12 * 23)
+        self.assertFalse(past.exclude(state=ReportState.APPROVED).exists())
+        for report in Report.objects.filter(state=ReportState.APPROVED).select_related("period"):
+            with self.subTest(report=str(report)):
+                self.assertTrue(report_completeness_now(report).is_complete)
+
+    def test_a_returned_report_carries_the_coordinators_comment(self) -> None:
+        returned = self.current.reports.filter(state=ReportState.RETURNED)
+        self.assertTrue(returned.exists())
+        for report in returned:
+            last = report.events.order_by("at", "pk").last()
+            self.assertEqual(last.kind, ReportEvent.Kind.RETURNED)
+            self.assertEqual(last.actor.username, "samordnare")
+            self.assertTrue(last.comment)
+        # In past periods returned reports were corrected and approved.
+        past_returns = ReportEvent.objects.filter(
+            kind=ReportEvent.Kind.RETURNED, report__period__year__lt=2025
+        )
+        self.assertTrue(past_returns.exists())
+        self.assertFalse(past_returns.exclude(report__state=ReportState.APPROVED).exists())
+
+    def test_histories_vary_late_on_behalf_and_reopened(self) -> None:
+        late = [
+            event
+            for event in ReportEvent.objects.filter(kind=ReportEvent.Kind.SUBMITTED).select_related(
+                "report__period"
+            )
+            if timezone.localdate(event.at) > event.report.period.deadline
+        ]
+        self.assertTrue(late)
+        self.assertTrue(ReportEvent.objects.filter(on_behalf=True).exists())
+        self.assertTrue(ReportEvent.objects.filter(kind=ReportEvent.Kind.REOPENED).exists())
+        self.assertFalse(ReportEvent.objects.filter(at__gt=timezone.now()).exists())
+
+    def test_events_fall_within_their_period(self) -> None:
+        for event in ReportEvent.objects.select_related("report__period"):
+            self.assertGreaterEqual(timezone.localdate(event.at), event.report.period.opens_on)
+
+    def test_rows_say_who_saved_them_and_keep_a_history(self) -> None:
+        row = ActivityStatus.objects.filter(
+            report__period__year=2023, report__board__slug="rinkeby-kista-stadsdelsnamnd"
+        ).first()
+        self.assertEqual(row.updated_by.username, "rapportor-rinkeby-kista-stadsdelsnamnd")
+        self.assertEqual(timezone.localdate(row.updated_at).year, 2023)
+        self.assertEqual(row.history.filter(history_user=row.updated_by).count(), 1)
+
+    def test_progress_moves_forward_over_the_years(self) -> None:
+        def share_done(year: int) -> float:
+            rows = ActivityStatus.objects.filter(
+                report__period__year=year, report__period__kind="T1"
+            )
+            return rows.filter(progress=Progress.DONE).count() / rows.count()
+
+        self.assertLess(share_done(2021), share_done(2023))
+        self.assertLess(share_done(2023), share_done(2025))
+        reasons = ActivityStatus.objects.filter(progress=Progress.NOT_APPLICABLE)
+        self.assertTrue(reasons.exists())
+        self.assertFalse(reasons.filter(not_applicable_reason="").exists())
+
+    def test_shares_never_have_more_than_their_total(self) -> None:
+        outcomes = IndicatorOutcome.objects.all()
+        for part, whole in (
+            ("numerator", "denominator"),
+            ("women_numerator", "women_denominator"),
+            ("men_numerator", "men_denominator"),
+        ):
+            self.assertFalse(outcomes.filter(**{f"{part}__gt": F(whole)}).exists())
+        shares = outcomes.filter(indicator__kind=IndicatorKind.SHARE, denominator__isnull=False)
+        spread = shares.aggregate(low=Min("denominator"), high=Max("denominator"))
+        self.assertLess(spread["low"], 10)
+        self.assertGreater(spread["high"], 200)
+        self.assertTrue(shares.filter(women_denominator__isnull=False).exists())
+
+    def test_annual_reports_assess_every_goal_and_have_a_summary(self) -> None:
+        annual = Report.objects.filter(period__kind="VB")
+        self.assertFalse(annual.filter(summary="").exists())
+        self.assertFalse(GoalAssessment.objects.filter(analysis="").exists())
+
+    def test_a_district_board_has_an_activity_of_its_own(self) -> None:
+        own = ActivityStatus.objects.filter(
+            activity__added_by__slug="skarholmens-stadsdelsnamnd", report__period=self.current
+        )
+        self.assertEqual(own.count(), 1)
+
+    def test_the_summary_counts_reports_per_state(self) -> None:
+        self.assertIn("T1 2025 (öppen):", self.output)
+        self.assertIn("Godkänd", self.output)
+        self.assertIn("Tid:", self.output)
+
+    def test_a_second_run_changes_nothing(self) -> None:
+        def counts() -> list[int]:
+            models = (User, Report, ReportEvent, ActivityStatus, IndicatorOutcome, Membership)
+            return [model.objects.count() for model in models] + [ActivityStatus.history.count()]
+
+        before = counts()
+        self.assertIn("Demodata finns redan", _seed())
+        self.assertEqual(counts(), before)
+
+
+class SeedDemoRefusalTests(TestCase):
+    @override_settings(DEMO_MODE=False)
+    def test_refuses_outside_demo_mode(self) -> None:
+        load_stockholm()
+        with self.assertRaisesMessage(CommandError, "DEMO_MODE"):
+            _seed()
+        self.assertFalse(User.objects.exists())
+        self.assertFalse(Report.objects.exists())
+
+    @override_settings(DEMO_MODE=True)
+    def test_asks_for_the_catalog_first(self) -> None:
+        with self.assertRaisesMessage(CommandError, "load_programme"):
+            _seed()
+        self.assertFalse(User.objects.exists())
+
+    @override_settings(DEMO_MODE=True)
+    def test_refuses_a_scale_below_one(self) -> None:
+        with self.assertRaisesMessage(CommandError, "minst 1"):
+            call_command("seed_demo", "--scale", "0", stdout=StringIO())
