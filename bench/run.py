@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -36,13 +37,17 @@ PROGRAMME = "/program/stockholm-2021-2025"
 class Page:
     name: str
     path: str
-    # Fetch with the session cookie from login_session() (over HTTP and in-process).
-    login: bool = False
+    # Fetch logged in as this demo user (over HTTP and in-process).
+    user: str | None = None
+    # POST a save of the report row at `path` (as htmx does), a new version each time.
+    row_save: bool = False
 
 
 BASELINE = Page("healthz (baseline)", "/healthz")
+REPORTER = "rapportor-rinkeby-kista-stadsdelsnamnd"
+COORDINATOR = "samordnare"
 
-# Add pages here. Pages behind login: Page("...", "/...", login=True).
+# Add pages here; pages that need the demo data's ids go in data_pages().
 PAGES = [
     BASELINE,
     Page("start", "/"),
@@ -56,18 +61,69 @@ PAGES = [
 ]
 
 
-def login_session(username: str = "bench") -> str:
-    """Create (or reuse) a user, log it in and return the session cookie's value.
+def data_pages() -> list[Page]:
+    """The follow-up pages, for the district board's report in the open period."""
+    from followup.models import PeriodState, Report
 
-    Pages that need a role or boards should give them to the user here.
-    """
+    report = Report.objects.get(
+        period__state=PeriodState.OPEN, board__slug="rinkeby-kista-stadsdelsnamnd"
+    )
+    row = report.activity_rows.order_by("pk").first()
+    return [
+        Page("my reports (rapportör)", "/start/", REPORTER),
+        Page("overview (samordnare)", "/start/", COORDINATOR),
+        Page("periods (samordnare)", "/perioder/", COORDINATOR),
+        Page("report (rapportör)", f"/rapporter/{report.pk}/", REPORTER),
+        Page("report history", f"/rapporter/{report.pk}/historik/", REPORTER),
+        Page("row save (htmx)", f"/rapporter/{report.pk}/rad/a/{row.pk}/", REPORTER, True),
+        Page("api reports (samordnare)", "/api/v1/reports/?period=T1&year=2025", COORDINATOR),
+    ]
+
+
+def login_session(username: str) -> str:
+    """Log the (demo) user in and return the session cookie's value."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    user, _ = get_user_model().objects.get_or_create(username=username)
     client = Client()
-    client.force_login(user)
+    client.force_login(get_user_model().objects.get(username=username))
     return client.cookies[session_cookie_name()].value
+
+
+class RowSaver:
+    """Builds the form data of one activity row's save, version after version: the bench
+    process shares gunicorn's SECRET_KEY, so it signs the versions as the page would."""
+
+    CSRF = "benchcsrftoken0123456789abcdefgh"  # 32 characters, as Django's secret
+
+    def __init__(self, path: str) -> None:
+        from followup.models import ActivityStatus
+
+        row_pk = int(path.rstrip("/").rsplit("/", 1)[1])
+        self.prefix = f"a{row_pk}"
+        self.version = ActivityStatus.objects.get(pk=row_pk).version
+        self.turn = 0
+
+    def next_body(self) -> dict[str, str]:
+        from concurrency.forms import get_signer
+
+        self.turn += 1
+        progress = ("paborjad", "pagar_lopande")[self.turn % 2]
+        body = {
+            f"{self.prefix}-version": get_signer().sign(self.version),
+            f"{self.prefix}-progress": progress,
+            f"{self.prefix}-assessment": "enligt_plan",
+            f"{self.prefix}-comment": f"Benchmark, sparning {self.turn}.",
+            f"{self.prefix}-not_applicable_reason": "",
+        }
+        self.version += 1
+        return body
+
+    def headers(self) -> dict[str, str]:
+        return {"X-CSRFToken": self.CSRF, "HX-Request": "true"}
+
+    def cookie(self) -> str:
+        return f"csrftoken={self.CSRF}"
 
 
 def session_cookie_name() -> str:
@@ -82,13 +138,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--match", default="", help="only pages whose name or path contains this")
+    parser.add_argument(
+        "--scale", type=int, default=1, help="demo data: N times Stockholm's boards and reports"
+    )
     args = parser.parse_args()
     if args.warmup < 0 or not 1 <= args.requests <= 100_000:
         parser.error("need --warmup >= 0 and 1 <= --requests <= 100000")
     return args
 
 
-def configure(static_root: Path) -> None:
+def configure(static_root: Path, scale: int) -> None:
     """Production-like settings for this process and gunicorn, then Django itself."""
     database = OUT / "bench.sqlite3"
     for path in OUT.glob("bench.sqlite3*"):
@@ -103,6 +162,7 @@ def configure(static_root: Path) -> None:
         ALLOWED_HOSTS=HOST,
         SECURE_SSL_REDIRECT="0",  # plain HTTP: there is no TLS in front
         LOG_LEVEL="WARNING",
+        DEMO_MODE="1",
     )
     sys.path.insert(0, str(ROOT))
 
@@ -112,22 +172,29 @@ def configure(static_root: Path) -> None:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("load_programme", stdout=io.StringIO())
+    started = time.perf_counter()
+    call_command("seed_demo", scale=scale, stdout=io.StringIO())
+    print(f"Demo data at scale {scale} in {time.perf_counter() - started:.0f} s", flush=True)
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def count_queries(pages: list[Page], cookie: str | None) -> dict[Page, int]:
+def count_queries(pages: list[Page], cookies: dict[str, str]) -> dict[Page, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    anonymous, logged_in = Client(SERVER_NAME=HOST), Client(SERVER_NAME=HOST)
-    if cookie:
-        logged_in.cookies[session_cookie_name()] = cookie
     counts = {}
     for page in pages:
+        client = Client(SERVER_NAME=HOST)
+        if page.user:
+            client.cookies[session_cookie_name()] = cookies[page.user]
         connection.ensure_connection()  # so that no page is charged for opening it
         with CaptureQueriesContext(connection) as captured:
-            response = (logged_in if page.login else anonymous).get(page.path)
+            if page.row_save:
+                saver = RowSaver(page.path)
+                response = client.post(page.path, saver.next_body(), headers={"HX-Request": "true"})
+            else:
+                response = client.get(page.path)
         if response.status_code != 200:
             raise SystemExit(f"{page.path} answered {response.status_code} in-process, not 200")
         counts[page] = len(captured)
@@ -155,13 +222,24 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[bytes
         return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
 
 
-def get(port: int, path: str, cookie: str | None) -> tuple[int, float]:
+def request(
+    port: int, path: str, cookie: str | None, saver: RowSaver | None = None
+) -> tuple[int, float]:
     """One request on its own connection; returns the status and the time to the last byte."""
-    headers = {"Cookie": f"{session_cookie_name()}={cookie}"} if cookie else {}
+    cookies = [f"{session_cookie_name()}={cookie}"] if cookie else []
+    headers, body, method = {}, None, "GET"
+    if saver is not None:
+        method = "POST"
+        cookies.append(saver.cookie())
+        headers.update(saver.headers())
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        body = urlencode(saver.next_body())
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
     started = time.perf_counter()
     connection = HTTPConnection(HOST, port, timeout=30)
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         response.read()
     finally:
@@ -175,7 +253,7 @@ def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
         try:
-            if get(port, BASELINE.path, None)[0] == 200:
+            if request(port, BASELINE.path, None)[0] == 200:
                 return
         except OSError:
             pass
@@ -183,10 +261,13 @@ def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None
     raise SystemExit(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
-def measure(port: int, page: Page, cookie: str | None, warmup: int, requests: int) -> list[float]:
+def measure(
+    port: int, page: Page, cookies: dict[str, str], warmup: int, requests: int
+) -> list[float]:
     timings = []
+    saver = RowSaver(page.path) if page.row_save else None
     for i in range(warmup + requests):
-        status, ms = get(port, page.path, cookie if page.login else None)
+        status, ms = request(port, page.path, cookies.get(page.user or ""), saver)
         if status != 200:
             raise SystemExit(f"{page.path} answered {status} over HTTP, not 200")
         if i >= warmup:
@@ -215,11 +296,10 @@ def print_table(rows: list[tuple[Page, float, float, int]], baseline: float) -> 
 
 def main() -> None:
     args = parse_args()
-    pages = [
-        page
-        for page in PAGES
-        if page is BASELINE or args.match in page.name or args.match in page.path
-    ]
+
+    def selected(page: Page) -> bool:
+        return page is BASELINE or args.match in page.name or args.match in page.path
+
     # Stop gunicorn on `kill` as on Ctrl-C: both unwind through the finally below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     OUT.mkdir(parents=True, exist_ok=True)
@@ -227,22 +307,24 @@ def main() -> None:
     server = None
     try:
         print("Preparing bench/out/bench.sqlite3 and static files ...", flush=True)
-        configure(static_root)
-        cookie = login_session() if any(page.login for page in pages) else None
-        queries = count_queries(pages, cookie)
+        configure(static_root, args.scale)
+        pages = [page for page in PAGES + data_pages() if selected(page)]
+        cookies = {page.user: login_session(page.user) for page in pages if page.user}
+        queries = count_queries(pages, cookies)
 
         port = free_port()
         log = OUT / "gunicorn.log"
         server = start_gunicorn(port, args.workers, log)
         wait_until_up(server, port, log)
         print(
-            f"gunicorn on {HOST}:{port}, {args.workers} workers, DEBUG=0, SQLite; "
+            f"gunicorn on {HOST}:{port}, {args.workers} workers, DEBUG=0, SQLite, "
+            f"demo data at scale {args.scale}; "
             f"per page {args.warmup} warm-up + {args.requests} measured sequential requests\n",
             flush=True,
         )
         rows = []
         for page in pages:
-            timings = measure(port, page, cookie, args.warmup, args.requests)
+            timings = measure(port, page, cookies, args.warmup, args.requests)
             rows.append((page, statistics.median(timings), p95(timings), queries[page]))
         print_table(rows, baseline=next(row[1] for row in rows if row[0] is BASELINE))
     finally:

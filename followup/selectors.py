@@ -89,7 +89,10 @@ def report_page(report: Report) -> ReportPage:
     if previous is not None:
         previous_rows.update({("a", row.activity_id): row for row in previous.activity_rows.all()})
         previous_rows.update(
-            {("i", row.indicator_id): row for row in previous.indicator_rows.all()}
+            {
+                ("i", row.indicator_id): row
+                for row in previous.indicator_rows.select_related("indicator")
+            }
         )
     # Goal fulfilment is only assessed in annual reports: compare with the year before's.
     if goal_rows and (previous_annual := previous_report(report, annual=True)):

@@ -4,9 +4,16 @@ from django.test import TestCase
 from django.urls import reverse
 
 from catalog.models import IndicatorKind
-from followup.models import ActivityStatus, IndicatorOutcome, PeriodState, ReportState
-from followup.services import own_item_add
-from tests.followup_data import build_world
+from followup.models import (
+    ActivityStatus,
+    IndicatorOutcome,
+    PeriodState,
+    Report,
+    ReportingPeriod,
+    ReportState,
+)
+from followup.services import own_item_add, period_lock, period_open
+from tests.followup_data import DISTRICT, build_world, fill_report
 
 
 def activity_post(row: ActivityStatus, **values: str) -> dict[str, str]:
@@ -258,9 +265,18 @@ class ConcurrentEditTests(TestCase):
 
 
 class ReportQueryCountTests(TestCase):
+    """Measured on a report with a previous period, whose answers show beside each row."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         cls.world = build_world()
+        fill_report(cls.world.report)
+        period_lock(period=cls.world.period)
+        next_period = ReportingPeriod.objects.get(
+            programme=cls.world.programme, year=2023, kind="T2"
+        )
+        period_open(period=next_period)
+        cls.world.report = Report.objects.get(period=next_period, board__slug=DISTRICT)
 
     def grow(self) -> None:
         goal = self.world.programme.goals.get(number=1)
@@ -279,7 +295,8 @@ class ReportQueryCountTests(TestCase):
         self.client.get(url)
         # session, user, report with the user's access; row sync: the board's activities
         # and indicators, the report's 3 kinds of rows; page: 3 kinds of rows, previous
-        # period, previous report, events; the goals for the own-item form
+        # period, previous report and its activity and indicator rows, events; the goals for the
+        # own-item form
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
             self.assertEqual(self.client.get(url).status_code, 200)
         self.grow()
@@ -305,7 +322,8 @@ class ReportQueryCountTests(TestCase):
             )
 
 
-EXPECTED_PAGE_QUERIES = 15
+EXPECTED_PAGE_QUERIES = 17
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
-# check, update, history, 2 × release; progress: 3 kinds of rows; previous period and report
-EXPECTED_SAVE_QUERIES = 17
+# check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
+# and row
+EXPECTED_SAVE_QUERIES = 18
