@@ -138,7 +138,9 @@ class OwnItemForm(forms.Form):
         *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
     ]
 
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), label="Under mål")
+    goal = forms.ModelChoiceField(
+        queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål"
+    )
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
     text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
+from django.utils.text import Truncator
 
 from catalog.models import Activity, Goal, Indicator
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
@@ -61,7 +62,7 @@ def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
     if item_field == "goal":
         return f"Mål {item.number}: måluppfyllelse"
     prefix = "Aktivitet" if item_field == "activity" else "Indikator"
-    return f"{prefix}: {item.text[:90]}"
+    return f"{prefix}: {Truncator(item.text).chars(90)}"
 
 
 def _changes(

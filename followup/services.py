@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.forms import ModelForm
 from django.utils import timezone
+from django.utils.text import Truncator
 from simple_history.utils import bulk_create_with_history
 
 from catalog.models import (
@@ -308,12 +309,12 @@ def report_completeness(
 ) -> Completeness:
     """How much of the report is filled, and what is missing, in the page's words."""
     missing = [
-        f"Aktivitet: {row.activity.text[:80]} – {_missing_activity_part(row)}"
+        f"Aktivitet: {Truncator(row.activity.text).chars(80)} – {_missing_activity_part(row)}"
         for row in activity_rows
         if not row.is_filled
     ]
     missing += [
-        f"Indikator: {row.indicator.text[:80]} – utfall saknas"
+        f"Indikator: {Truncator(row.indicator.text).chars(80)} – utfall saknas"
         for row in indicator_rows
         if not row.is_filled
     ]

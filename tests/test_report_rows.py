@@ -68,7 +68,8 @@ class RowSaveTests(TestCase):
         )
         self.assertRedirects(
             response,
-            reverse("report-detail", args=[self.world.report.pk]) + f"#a{self.row.pk}",
+            reverse("report-detail", args=[self.world.report.pk])
+            + f"?sparad=a{self.row.pk}#a{self.row.pk}",
             fetch_redirect_response=False,
         )
         self.row.refresh_from_db()

@@ -55,12 +55,14 @@ def _render_report(
     bound = bound or {}
 
     conflict = extra.pop("conflict", None)
+    saved_prefix = extra.pop("saved_prefix", "")
 
     def form_for(kind: str, row: object) -> ModelForm | None:
         if not writable:
             return None
         prefix = f"{kind}{row.pk}"
         row.conflict = conflict if prefix in bound else None
+        row.saved = prefix == saved_prefix
         return bound.get(prefix) or ROW_FORMS[kind](instance=row)
 
     for section in page.sections:
@@ -94,7 +96,8 @@ def _render_report(
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
-    return _render_report(request, report)
+    # After a plain-form save the page lands on the row, which says it was saved.
+    return _render_report(request, report, saved_prefix=request.GET.get("sparad", ""))
 
 
 @require_POST
@@ -120,8 +123,8 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     if request.htmx:
         return _render_row(request, report, kind, row, form, saved, conflict, error)
     if saved:
-        messages.success(request, "Raden är sparad.")
-        return redirect(_report_url(report, f"{kind}{row.pk}"))
+        prefix = f"{kind}{row.pk}"
+        return redirect(f"{reverse('report-detail', args=[report.pk])}?sparad={prefix}#{prefix}")
     if error:
         messages.error(request, error)
         return redirect(_report_url(report, f"{kind}{row.pk}"))

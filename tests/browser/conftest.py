@@ -1,8 +1,11 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright against live_server."""
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
@@ -70,29 +73,124 @@ def catalog(transactional_db: None) -> None:
     programme_load(data=json.loads(path.read_text(encoding="utf-8")))
 
 
-@pytest.fixture
-def page(browser, live_server) -> Iterator["playwright.sync_api.Page"]:  # noqa: F821
-    """A fresh context and page per test, pointed at live_server. The test fails if the
-    page logs a JavaScript error or a request fails (a CSP block, a missing stylesheet)."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, locale="sv-SE")
-    context.set_default_timeout(5_000)
-    page = context.new_page()
-    problems: list[str] = []
+@dataclass(frozen=True)
+class ExpectedResponse:
+    """An HTTP error status that is the page's answer, not a fault: a form sent back with
+    its errors (422) or a row someone else saved first (409)."""
 
-    def on_console(message) -> None:
+    method: str
+    path: re.Pattern[str]
+    statuses: frozenset[int]
+
+    def matches(self, method: str, url: str, status: int) -> bool:
+        return (
+            method == self.method
+            and status in self.statuses
+            and self.path.fullmatch(urlsplit(url).path) is not None
+        )
+
+
+# A row of a report saved with htmx or as a plain form: the server answers a failed
+# validation with 422 and a conflict with 409, with the row (or page) to show.
+ROW_SAVE = ExpectedResponse(
+    "POST", re.compile(r"/rapporter/\d+/rad/[aig]/\d+/"), frozenset({409, 422})
+)
+# Chromium logs every 4xx/5xx answer as a console error with the resource as its location.
+FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+
+
+@dataclass
+class BrowserProblems:
+    """What the pages of one test logged or received, judged when the test is done (a
+    console message and the response it is about may arrive in either order)."""
+
+    expected: list[ExpectedResponse] = field(default_factory=lambda: [ROW_SAVE])
+    errors: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    responses: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("response", self._on_response)
+        page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+    def _on_console(self, message) -> None:
         if message.type == "error":
-            problems.append(f"console error: {message.text} ({message.location.get('url')})")
+            # A form's action may carry a #fragment; the response's URL never does.
+            url = urldefrag(message.location.get("url", "")).url
+            self.console.append((message.text, url))
 
-    def on_response(response) -> None:
+    def _on_response(self, response) -> None:
         if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.url}")
+            url = urldefrag(response.url).url
+            self.responses.append((response.request.method, url, response.status))
 
-    page.on("console", on_console)
-    page.on("response", on_response)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    yield page
-    context.close()
-    assert not problems, "The browser reported problems:\n" + "\n".join(problems)
+    def report(self) -> list[str]:
+        excused: set[tuple[str, int]] = set()
+        problems = list(self.errors)
+        for method, url, status in self.responses:
+            if any(expected.matches(method, url, status) for expected in self.expected):
+                excused.add((url, status))
+            else:
+                problems.append(f"HTTP {status}: {method} {url}")
+        for text, url in self.console:
+            failed = FAILED_LOAD.match(text)
+            if failed and (url, int(failed.group(1))) in excused:
+                continue
+            problems.append(f"console error: {text} ({url})")
+        return problems
+
+
+@pytest.fixture
+def browser_problems() -> Iterator[BrowserProblems]:
+    """Collects problems from every page a test opens; the test fails on any of them."""
+    problems = BrowserProblems()
+    yield problems
+    found = problems.report()
+    assert not found, "The browser reported problems:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def allow_response(browser_problems: BrowserProblems) -> Callable[..., None]:
+    r"""Declare an HTTP error status as the expected answer in this test, e.g.
+    allow_response("POST", r"/rapporter/\d+/skicka-in/", 422) for a refused submission.
+    Everything not declared (and not a row save's 409/422) still fails the test."""
+
+    def allow(method: str, path: str, *statuses: int) -> None:
+        browser_problems.expected.append(
+            ExpectedResponse(method, re.compile(path), frozenset(statuses))
+        )
+
+    return allow
+
+
+@pytest.fixture
+def new_context(
+    browser, live_server, browser_problems: BrowserProblems
+) -> Iterator[Callable[..., "playwright.sync_api.BrowserContext"]]:  # noqa: F821
+    """Open another browser context (another person, or a browser without JavaScript)
+    pointed at live_server; its pages are watched like `page`. Closed after the test."""
+    contexts = []
+
+    def open_context(**options: object):
+        settings = {"viewport": DESKTOP, "locale": "sv-SE", **options}
+        context = browser.new_context(base_url=live_server.url, **settings)
+        context.set_default_timeout(5_000)
+        context.on("page", browser_problems.watch)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> "playwright.sync_api.Page":  # noqa: F821
+    """A fresh context and page per test, pointed at live_server. The test fails if the
+    page logs a JavaScript error or a request fails (a CSP block, a missing stylesheet),
+    except for the answers a test expects (see ExpectedResponse and allow_response)."""
+    return new_context().new_page()
 
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
