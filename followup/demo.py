@@ -625,22 +625,7 @@ def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
 
 Row = ActivityStatus | IndicatorOutcome | GoalAssessment
 
-# The fields a rapportör fills in, per kind of row, and what every save stamps.
-_ANSWER_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
-    ActivityStatus: ("progress", "not_applicable_reason", "assessment", "comment"),
-    IndicatorOutcome: (
-        "numerator",
-        "denominator",
-        "answer",
-        "women_numerator",
-        "women_denominator",
-        "men_numerator",
-        "men_denominator",
-        "target",
-        "comment",
-    ),
-    GoalAssessment: ("fulfilment", "analysis"),
-}
+# What every save stamps, besides the fields a rapportör fills in (ANSWER_FIELDS).
 _STAMP_FIELDS = ("updated_by", "updated_on_behalf", "updated_at", "version")
 # T1 covers January–April and T2 January–August: counts so far in the year.
 _YEAR_SO_FAR = {PeriodKind.T1: 4 / 12, PeriodKind.T2: 8 / 12, PeriodKind.VB: 1.0}
@@ -743,7 +728,8 @@ def _rows_correct(demo: _Demo, step: _Step) -> None:
 
 def _rows_save(rows: list[Row]) -> None:
     """Write filled-in rows the way `row_save` leaves them, with their history, in bulk."""
-    for model, fields in _ANSWER_FIELDS.items():
+    for model in (ActivityStatus, IndicatorOutcome, GoalAssessment):
+        fields = model.ANSWER_FIELDS
         of_model = [row for row in rows if type(row) is model]
         if of_model:
             _update_many(model, of_model, [*fields, *_STAMP_FIELDS])
@@ -897,7 +883,7 @@ def _indicator_answer(
     year_index: int,
 ) -> None:
     kind = row.indicator.kind
-    for name in _ANSWER_FIELDS[IndicatorOutcome]:
+    for name in IndicatorOutcome.ANSWER_FIELDS:
         if name not in ("target", "comment"):
             setattr(row, name, None)
     if kind == IndicatorKind.YES_NO:

@@ -20,19 +20,14 @@ class RowForm(forms.ModelForm):
     """A row of the report. Each row has its own prefix so many can share one page."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        instance = kwargs["instance"]
-        kwargs.setdefault("prefix", f"{self.row_prefix}{instance.pk}")
+        kwargs.setdefault("prefix", kwargs["instance"].prefix)
         super().__init__(*args, **kwargs)
-
-    row_prefix = ""
 
 
 class ActivityStatusForm(RowForm):
-    row_prefix = "a"
-
     class Meta:
         model = ActivityStatus
-        fields = ["progress", "not_applicable_reason", "assessment", "comment", "version"]
+        fields = [*ActivityStatus.ANSWER_FIELDS, "version"]
         widgets = {
             "assessment": forms.RadioSelect,
             "comment": forms.Textarea(attrs={"rows": 3}),
@@ -47,22 +42,9 @@ class ActivityStatusForm(RowForm):
 
 
 class IndicatorOutcomeForm(RowForm):
-    row_prefix = "i"
-
     class Meta:
         model = IndicatorOutcome
-        fields = [
-            "numerator",
-            "denominator",
-            "answer",
-            "women_numerator",
-            "women_denominator",
-            "men_numerator",
-            "men_denominator",
-            "target",
-            "comment",
-            "version",
-        ]
+        fields = [*IndicatorOutcome.ANSWER_FIELDS, "version"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -108,15 +90,13 @@ def _applies(field: str, kind: str) -> bool:
 
 
 class GoalAssessmentForm(RowForm):
-    row_prefix = "g"
-
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fulfilment"].choices = Fulfilment.choices
 
     class Meta:
         model = GoalAssessment
-        fields = ["fulfilment", "analysis", "version"]
+        fields = [*GoalAssessment.ANSWER_FIELDS, "version"]
         widgets = {
             "fulfilment": forms.RadioSelect,
             "analysis": forms.Textarea(attrs={"rows": 4}),

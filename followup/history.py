@@ -22,31 +22,11 @@ class Change:
     new: str
 
 
-# Row model, its catalog item model and field, and the fields a user fills in.
+# Row model, and its catalog item's model and field.
 _TRACKED = (
-    (
-        ActivityStatus,
-        Activity,
-        "activity",
-        ("progress", "not_applicable_reason", "assessment", "comment"),
-    ),
-    (
-        IndicatorOutcome,
-        Indicator,
-        "indicator",
-        (
-            "numerator",
-            "denominator",
-            "answer",
-            "women_numerator",
-            "women_denominator",
-            "men_numerator",
-            "men_denominator",
-            "target",
-            "comment",
-        ),
-    ),
-    (GoalAssessment, Goal, "goal", ("fulfilment", "analysis")),
+    (ActivityStatus, Activity, "activity"),
+    (IndicatorOutcome, Indicator, "indicator"),
+    (GoalAssessment, Goal, "goal"),
 )
 
 
@@ -99,7 +79,7 @@ def _changes(
 def report_history(report: Report) -> list[Change]:
     """Every change to the report's rows and summary, newest first."""
     changes: list[Change] = []
-    for row_model, item_model, item_field, fields in _TRACKED:
+    for row_model, item_model, item_field in _TRACKED:
         records = list(
             row_model.history.filter(report_id=report.pk)
             .select_related("history_user")
@@ -108,7 +88,7 @@ def report_history(report: Report) -> list[Change]:
         items = item_model.objects.in_bulk({getattr(r, f"{item_field}_id") for r in records})
         changes += _changes(
             records,
-            fields,
+            row_model.ANSWER_FIELDS,
             row_model,
             lambda record, items=items, item_field=item_field: _item_label(
                 item_field, items[getattr(record, f"{item_field}_id")]

@@ -240,11 +240,22 @@ class ReportRow(models.Model):
     updated_on_behalf = models.BooleanField(default=False)
     updated_at = models.DateTimeField(null=True, blank=True)
 
+    ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
+
     class Meta:
         abstract = True
 
+    @property
+    def prefix(self) -> str:
+        """The row's id on the page and its form's prefix, e.g. "a12"."""
+        return f"{self.ROW_KIND}{self.pk}"
+
 
 class ActivityStatus(ReportRow):
+    ROW_KIND = "a"
+    # The fields a rapportör fills in.
+    ANSWER_FIELDS = ("progress", "not_applicable_reason", "assessment", "comment")
+
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activity_rows")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="statuses")
     progress = models.CharField("status", max_length=16, choices=Progress.choices, blank=True)
@@ -291,6 +302,19 @@ class ActivityStatus(ReportRow):
 class IndicatorOutcome(ReportRow):
     """An indicator's outcome for the period. For a share, `numerator`/`denominator`; for
     a count, `numerator` is the count; for yes/no, `answer`. Women/men are optional."""
+
+    ROW_KIND = "i"
+    ANSWER_FIELDS = (
+        "numerator",
+        "denominator",
+        "answer",
+        "women_numerator",
+        "women_denominator",
+        "men_numerator",
+        "men_denominator",
+        "target",
+        "comment",
+    )
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_rows")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="outcomes")
@@ -392,6 +416,9 @@ class IndicatorOutcome(ReportRow):
 
 class GoalAssessment(ReportRow):
     """In the annual report: how far the board has come towards a goal, and why."""
+
+    ROW_KIND = "g"
+    ANSWER_FIELDS = ("fulfilment", "analysis")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="goal_rows")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="assessments")

@@ -60,10 +60,9 @@ def _render_report(
     def form_for(kind: str, row: object) -> ModelForm | None:
         if not writable:
             return None
-        prefix = f"{kind}{row.pk}"
-        row.conflict = conflict if prefix in bound else None
-        row.saved = prefix == saved_prefix
-        return bound.get(prefix) or ROW_FORMS[kind](instance=row)
+        row.conflict = conflict if row.prefix in bound else None
+        row.saved = row.prefix == saved_prefix
+        return bound.get(row.prefix) or ROW_FORMS[kind](instance=row)
 
     for section in page.sections:
         for row in section.activity_rows:
@@ -123,11 +122,11 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     if request.htmx:
         return _render_row(request, report, kind, row, form, saved, conflict, error)
     if saved:
-        prefix = f"{kind}{row.pk}"
-        return redirect(f"{reverse('report-detail', args=[report.pk])}?sparad={prefix}#{prefix}")
+        url = reverse("report-detail", args=[report.pk])
+        return redirect(f"{url}?sparad={row.prefix}#{row.prefix}")
     if error:
         messages.error(request, error)
-        return redirect(_report_url(report, f"{kind}{row.pk}"))
+        return redirect(_report_url(report, row.prefix))
     return _render_report(
         request,
         report,
@@ -164,9 +163,8 @@ def _render_row(
     row.saved, row.conflict, row.error = saved, conflict, error
     row.previous = selectors.previous_row(report, kind, row)
     context = {"report": report, "access": report.access, "writable": True, "row": row}
-    partial = {"a": "activity-row", "i": "indicator-row", "g": "goal-row"}[kind]
     template = "followup/report_detail.html"
-    html = render_to_string(f"{template}#{partial}", context, request=request)
+    html = render_to_string(f"{template}#report-row", context, request=request)
     html += render_to_string(
         f"{template}#progress",
         {"completeness": services.report_completeness_now(report), "oob": True},
