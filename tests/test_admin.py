@@ -78,3 +78,32 @@ def _count_queries(test: TestCase, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         test.client.get(url)
     return len(captured)
+
+
+class FollowupAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from tests.followup_data import build_world
+
+        cls.world = build_world()
+        cls.staff = User.objects.create_superuser("admin", password="x" * 20)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.staff)
+
+    def test_memberships_periods_and_reports_are_listed(self) -> None:
+        for name in ("membership", "coordinator", "reportingperiod", "report"):
+            with self.subTest(model=name):
+                response = self.client.get(reverse(f"admin:followup_{name}_changelist"))
+                self.assertEqual(response.status_code, 200)
+        response = self.client.get(reverse("admin:followup_membership_changelist") + "?role=lasare")
+        self.assertContains(response, "lasare")
+        self.assertNotContains(response, "annan")
+
+    def test_reports_are_read_only_in_the_admin(self) -> None:
+        url = reverse("admin:followup_report_change", args=[self.world.report.pk])
+        self.assertContains(self.client.get(url), "Rinkeby-Kista stadsdelsnämnd")
+        response = self.client.post(url, {"state": "godkand"})
+        self.assertEqual(response.status_code, 403)
+        self.world.report.refresh_from_db()
+        self.assertEqual(self.world.report.state, "utkast")

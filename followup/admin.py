@@ -1,0 +1,71 @@
+"""The follow-up in the admin: who belongs to which board, periods, and reports to look up.
+
+Reports are written on the report page, where the rules (open period, versions, history)
+hold; here they are read-only, so that the admin is never a way around them.
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from followup.models import Coordinator, Membership, Report, ReportEvent, ReportingPeriod
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "board", "role"]
+    list_filter = ["role", "board__kind", "board"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "board__name"]
+    autocomplete_fields = ["board"]
+    list_select_related = ["user", "board"]
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "programme"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "programme", "opens_on", "deadline", "state"]
+    list_filter = ["programme", "year", "kind", "state"]
+    list_select_related = ["programme"]
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    fields = ["at", "kind", "actor", "on_behalf", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["board", "period", "state", "reopened", "updated_at"]
+    list_filter = ["period__programme", "period__year", "period__kind", "state", "board__kind"]
+    search_fields = ["board__name"]
+    list_select_related = ["board", "period"]
+    readonly_fields = [
+        "period",
+        "board",
+        "state",
+        "summary",
+        "reopened",
+        "created_at",
+        "updated_at",
+    ]
+    exclude = ["version"]
+    inlines = [ReportEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
