@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import Board, Programme
-from followup.models import BoardRole, Coordinator, Membership, Report
+from followup.models import BoardRole, CityReader, Coordinator, Membership, Report
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -31,6 +31,16 @@ def is_coordinator(user: User) -> bool:
     return coordinated_programmes(user).exists()
 
 
+def city_wide_programmes(user: User) -> QuerySet[Programme]:
+    """Programmes whose every report and dashboard the user may read: as samordnare or as a
+    city-wide reader."""
+    if not user.is_authenticated:
+        return Programme.objects.none()
+    if user.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(Q(coordinators__user=user) | Q(readers__user=user)).distinct()
+
+
 def boards_of(user: User, role: str | None = None) -> QuerySet[Board]:
     """The boards the user belongs to (as any role, or as the role given)."""
     if not user.is_authenticated:
@@ -43,7 +53,8 @@ def boards_of(user: User, role: str | None = None) -> QuerySet[Board]:
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
     """The reports the user may read, each annotated with the user's standing:
-    `user_role` (rapportor, lasare or None) and `user_coordinates` (a samordnare)."""
+    `user_role` (rapportor, lasare or None), `user_coordinates` (a samordnare) and
+    `user_reads_city` (a city-wide reader)."""
     if not user.is_authenticated:
         return Report.objects.none()
     reports = Report.objects.annotate(
@@ -53,10 +64,15 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
         user_coordinates=Exists(
             Coordinator.objects.filter(user=user, programme=OuterRef("period__programme"))
         ),
+        user_reads_city=Exists(
+            CityReader.objects.filter(user=user, programme=OuterRef("period__programme"))
+        ),
     )
     if user.is_superuser:
         return reports
-    return reports.filter(Q(user_role__isnull=False) | Q(user_coordinates=True))
+    return reports.filter(
+        Q(user_role__isnull=False) | Q(user_coordinates=True) | Q(user_reads_city=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from followup.models import Coordinator, Membership, Report, ReportEvent, ReportingPeriod
+from followup.models import (
+    CityReader,
+    Coordinator,
+    Membership,
+    Reminder,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+)
 
 
 @admin.register(Membership)
@@ -26,6 +34,27 @@ class CoordinatorAdmin(SimpleHistoryAdmin):
     list_filter = ["programme"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "programme"]
+
+
+@admin.register(CityReader)
+class CityReaderAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "programme"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_at", "kind", "report", "email"]
+    list_filter = ["kind", "report__period"]
+    list_select_related = ["report__board", "report__period"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ReportingPeriod)

@@ -447,3 +447,118 @@ class GoalAssessment(ReportRow):
     @property
     def is_filled(self) -> bool:
         return bool(self.fulfilment and self.analysis.strip())
+
+
+class CityReader(models.Model):
+    """A city-wide reader (e.g. the city leadership's analyst): reads every report and the
+    dashboards of the programme, reviews nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_reader_roles"
+    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="readers")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "stadsövergripande läsare"
+        verbose_name_plural = "stadsövergripande läsare"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "programme"], name="city_reader_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.programme}"
+
+
+class ReminderKind(models.TextChoices):
+    WEEK_BEFORE = "week_before", "En vecka före sista dagen"
+    DEADLINE = "deadline", "På sista dagen"
+    OVERDUE = "overdue", "Efter sista dagen"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent about a report; one of each kind per report and recipient."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField("påminnelse", max_length=12, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField("skickad till")
+    sent_at = models.DateTimeField("skickad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "påminnelse"
+        verbose_name_plural = "påminnelser"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "recipient"], name="reminder_sent_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.report} → {self.email}"
+
+
+class FollowupState(models.TextChoices):
+    DRAFT = "utkast", "Utkast"
+    FINAL = "slutlig", "Slutlig"
+
+
+class CityFollowup(models.Model):
+    """The samlad uppföljning of one programme year: figures built from the reports, and the
+    samordnare's narrative. Once final, `figures` holds the numbers it was made from, so that
+    later edits of reports do not change it silently."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="city_followups"
+    )
+    year = models.PositiveSmallIntegerField("år")
+    state = models.CharField(
+        "läge", max_length=10, choices=FollowupState.choices, default=FollowupState.DRAFT
+    )
+    narrative = models.TextField(
+        "samlad bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT
+    )
+    figures = models.JSONField("siffror när den blev slutlig", null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "samlad uppföljning"
+        verbose_name_plural = "samlade uppföljningar"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="city_followup_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Samlad uppföljning {self.year}"
+
+
+class CityFollowupGoal(models.Model):
+    """The samordnare's narrative for one goal in the samlad uppföljning."""
+
+    followup = models.ForeignKey(CityFollowup, on_delete=models.CASCADE, related_name="goals")
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
+    narrative = models.TextField("bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    version = AutoIncVersionField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mål i samlad uppföljning"
+        verbose_name_plural = "mål i samlad uppföljning"
+        constraints = [
+            models.UniqueConstraint(fields=["followup", "goal"], name="city_followup_goal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.followup}: mål {self.goal_id}"

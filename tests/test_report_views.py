@@ -38,3 +38,26 @@ class ReportPageAccessTests(TestCase):
         self.client.force_login(self.world.coordinator)
         response = self.client.get(self.url)
         self.assertContains(response, "för nämndens räkning")
+
+
+class CityReaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from followup.models import CityReader
+        from tests.followup_data import user
+
+        cls.world = build_world()
+        cls.analyst = user("analytiker")
+        CityReader.objects.create(user=cls.analyst, programme=cls.world.programme)
+
+    def test_city_wide_reader_reads_every_report_but_writes_and_reviews_nothing(self) -> None:
+        self.client.force_login(self.analyst)
+        for report in (self.world.report, self.world.other_report):
+            response = self.client.get(reverse("report-detail", args=[report.pk]))
+            self.assertEqual(response.status_code, 200)
+            self.assertNotContains(response, "Spara raden")
+        row = self.world.report.activity_rows.first()
+        url = reverse("report-row-save", args=[self.world.report.pk, "a", row.pk])
+        self.assertEqual(self.client.post(url, {}).status_code, 403)
+        url = reverse("report-review", args=[self.world.report.pk])
+        self.assertEqual(self.client.post(url, {"decision": "approve"}).status_code, 403)
