@@ -77,6 +77,20 @@ def data_pages() -> list[Page]:
         Page("report history", f"/rapporter/{report.pk}/historik/", REPORTER),
         Page("row save (htmx)", f"/rapporter/{report.pk}/rad/a/{row.pk}/", REPORTER, True),
         Page("api reports (samordnare)", "/api/v1/reports/?period=T1&year=2025", COORDINATOR),
+        Page("dashboard (samordnare)", "/oversikt/", COORDINATOR),
+        Page(
+            "dashboard filtered",
+            "/oversikt/?ar=2025&period=T1&mal=2&namnder=stadsdelsnamnder",
+            COORDINATOR,
+        ),
+        Page("dashboard VB 2024", "/oversikt/?ar=2024&period=VB", COORDINATOR),
+        Page("samlad uppföljning 2024", "/samlad/stockholm-2021-2025/2024/", COORDINATOR),
+        Page("report excel template", f"/rapporter/{report.pk}/excel/", REPORTER),
+        Page(
+            "city export 2024 (xlsx)",
+            "/oversikt/export/stockholm-2021-2025/2024.xlsx",
+            COORDINATOR,
+        ),
     ]
 
 
@@ -195,6 +209,8 @@ def count_queries(pages: list[Page], cookies: dict[str, str]) -> dict[Page, int]
                 response = client.post(page.path, saver.next_body(), headers={"HX-Request": "true"})
             else:
                 response = client.get(page.path)
+            if response.streaming:
+                b"".join(response.streaming_content)
         if response.status_code != 200:
             raise SystemExit(f"{page.path} answered {response.status_code} in-process, not 200")
         counts[page] = len(captured)

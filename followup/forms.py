@@ -8,6 +8,8 @@ from followup.models import (
     ASSESSMENT_SYMBOLS,
     ActivityStatus,
     Assessment,
+    CityFollowup,
+    CityFollowupGoal,
     Fulfilment,
     GoalAssessment,
     IndicatorOutcome,
@@ -64,7 +66,7 @@ class IndicatorOutcomeForm(RowForm):
         self.number_fields = [
             self[name]
             for name in self.fields
-            if name not in ("version", "comment") and _applies(name, kind)
+            if name not in ("version", "comment") and field_applies(name, kind)
         ]
 
     def _post_clean(self) -> None:
@@ -79,7 +81,7 @@ class IndicatorOutcomeForm(RowForm):
                 self.add_error(None, error)
 
 
-def _applies(field: str, kind: str) -> bool:
+def field_applies(field: str, kind: str) -> bool:
     if field in ("target", "comment"):
         return True
     if field == "answer":
@@ -157,3 +159,23 @@ class ReasonForm(forms.Form):
     comment = forms.CharField(
         label="Skäl", max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CityFollowupForm(forms.ModelForm):
+    prefix = "helhet"
+
+    class Meta:
+        model = CityFollowup
+        fields = ["narrative", "version"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 8})}
+
+
+class CityFollowupGoalForm(forms.ModelForm):
+    class Meta:
+        model = CityFollowupGoal
+        fields = ["narrative", "version"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("prefix", f"mal{kwargs['instance'].goal.number}")
+        super().__init__(*args, **kwargs)

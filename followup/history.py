@@ -30,7 +30,7 @@ _TRACKED = (
 )
 
 
-def _display(field: models.Field, value: object) -> str:
+def display_value(field: models.Field, value: object) -> str:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -69,8 +69,8 @@ def _changes(
                         on_behalf=getattr(record, "updated_on_behalf", False),
                         item=label_of(record),
                         field=str(field.verbose_name).capitalize(),
-                        old=_display(field, old),
-                        new=_display(field, new),
+                        old=display_value(field, old),
+                        new=display_value(field, new),
                     )
                 )
     return changes

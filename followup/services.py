@@ -243,7 +243,7 @@ def _lock_report(report: Report) -> Report:
     return Report.objects.select_for_update().select_related("period").get(pk=report.pk)
 
 
-def _ensure_open(report: Report) -> None:
+def ensure_open(report: Report) -> None:
     if report.state not in EDITABLE_STATES:
         raise FollowupError(
             f"Rapporten är {report.get_state_display().lower()} och kan inte ändras."
@@ -260,7 +260,7 @@ def row_save(
 ) -> ActivityStatus | IndicatorOutcome | GoalAssessment:
     """Save a validated row form, refusing a stale version or a closed report."""
     with transaction.atomic():
-        _ensure_open(_lock_report(report))
+        ensure_open(_lock_report(report))
         row = form.save(commit=False)
         row.updated_by = user
         row.updated_on_behalf = on_behalf
@@ -275,7 +275,7 @@ def row_save(
 
 def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUser) -> Report:
     with transaction.atomic():
-        _ensure_open(_lock_report(report))
+        ensure_open(_lock_report(report))
         try:
             with transaction.atomic():
                 return form.save()
@@ -357,7 +357,7 @@ def report_completeness_now(report: Report) -> Completeness:
 def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) -> Report:
     with transaction.atomic():
         locked = _lock_report(report)
-        _ensure_open(locked)
+        ensure_open(locked)
         activity_rows, indicator_rows, goal_rows = _report_rows(locked)
         completeness = report_completeness(locked, activity_rows, indicator_rows, goal_rows)
         if not completeness.is_complete:
@@ -435,7 +435,7 @@ def own_item_add(
     goal of the programme, and a row for it in the report."""
     with transaction.atomic():
         locked = _lock_report(report)
-        _ensure_open(locked)
+        ensure_open(locked)
         if goal.programme_id != locked.period.programme_id:
             raise FollowupError("Målet hör inte till programmet.")
         board = locked.board

@@ -1,16 +1,19 @@
 from django.urls import path
 
 from followup import api
-from followup.views import overview, report, review
+from followup.views import city, dashboard, excel, overview, reminders, report, review
 
 urlpatterns = [
     path("start/", overview.start, name="start"),
     path("api/v1/reports/", api.report_list, name="api-report-list"),
     path("perioder/", overview.period_list, name="period-list"),
+    # The city-wide dashboard (issue 4).
+    path("oversikt/", dashboard.dashboard, name="dashboard"),
     path(
         "perioder/<int:pk>/oppna/", overview.period_change, {"action": "open"}, name="period-open"
     ),
     path("perioder/<int:pk>/las/", overview.period_change, {"action": "lock"}, name="period-lock"),
+    path("perioder/<int:pk>/paminnelser/", reminders.period_reminders, name="period-reminders"),
     path("rapporter/<int:pk>/", report.report_detail, name="report-detail"),
     path(
         "rapporter/<int:pk>/rad/<str:kind>/<int:row_pk>/",
@@ -23,4 +26,28 @@ urlpatterns = [
     path("rapporter/<int:pk>/skicka-in/", review.report_submit, name="report-submit"),
     path("rapporter/<int:pk>/granska/", review.report_review, name="report-review"),
     path("rapporter/<int:pk>/oppna-igen/", review.report_reopen, name="report-reopen"),
+    # Excel in and out (issue 4, items 3 and 4)
+    path("rapporter/<int:pk>/excel/", excel.report_excel, name="report-excel"),
+    path(
+        "rapporter/<int:pk>/excel/import/<str:token>/",
+        excel.report_excel_import,
+        name="report-excel-import",
+    ),
+    path(
+        "oversikt/export/<slug:programme>/<int:year>.xlsx",
+        excel.city_export,
+        name="city-export",
+    ),
+    path("samlad/", city.city_followup_list, name="city-followup-list"),
+    path("samlad/<slug:slug>/<int:year>/", city.city_followup, name="city-followup"),
+    path(
+        "samlad/<slug:slug>/<int:year>/slutlig/",
+        city.city_followup_final,
+        name="city-followup-final",
+    ),
+    path(
+        "samlad/<slug:slug>/<int:year>/spara/<str:part>/",
+        city.city_followup_save,
+        name="city-followup-save",
+    ),
 ]

@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "followup.context_processors.navigation",
             ],
         },
     },
@@ -181,6 +182,15 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "valdprogram@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Largest Excel file a board may upload (the template of a district board is about 30 kB).
+EXCEL_UPLOAD_MAX_BYTES = env_int("EXCEL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# Absolute links in e-mails (reminders): a cron job has no request to build them from.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Everything the app serves comes from itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {

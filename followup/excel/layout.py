@@ -1,0 +1,144 @@
+"""The report template's sheets and columns, shared by the export and the import."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from followup.forms import field_applies
+from followup.models import (
+    ActivityStatus,
+    Assessment,
+    Fulfilment,
+    GoalAssessment,
+    IndicatorOutcome,
+    Progress,
+)
+
+META_SHEET = "Metadata"
+TEMPLATE_FORMAT = 1
+# Spreadsheet programs run text beginning with these as a formula (OWASP "CSV injection");
+# tab and carriage return are on OWASP's list because some programs strip them first.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+YES_NO = (("true", "Ja"), ("false", "Nej"))
+
+Row = ActivityStatus | IndicatorOutcome | GoalAssessment
+
+
+def safe_text(value: str) -> str:
+    """Text as a cell may hold it: without the control characters the format forbids."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def needs_quote(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a template sheet. Columns with a `field` are the answers (unlocked);
+    the others describe the row and are locked."""
+
+    header: str
+    width: int
+    value: Callable[[Row], object] | None = None  # what a structure column shows
+    field: str = ""  # the answer field the column holds
+    kind: str = "text"  # text, choice, bool, int or decimal
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def applies(self, row: Row) -> bool:
+        """Whether the row is answered in this column (a count has no denominator)."""
+        if isinstance(row, IndicatorOutcome) and self.field:
+            return field_applies(self.field, row.indicator.kind)
+        return True
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    title: str
+    row_kind: str
+    model: type[models.Model]
+    columns: tuple[Column, ...]
+    # Hidden at the end, so that the letters the user sees start at A.
+    id_headers: tuple[str, ...] = ("Rad-id", "Radtyp", "Version")
+    letters: dict[str, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, column in enumerate(self.columns, start=1):
+            if column.field:
+                self.letters[column.field] = get_column_letter(index)
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns] + list(self.id_headers)
+
+    @property
+    def id_column(self) -> int:
+        """1-based index of the first hidden column (the row id)."""
+        return len(self.columns) + 1
+
+
+def _goal_text(goal: object) -> str:
+    return f"{goal.number}. {goal.title}"
+
+
+def _activity_text(row: ActivityStatus) -> str:
+    return row.activity_text or row.activity.text
+
+
+def _indicator_text(row: IndicatorOutcome) -> str:
+    return row.indicator_text or row.indicator.text
+
+
+def _answer(name: str, header: str, width: int, kind: str = "text", choices=()) -> Column:
+    return Column(header, width, field=name, kind=kind, choices=tuple(choices))
+
+
+ACTIVITIES = SheetSpec(
+    title="Aktiviteter",
+    row_kind="a",
+    model=ActivityStatus,
+    columns=(
+        Column("Mål", 30, value=lambda row: _goal_text(row.activity.goal)),
+        Column("Aktivitet", 60, value=_activity_text),
+        _answer("progress", "Status", 18, "choice", Progress.choices),
+        _answer("not_applicable_reason", "Skäl till ”Ej aktuell”", 30),
+        _answer("assessment", "Bedömning", 20, "choice", Assessment.choices),
+        _answer("comment", "Kommentar", 60),
+    ),
+)
+
+INDICATORS = SheetSpec(
+    title="Indikatorer",
+    row_kind="i",
+    model=IndicatorOutcome,
+    columns=(
+        Column("Mål", 30, value=lambda row: _goal_text(row.indicator.goal)),
+        Column("Indikator", 60, value=_indicator_text),
+        Column("Typ", 10, value=lambda row: row.indicator.get_kind_display()),
+        _answer("numerator", "Antal", 10, "int"),
+        _answer("denominator", "Av totalt", 10, "int"),
+        _answer("answer", "Svar (Ja/Nej)", 12, "bool", YES_NO),
+        _answer("women_numerator", "Antal kvinnor/flickor", 12, "int"),
+        _answer("women_denominator", "Av totalt kvinnor/flickor", 12, "int"),
+        _answer("men_numerator", "Antal män/pojkar", 12, "int"),
+        _answer("men_denominator", "Av totalt män/pojkar", 12, "int"),
+        _answer("target", "Målvärde för året", 12, "decimal"),
+        _answer("comment", "Kommentar", 60),
+    ),
+)
+
+GOALS = SheetSpec(
+    title="Mål",
+    row_kind="g",
+    model=GoalAssessment,
+    columns=(
+        Column("Mål", 50, value=lambda row: _goal_text(row.goal)),
+        _answer("fulfilment", "Måluppfyllelse", 18, "choice", Fulfilment.choices),
+        _answer("analysis", "Analys", 80),
+    ),
+)
+
+SHEETS = {spec.row_kind: spec for spec in (ACTIVITIES, INDICATORS, GOALS)}

@@ -1,0 +1,234 @@
+"""Reminders to the boards' rapportörer about an open period's deadline.
+
+Each report that is not yet in (a draft, or one sent back) gets at most one reminder of each
+kind per rapportör: a week before the deadline, on the day, and once when it is overdue. A run
+sends only the kind due on its day, so a cron job that missed some days does not send every
+earlier kind at once.
+
+A run reads everything it needs in a fixed number of queries, however many boards there are:
+the reports, the rapportörer, the reminders already sent and the reports' rows (for what is
+missing), one query each.
+
+Order of recording and sending: a reminder is recorded (claimed) first, in its own committed
+transaction, and sent after. The unique constraint on (report, kind, recipient) makes the claim
+the single point where two runs can meet, and whoever loses sends nothing. A crash between the
+claim and the sending therefore skips a reminder, never sends it twice. If the mail server
+refuses the connection or a message, the claims of the messages not yet handed to it are
+withdrawn, so that the next run tries them again.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from followup.models import (
+    EDITABLE_STATES,
+    ActivityStatus,
+    BoardRole,
+    GoalAssessment,
+    IndicatorOutcome,
+    Membership,
+    PeriodState,
+    Reminder,
+    ReminderKind,
+    Report,
+    ReportState,
+)
+from followup.services import report_completeness
+
+WEEK = 7
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def reminder_kind_due(deadline: date, today: date) -> ReminderKind | None:
+    """The one kind of reminder due today for a report with this deadline, if any."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return ReminderKind.OVERDUE
+    if days_left == 0:
+        return ReminderKind.DEADLINE
+    if days_left <= WEEK:
+        return ReminderKind.WEEK_BEFORE
+    return None
+
+
+@dataclass
+class DueReminders:
+    """What a run would send: unsaved reminders, what each report still lacks, and the
+    rapportörer who would have been reminded but have no e-mail address."""
+
+    today: date
+    reminders: list[Reminder] = field(default_factory=list)
+    missing: dict[int, list[str]] = field(default_factory=dict)
+    without_email: list[tuple[Report, AbstractBaseUser]] = field(default_factory=list)
+
+
+def reminders_due(*, today: date) -> DueReminders:
+    """The reminders due today that have not been sent. Reads only."""
+    due = DueReminders(today=today)
+    not_in = Report.objects.filter(
+        period__state=PeriodState.OPEN,
+        period__deadline__lte=today + timedelta(days=WEEK),
+        state__in=EDITABLE_STATES,
+    )
+    reports = list(
+        not_in.select_related("period__programme", "board").order_by(
+            "period__deadline", "period_id", "board__name"
+        )
+    )
+    if not reports:
+        return due
+    # The next two read through `not_in` as a subquery, so that their SQL does not grow with
+    # the number of reports.
+    reporters: dict[int, list[AbstractBaseUser]] = defaultdict(list)
+    for membership in (
+        Membership.objects.filter(
+            board__in=not_in.values("board"), role=BoardRole.REPORTER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        reporters[membership.board_id].append(membership.user)
+    sent = set(
+        Reminder.objects.filter(report__in=not_in).values_list("report_id", "kind", "recipient_id")
+    )
+
+    for report in reports:
+        kind = reminder_kind_due(report.period.deadline, today)
+        for user in reporters[report.board_id]:
+            if (report.pk, kind, user.pk) in sent:
+                continue
+            if not user.email:
+                due.without_email.append((report, user))
+                continue
+            due.reminders.append(
+                Reminder(report=report, kind=kind, recipient=user, email=user.email)
+            )
+
+    due.missing = _missing_by_report({reminder.report for reminder in due.reminders})
+    return due
+
+
+def _missing_by_report(reports: set[Report]) -> dict[int, list[str]]:
+    """What each report still lacks, in the report page's words: three queries for all."""
+    if not reports:
+        return {}
+    report_ids = [report.pk for report in reports]
+    rows: dict[str, dict[int, list]] = {key: defaultdict(list) for key in "aig"}
+    for key, queryset in (
+        (
+            "a",
+            ActivityStatus.objects.select_related("activity").order_by(
+                "activity__goal__number", "activity__position", "pk"
+            ),
+        ),
+        (
+            "i",
+            IndicatorOutcome.objects.select_related("indicator").order_by(
+                "indicator__goal__number", "indicator__position", "pk"
+            ),
+        ),
+        ("g", GoalAssessment.objects.select_related("goal").order_by("goal__number")),
+    ):
+        for row in queryset.filter(report_id__in=report_ids):
+            rows[key][row.report_id].append(row)
+    return {
+        report.pk: report_completeness(
+            report, rows["a"][report.pk], rows["i"][report.pk], rows["g"][report.pk]
+        ).missing
+        for report in reports
+    }
+
+
+def reminders_deliver(due: DueReminders) -> list[Reminder]:
+    """Record and send the reminders (see the module's docstring for the order). Returns
+    the reminders sent by this run."""
+    claimed = _claim(due.reminders)
+    if not claimed:
+        return []
+    site_url = getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/")
+    connection = get_connection()
+    with translation.override(settings.LANGUAGE_CODE):
+        messages = [_message(reminder, due, site_url, connection) for reminder in claimed]
+    handed_over = 0
+    try:
+        connection.open()
+        for message in messages:
+            # Counted before sending: a message the server may have taken before failing
+            # stays claimed (skipped), so that it is never sent twice.
+            handed_over += 1
+            message.send()
+    except Exception:
+        Reminder.objects.filter(pk__in=[r.pk for r in claimed[handed_over:]]).delete()
+        raise
+    finally:
+        connection.close()
+    return claimed
+
+
+def reminders_send(*, today: date) -> list[Reminder]:
+    """Send every reminder due today that has not been sent; for cron, once a day."""
+    return reminders_deliver(reminders_due(today=today))
+
+
+def _claim(reminders: list[Reminder]) -> list[Reminder]:
+    """Record the reminders; return those this run recorded. In one insert, unless another
+    run has recorded some of them meanwhile: then one by one, keeping only ours."""
+    if not reminders:
+        return []
+    try:
+        with transaction.atomic():
+            return Reminder.objects.bulk_create(reminders)
+    except IntegrityError:
+        pass
+    claimed = []
+    for reminder in reminders:
+        saved, created = Reminder.objects.get_or_create(
+            report=reminder.report,
+            kind=reminder.kind,
+            recipient=reminder.recipient,
+            defaults={"email": reminder.email},
+        )
+        if created:
+            claimed.append(saved)
+    return claimed
+
+
+def _message(
+    reminder: Reminder, due: DueReminders, site_url: str, connection: BaseEmailBackend
+) -> EmailMultiAlternatives:
+    report = reminder.report
+    context = {
+        "reminder": reminder,
+        "kind": reminder.kind,
+        "recipient": reminder.recipient,
+        "report": report,
+        "board": report.board,
+        "period": report.period,
+        "programme": report.period.programme,
+        "deadline": report.period.deadline,
+        "days_left": (report.period.deadline - due.today).days,
+        "returned": report.state == ReportState.RETURNED,
+        "missing": due.missing.get(report.pk, []),
+        "report_url": site_url + reverse("report-detail", args=[report.pk]),
+    }
+    subject = render_to_string("followup/email/reminder_subject.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string("followup/email/reminder.txt", context),
+        to=[reminder.email],
+        connection=connection,
+    )
+    message.attach_alternative(
+        render_to_string("followup/email/reminder.html", context), "text/html"
+    )
+    return message

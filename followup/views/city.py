@@ -1,0 +1,154 @@
+"""The samlad uppföljning as a page: figures per goal, the samordnare's narrative, final."""
+
+import copy
+
+from concurrency.forms import get_signer
+from django.contrib import messages
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from followup import access
+from followup.charts import Bar, bar_chart
+from followup.city import (
+    city_followup_figures,
+    city_followup_finalise,
+    city_followup_get,
+    city_followup_missing,
+    city_followup_parts,
+    city_followup_text_save,
+)
+from followup.forms import CityFollowupForm, CityFollowupGoalForm
+from followup.models import CityFollowup, FollowupState, ReportingPeriod
+from followup.rollup import percent_text
+from followup.services import FollowupError, StaleRow
+
+
+def _get_followup(request: HttpRequest, slug: str, year: int) -> CityFollowup:
+    """The year's document, for city-wide readers; 404 for everyone else."""
+    programme = get_object_or_404(access.city_wide_programmes(request.user), slug=slug)
+    if year not in programme.years:
+        raise Http404("Året hör inte till programmet.")
+    followup = city_followup_get(programme=programme, year=year)
+    followup.can_edit = (
+        access.coordinated_programmes(request.user).filter(pk=programme.pk).exists()
+        and followup.state == FollowupState.DRAFT
+    )
+    return followup
+
+
+def _page(
+    request: HttpRequest,
+    followup: CityFollowup,
+    bound: dict[str, ModelForm] | None = None,
+    status: int = 200,
+    conflict: StaleRow | None = None,
+) -> HttpResponse:
+    try:
+        figures = city_followup_figures(followup)
+    except ReportingPeriod.DoesNotExist:
+        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    bound = bound or {}
+    part_list = city_followup_parts(followup)
+    parts = {part.goal.number: part for part in part_list}
+    goals = []
+    for goal in figures["goals"]:
+        part = parts.get(goal["number"])
+        form = None
+        if followup.can_edit and part is not None:
+            form = bound.get(f"mal{goal['number']}") or CityFollowupGoalForm(instance=part)
+        goals.append(
+            {"figures": goal, "part": part, "form": form, "chart": _assessment_chart(goal)}
+        )
+    overall_form = None
+    if followup.can_edit:
+        overall_form = bound.get("helhet") or CityFollowupForm(instance=followup)
+    return render(
+        request,
+        "followup/city_followup.html",
+        {
+            "followup": followup,
+            "programme": followup.programme,
+            "figures": figures,
+            "goals": goals,
+            "overall_form": overall_form,
+            "missing": city_followup_missing(followup, part_list) if followup.can_edit else [],
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+def _assessment_chart(goal: dict) -> str:
+    buckets = goal["activities"]["by_assessment"].values()
+    return bar_chart(
+        chart_id=f"mal{goal['number']}-bedomning",
+        title=f"Mål {goal['number']}: aktiviteternas bedömning",
+        desc=", ".join(f"{bucket['label']}: {bucket['count']}" for bucket in buckets),
+        bars=[
+            Bar(
+                label=bucket["label"],
+                value=bucket["count"],
+                text=f"{bucket['count']} ({percent_text(bucket['share'])})",
+            )
+            for bucket in buckets
+        ],
+    )
+
+
+@require_safe
+def city_followup_list(request: HttpRequest) -> HttpResponse:
+    programmes = access.city_wide_programmes(request.user).prefetch_related("city_followups")
+    if not programmes:
+        raise Http404("Sidan finns inte.")
+    return render(request, "followup/city_followup_list.html", {"programmes": programmes})
+
+
+@require_safe
+def city_followup(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    return _page(request, _get_followup(request, slug, year))
+
+
+@require_POST
+def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) -> HttpResponse:
+    followup = _get_followup(request, slug, year)
+    if not followup.can_edit:
+        raise Http404("Den samlade uppföljningen kan inte ändras.")
+    if part == "helhet":
+        form = CityFollowupForm(request.POST, instance=followup)
+    else:
+        goal_part = followup.goals.select_related("goal").filter(goal__number=part).first()
+        if goal_part is None:
+            raise Http404("Målet finns inte.")
+        form = CityFollowupGoalForm(request.POST, instance=goal_part)
+    if not form.is_valid():
+        return _page(request, followup, bound={form.prefix: form}, status=422)
+    try:
+        city_followup_text_save(form=form, followup=followup)
+    except StaleRow as stale:
+        data = request.POST.copy()
+        data[form.add_prefix("version")] = get_signer().sign(stale.current.version)
+        fresh = type(form)(data, instance=copy.copy(stale.current))
+        return _page(request, followup, bound={form.prefix: fresh}, status=409, conflict=stale)
+    except FollowupError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Texten är sparad.")
+    url = reverse("city-followup", args=[slug, year])
+    return redirect(f"{url}#{form.prefix}")
+
+
+@require_POST
+def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    followup = _get_followup(request, slug, year)
+    if not followup.can_edit:
+        raise Http404("Den samlade uppföljningen kan inte ändras.")
+    try:
+        city_followup_finalise(followup=followup, user=request.user)
+    except (FollowupError, ReportingPeriod.DoesNotExist) as refused:
+        messages.error(request, str(refused) or "Året har ingen verksamhetsberättelse.")
+    else:
+        messages.success(request, "Den samlade uppföljningen är slutlig. Siffrorna är låsta.")
+    return redirect("city-followup", slug, year)

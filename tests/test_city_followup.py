@@ -1,0 +1,130 @@
+"""The samlad uppföljning: live figures as a draft, narratives, frozen when final."""
+
+from concurrency.forms import get_signer
+from django.test import TestCase
+from django.urls import reverse
+
+from catalog.models import IndicatorKind
+from followup.models import (
+    CityFollowup,
+    CityReader,
+    FollowupState,
+    IndicatorOutcome,
+)
+from followup.services import report_review, report_submit
+from tests.followup_data import build_world, fill_report, user
+
+SLUG = "stockholm-2021-2025"
+
+
+def page_url(year: int = 2023) -> str:
+    return reverse("city-followup", args=[SLUG, year])
+
+
+class CityFollowupTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(year=2023, kind="VB")
+        for report, reporter in (
+            (cls.world.report, cls.world.reporter),
+            (cls.world.other_report, cls.world.other_reporter),
+        ):
+            fill_report(report)
+            report_submit(report=report, user=reporter, on_behalf=False)
+            report_review(report=report, user=cls.world.coordinator, approve=True, comment="")
+        cls.analyst = user("analytiker")
+        CityReader.objects.create(user=cls.analyst, programme=cls.world.programme)
+
+    def save(self, part: str, text: str) -> object:
+        followup = CityFollowup.objects.get(year=2023)
+        if part == "helhet":
+            version = followup.version
+        else:
+            version = followup.goals.get(goal__number=int(part)).version
+        prefix = "helhet" if part == "helhet" else f"mal{part}"
+        return self.client.post(
+            reverse("city-followup-save", args=[SLUG, 2023, part]),
+            {f"{prefix}-narrative": text, f"{prefix}-version": get_signer().sign(version)},
+            follow=True,
+        )
+
+    def test_coordinator_sees_live_figures_built_from_the_reports(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.get(page_url())
+        self.assertContains(response, "Samlad uppföljning 2023")
+        self.assertContains(response, "siffrorna är preliminära")
+        self.assertContains(response, "2 av 23 nämnder har rapporterat")
+        # Both district boards reported 3 of 4 on the share indicators: 6 of 8 city-wide.
+        self.assertContains(response, "6 av 8 (75,0 %)")
+        self.assertContains(response, "Delvis på plats.")
+
+    def test_only_city_wide_readers_see_it_and_only_the_coordinator_writes(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.assertEqual(self.client.get(page_url()).status_code, 404)
+        self.client.force_login(self.analyst)
+        response = self.client.get(page_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Gör den samlade uppföljningen slutlig")
+        response = self.client.post(reverse("city-followup-save", args=[SLUG, 2023, "helhet"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_final_needs_every_narrative_then_freezes_the_figures(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.post(reverse("city-followup-final", args=[SLUG, 2023]), follow=True)
+        self.assertContains(response, "Skriv först: Samlad bedömning för hela programmet")
+
+        self.assertContains(
+            self.save("helhet", "Arbetet går framåt i hela staden."), "Texten är sparad."
+        )
+        for number in range(1, 8):
+            self.save(str(number), f"Bedömning av mål {number}.")
+        response = self.client.post(reverse("city-followup-final", args=[SLUG, 2023]), follow=True)
+        self.assertContains(response, "Den samlade uppföljningen är slutlig.")
+        followup = CityFollowup.objects.get(year=2023)
+        self.assertEqual(followup.state, FollowupState.FINAL)
+        self.assertEqual(followup.finalised_by, self.world.coordinator)
+
+        # A report corrected afterwards does not change the final document.
+        IndicatorOutcome.objects.filter(
+            report=self.world.report, indicator__kind=IndicatorKind.SHARE
+        ).update(numerator=4)
+        response = self.client.get(page_url())
+        self.assertContains(response, "6 av 8 (75,0 %)")
+        self.assertContains(response, "Arbetet går framåt i hela staden.")
+        self.assertNotContains(response, "Spara bedömningen")
+
+    def test_stale_narrative_save_is_refused_and_keeps_the_text(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        self.client.get(page_url())
+        stale = get_signer().sign(CityFollowup.objects.get(year=2023).version)
+        self.save("helhet", "Första versionen.")
+        response = self.client.post(
+            reverse("city-followup-save", args=[SLUG, 2023, "helhet"]),
+            {"helhet-narrative": "Min text", "helhet-version": stale},
+        )
+        self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "Första versionen.", status_code=409)
+        self.assertContains(response, "Min text", status_code=409)
+
+    def test_a_year_without_annual_report_period_is_404(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        self.assertEqual(self.client.get(page_url(2030)).status_code, 404)
+
+    def test_page_query_count_does_not_grow_with_reports(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        self.client.get(page_url())
+        with self.assertNumQueries(CITY_PAGE_QUERIES):
+            self.client.get(page_url())
+        fill_report(
+            self.world.report.__class__.objects.filter(
+                period=self.world.period, state="utkast"
+            ).first()
+        )
+        with self.assertNumQueries(CITY_PAGE_QUERIES):
+            self.client.get(page_url())
+
+
+# session, user, the programme (city-wide), the document, its goal ids, the programme's goals,
+# may the user write; the roll-up: periods, reports, goals, indicator responsibilities,
+# activity, indicator and goal rows; the document's goal narratives
+CITY_PAGE_QUERIES = 15

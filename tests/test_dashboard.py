@@ -1,0 +1,152 @@
+"""The city-wide dashboard: who may see it, what it shows, and that it costs the same number
+of queries however many boards and years there are."""
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+from django.urls import reverse
+
+from catalog.models import ActivityResponsibility, Board, IndicatorResponsibility
+from followup.models import (
+    ActivityStatus,
+    Assessment,
+    CityReader,
+    PeriodState,
+    Progress,
+    ReportingPeriod,
+    ReportState,
+)
+from followup.services import period_open
+from tests.followup_data import DISTRICT, OTHER, build_world, user
+from tests.test_rollup import activity_rows, indicator, outcome, set_state
+
+URL = reverse("dashboard")
+
+
+class DashboardAccessTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.city_reader = user("stadsledning")
+        CityReader.objects.create(user=cls.city_reader, programme=cls.world.programme)
+
+    def test_coordinator_sees_the_dashboard(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.get(URL)
+        self.assertContains(response, "<h1>Översikt")
+        self.assertContains(response, "Tertialrapport 1 2023")
+        self.assertContains(response, "0 av 23 rapporterat")
+
+    def test_city_wide_reader_sees_the_dashboard(self) -> None:
+        self.client.force_login(self.city_reader)
+        response = self.client.get(URL)
+        self.assertContains(response, "<h1>Översikt")
+        self.assertContains(response, 'aria-current="page">Översikt</a>')
+
+    def test_rapportor_gets_404(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.assertEqual(self.client.get(URL).status_code, 404)
+
+    def test_anonymous_is_sent_to_log_in(self) -> None:
+        response = self.client.get(URL)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_post_is_not_allowed(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        self.assertEqual(self.client.post(URL).status_code, 405)
+
+
+class DashboardContentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        outcome(DISTRICT, 2, 0).update(numerator=1, denominator=2)
+        outcome(OTHER, 2, 0).update(numerator=90, denominator=100)
+        row = activity_rows(DISTRICT).first()
+        ActivityStatus.objects.filter(pk=row.pk).update(
+            progress=Progress.STARTED, assessment=Assessment.OFF_TRACK, comment="Resurser saknas."
+        )
+        set_state(DISTRICT, ReportState.SUBMITTED)
+        set_state(OTHER, ReportState.APPROVED)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.coordinator)
+
+    def test_defaults_to_the_latest_open_period(self) -> None:
+        response = self.client.get(URL)
+        self.assertContains(response, '<option value="2023" selected>')
+        self.assertContains(response, '<option value="T1" selected>')
+
+    def test_city_wide_share_with_completeness_and_missing_boards(self) -> None:
+        response = self.client.get(URL)
+        self.assertContains(response, "91 av 102 (89,2 %)")
+        self.assertContains(response, "2 av 13 rapporterat")
+        self.assertContains(response, '<span class="missing">Saknas</span>')
+        self.assertContains(response, "2 av 23 rapporterat")
+
+    def test_numbers_open_to_the_boards_and_comments_behind_them(self) -> None:
+        response = self.client.get(URL)
+        self.assertContains(response, "Resurser saknas.")
+        self.assertContains(response, "visa nämnderna bakom ej enligt plan")
+
+    def test_charts_are_svg_with_title_and_no_inline_style(self) -> None:
+        content = self.client.get(URL).content.decode()
+        self.assertIn('role="img" aria-labelledby="g1-progress-title g1-progress-desc"', content)
+        self.assertIn('<title id="g1-progress-title">Status</title>', content)
+        self.assertNotIn("style=", content)
+
+    def test_filters_by_goal_and_kind_of_board(self) -> None:
+        response = self.client.get(URL, {"ar": 2023, "period": "T1", "mal": 2, "namnder": "bolag"})
+        self.assertContains(response, '<option value="2" selected>')
+        self.assertContains(response, '<option value="bolag" selected>')
+        self.assertNotContains(response, 'id="mal-1"')
+        self.assertContains(response, "0 av 4 rapporterat")
+
+    def test_another_period_can_be_chosen(self) -> None:
+        response = self.client.get(URL, {"ar": 2024, "period": "VB"})
+        self.assertContains(response, "Verksamhetsberättelse 2024")
+        self.assertContains(response, "Måluppfyllelse")
+
+    def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
+        # Session, user, the user's city-wide programmes, the programme's periods, the
+        # reports (period, the one before, same period every year), goals, indicator
+        # responsibilities, activity rows, indicator rows.
+        with self.assertNumQueries(9):
+            self.client.get(URL)
+        board = Board.objects.create(
+            organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
+        )
+        ActivityResponsibility.objects.create(
+            activity=activity_rows(DISTRICT).first().activity, board=board
+        )
+        IndicatorResponsibility.objects.create(indicator=indicator(2, 0), board=board)
+        period_open(period=self.world.period)  # the new board gets its report
+        for year in (2021, 2022, 2024):
+            period = ReportingPeriod.objects.get(year=year, kind="T1")
+            period_open(period=period)
+            period.state = PeriodState.LOCKED
+            period.save()
+        with self.assertNumQueries(9):
+            response = self.client.get(URL, {"ar": 2023, "period": "T1"})
+        self.assertContains(response, "Ny nämnd")
+
+
+class SeveralProgrammesTests(TestCase):
+    def test_a_user_of_no_programme_gets_404_even_if_programmes_exist(self) -> None:
+        build_world()
+        self.client.force_login(User.objects.create_user("utomstaende"))
+        self.assertEqual(self.client.get(URL).status_code, 404)
+
+
+class DashboardMenuTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+
+    def test_menu_offers_the_overview_to_city_wide_readers_only(self) -> None:
+        for person, shown in ((self.world.coordinator, True), (self.world.reporter, False)):
+            with self.subTest(person=person.username):
+                self.client.force_login(person)
+                response = self.client.get(reverse("programme-list"))
+                nav = response.content.decode().split("</nav>")[0]
+                self.assertEqual(">Översikt</a>" in nav, shown)

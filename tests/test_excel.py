@@ -1,0 +1,520 @@
+"""Excel out and in: the report template, its upload with preview and confirmation, and the
+city-wide export. Files are filled with openpyxl, as a person would fill them in Excel."""
+
+import re
+import zipfile
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from catalog.models import IndicatorKind
+from followup.models import (
+    ActivityStatus,
+    CityReader,
+    IndicatorOutcome,
+    PeriodKind,
+    Report,
+    ReportingPeriod,
+    ReportState,
+)
+from followup.services import period_lock, period_open
+from tests.followup_data import DISTRICT, build_world, user
+
+INJECTED = '=HYPERLINK("http://example.invalid","klicka")'
+
+
+def excel_url(report: Report) -> str:
+    return reverse("report-excel", args=[report.pk])
+
+
+def as_bytes(workbook: Workbook) -> bytes:
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def row_of(sheet: Worksheet, pk: int) -> int:
+    """The sheet row (1-based) that holds the report row with this id (hidden column)."""
+    headers = [cell.value for cell in sheet[1]]
+    id_column = headers.index("Rad-id") + 1
+    for line in range(2, sheet.max_row + 1):
+        if sheet.cell(row=line, column=id_column).value == pk:
+            return line
+    raise AssertionError(f"row {pk} not in {sheet.title}")
+
+
+def column_of(sheet: Worksheet, header: str) -> int:
+    return [cell.value for cell in sheet[1]].index(header) + 1
+
+
+def fill(sheet: Worksheet, pk: int, **values: object) -> int:
+    """Type values into the row of report row `pk`, by column header."""
+    line = row_of(sheet, pk)
+    for header, value in values.items():
+        sheet.cell(row=line, column=column_of(sheet, header.replace("_", " ")), value=value)
+    return line
+
+
+def snapshot(report: Report) -> list[tuple]:
+    """Every row's version and answers, to show that nothing changed."""
+    return [
+        *ActivityStatus.objects.filter(report=report)
+        .order_by("pk")
+        .values_list("pk", "version", "progress", "comment"),
+        *IndicatorOutcome.objects.filter(report=report)
+        .order_by("pk")
+        .values_list("pk", "version", "numerator", "denominator", "comment"),
+    ]
+
+
+class ExcelWorld(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.report = cls.world.report
+        cls.activity = (
+            cls.report.activity_rows.select_related("activity")
+            .order_by("activity__goal__number", "activity__position")
+            .first()
+        )
+        cls.share = cls.report.indicator_rows.filter(indicator__kind=IndicatorKind.SHARE).first()
+        cls.count = cls.report.indicator_rows.filter(indicator__kind=IndicatorKind.COUNT).first()
+
+    def download(self, report: Report | None = None) -> Workbook:
+        response = self.client.get(excel_url(report or self.report))
+        self.assertEqual(response.status_code, 200)
+        return load_workbook(BytesIO(response.content))
+
+    def upload(self, content: bytes | Workbook, report: Report | None = None, name="mall.xlsx"):
+        if isinstance(content, Workbook):
+            content = as_bytes(content)
+        return self.client.post(
+            excel_url(report or self.report), {"file": SimpleUploadedFile(name, content)}
+        )
+
+
+class TemplateExportTests(ExcelWorld):
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+
+    def test_template_has_instructions_answer_sheets_and_hidden_metadata(self) -> None:
+        response = self.client.get(excel_url(self.report))
+        self.assertIn("rinkeby-kista-stadsdelsnamnd-2023-T1.xlsx", response["Content-Disposition"])
+        workbook = load_workbook(BytesIO(response.content))
+        self.assertEqual(
+            workbook.sheetnames, ["Instruktioner", "Aktiviteter", "Indikatorer", "Metadata"]
+        )
+        self.assertEqual(workbook["Metadata"].sheet_state, "veryHidden")
+        meta = {row[0]: row[1] for row in workbook["Metadata"].iter_rows(values_only=True)}
+        self.assertEqual(
+            (meta["rapport"], meta["nämnd"], meta["år"], meta["period"]),
+            (self.report.pk, DISTRICT, 2023, "T1"),
+        )
+        instructions = "\n".join(
+            str(value) for (value,) in workbook["Instruktioner"].iter_rows(values_only=True)
+        )
+        self.assertIn("enskilda personer", instructions)
+        self.assertIn("2023-05-20", instructions)
+        self.assertIn("låsta", instructions)
+
+    def test_only_answer_cells_are_unlocked_and_ids_are_hidden(self) -> None:
+        sheet = self.download()["Aktiviteter"]
+        self.assertTrue(sheet.protection.sheet)
+        self.assertEqual(sheet.freeze_panes, "A2")
+        line = row_of(sheet, self.activity.pk)
+        self.assertEqual(sheet.cell(row=line, column=2).value, self.activity.activity.text)
+        self.assertTrue(sheet.cell(row=line, column=1).protection.locked)
+        self.assertTrue(sheet.cell(row=line, column=2).protection.locked)
+        self.assertFalse(sheet[f"C{line}"].protection.locked)
+        self.assertFalse(sheet[f"F{line}"].protection.locked)
+        for letter in ("G", "H", "I"):
+            self.assertTrue(sheet.column_dimensions[letter].hidden)
+        lists = [v.formula1 for v in sheet.data_validations.dataValidation]
+        self.assertIn('"Ej påbörjad,Påbörjad,Pågår löpande,Genomförd,Ej aktuell"', lists)
+
+    def test_cells_that_do_not_apply_to_the_indicator_are_locked(self) -> None:
+        sheet = self.download()["Indikatorer"]
+        line = row_of(sheet, self.count.pk)
+        numerator, denominator = column_of(sheet, "Antal"), column_of(sheet, "Av totalt")
+        self.assertFalse(sheet.cell(row=line, column=numerator).protection.locked)
+        self.assertTrue(sheet.cell(row=line, column=denominator).protection.locked)
+
+    def test_annual_template_has_a_goal_sheet(self) -> None:
+        period = ReportingPeriod.objects.get(
+            programme=self.world.programme, year=2023, kind=PeriodKind.VB
+        )
+        period_open(period=period)
+        report = Report.objects.get(period=period, board__slug=DISTRICT)
+        workbook = self.download(report)
+        self.assertIn("Mål", workbook.sheetnames)
+        self.assertEqual(workbook["Mål"]["B1"].value, "Måluppfyllelse")
+
+    def test_text_that_looks_like_a_formula_is_written_as_text(self) -> None:
+        ActivityStatus.objects.filter(pk=self.activity.pk).update(comment=INJECTED)
+        content = self.client.get(excel_url(self.report)).content
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            xml = b"".join(
+                archive.read(name) for name in archive.namelist() if name.endswith(".xml")
+            )
+        self.assertNotIn(b"<f>", xml)
+        sheet = load_workbook(BytesIO(content))["Aktiviteter"]
+        cell = sheet.cell(row=row_of(sheet, self.activity.pk), column=6)
+        self.assertEqual((cell.value, cell.data_type), (INJECTED, "s"))
+
+    def test_reader_may_download_and_outsider_gets_404(self) -> None:
+        self.client.force_login(self.world.reader)
+        self.assertEqual(self.client.get(excel_url(self.report)).status_code, 200)
+        self.client.force_login(self.world.other_reporter)
+        self.assertEqual(self.client.get(excel_url(self.report)).status_code, 404)
+
+    def test_anonymous_is_sent_to_login(self) -> None:
+        self.client.logout()
+        response = self.client.get(excel_url(self.report))
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("login"), response["Location"])
+
+    def test_report_page_links_the_template_and_the_upload(self) -> None:
+        response = self.client.get(reverse("report-detail", args=[self.report.pk]))
+        self.assertContains(response, f'href="{excel_url(self.report)}"')
+        self.assertContains(response, 'type="file"')
+        self.client.force_login(self.world.reader)
+        response = self.client.get(reverse("report-detail", args=[self.report.pk]))
+        self.assertContains(response, f'href="{excel_url(self.report)}"')
+        self.assertNotContains(response, 'type="file"')
+
+
+class ImportRoundTripTests(ExcelWorld):
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+
+    def filled(self) -> Workbook:
+        workbook = self.download()
+        fill(
+            workbook["Aktiviteter"],
+            self.activity.pk,
+            Status="Påbörjad",
+            Bedömning="Delvis enligt plan",
+            Kommentar="Utbildning för personalen i mars.",
+        )
+        fill(workbook["Indikatorer"], self.share.pk, Antal=12, Av_totalt=40)
+        fill(workbook["Indikatorer"], self.count.pk, Antal="1 200", Kommentar="Ökning.")
+        return workbook
+
+    def test_upload_preview_and_confirm_store_the_values_with_history(self) -> None:
+        history_before = ActivityStatus.history.filter(id=self.activity.pk).count()
+        response = self.upload(self.filled())
+        self.assertEqual(response.status_code, 302)
+        preview = self.client.get(response["Location"])
+        self.assertContains(preview, "Filen ändrar 3 rader")
+        self.assertContains(preview, "Delvis enligt plan")
+        self.assertContains(preview, "<td>–</td><td>1200</td>", html=False)
+        self.assertEqual(ActivityStatus.objects.get(pk=self.activity.pk).progress, "")
+
+        confirm = self.client.post(response["Location"])
+        self.assertRedirects(
+            confirm, reverse("report-detail", args=[self.report.pk]), fetch_redirect_response=False
+        )
+        activity = ActivityStatus.objects.get(pk=self.activity.pk)
+        self.assertEqual(
+            (activity.progress, activity.assessment, activity.comment),
+            ("paborjad", "delvis_enligt_plan", "Utbildning för personalen i mars."),
+        )
+        self.assertEqual(activity.updated_by, self.world.reporter)
+        self.assertFalse(activity.updated_on_behalf)
+        share = IndicatorOutcome.objects.get(pk=self.share.pk)
+        self.assertEqual((share.numerator, share.denominator), (12, 40))
+        self.assertEqual(IndicatorOutcome.objects.get(pk=self.count.pk).numerator, 1200)
+        self.assertEqual(
+            ActivityStatus.history.filter(id=self.activity.pk).count(), history_before + 1
+        )
+        latest = ActivityStatus.history.filter(id=self.activity.pk).latest("history_date")
+        self.assertEqual(latest.history_user, self.world.reporter)
+        page = self.client.get(reverse("report-detail", args=[self.report.pk]))
+        self.assertContains(page, "sparade (3 rader)")
+        history = self.client.get(reverse("report-history", args=[self.report.pk]))
+        self.assertContains(history, "Utbildning för personalen i mars.")
+
+    def test_confirming_twice_does_not_apply_twice(self) -> None:
+        location = self.upload(self.filled())["Location"]
+        self.client.post(location)
+        version = ActivityStatus.objects.get(pk=self.activity.pk).version
+        response = self.client.post(location)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ActivityStatus.objects.get(pk=self.activity.pk).version, version)
+
+    def test_coordinator_imports_on_the_boards_behalf(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        location = self.upload(self.filled())["Location"]
+        self.assertContains(self.client.get(location), "för nämndens räkning")
+        self.client.post(location)
+        activity = ActivityStatus.objects.get(pk=self.activity.pk)
+        self.assertEqual(activity.updated_by, self.world.coordinator)
+        self.assertTrue(activity.updated_on_behalf)
+
+    def test_unchanged_file_changes_nothing(self) -> None:
+        ActivityStatus.objects.filter(pk=self.activity.pk).update(
+            comment=INJECTED + "\r\nrad två", progress="paborjad"
+        )
+        before = snapshot(self.report)
+        location = self.upload(self.download())["Location"]
+        self.assertContains(self.client.get(location), "Filen ändrar ingenting")
+        self.assertEqual(snapshot(self.report), before)
+
+    def test_reader_gets_403_and_other_boards_reporter_404(self) -> None:
+        content = as_bytes(self.filled())
+        self.client.force_login(self.world.reader)
+        self.assertEqual(self.upload(content).status_code, 403)
+        self.client.force_login(self.world.other_reporter)
+        self.assertEqual(self.upload(content).status_code, 404)
+
+    def test_another_users_preview_is_not_theirs(self) -> None:
+        location = self.upload(self.filled())["Location"]
+        self.client.force_login(self.world.coordinator)
+        response = self.client.post(location)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(ActivityStatus.objects.get(pk=self.activity.pk).progress, "")
+
+
+class BadUploadTests(ExcelWorld):
+    """Each refused upload says why, in Swedish, where, and changes nothing."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        t2 = ReportingPeriod.objects.get(programme=cls.world.programme, year=2023, kind="T2")
+        period_open(period=t2)
+        cls.t2_report = Report.objects.get(period=t2, board__slug=DISTRICT)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.before = snapshot(self.report)
+
+    def assertRefused(self, response, *messages: str, status: int = 422) -> None:
+        self.assertEqual(response.status_code, status)
+        self.assertContains(response, "Ingenting i rapporten är ändrat", status_code=status)
+        for message in messages:
+            self.assertContains(response, message, status_code=status)
+        self.assertEqual(snapshot(self.report), self.before)
+
+    def test_template_of_another_board(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        workbook = self.download(self.world.other_report)
+        self.client.force_login(self.world.reporter)
+        self.assertRefused(
+            self.upload(workbook),
+            "Metadata, rad 3, kolumn B: Filen är mallen för Farsta stadsdelsnämnd, inte för "
+            "Rinkeby-Kista stadsdelsnämnd.",
+        )
+
+    def test_template_of_another_period(self) -> None:
+        workbook = self.download(self.t2_report)
+        self.assertRefused(
+            self.upload(workbook),
+            "Metadata, rad 5, kolumn B: Filen är mallen för Tertialrapport 2 2023, inte för "
+            "Tertialrapport 1 2023.",
+        )
+
+    def test_locked_period(self) -> None:
+        workbook = self.download()
+        period_lock(period=self.world.period)
+        self.assertRefused(
+            self.upload(workbook), "Perioden Tertialrapport 1 2023 är låst", status=409
+        )
+
+    def test_submitted_report(self) -> None:
+        workbook = self.download()
+        Report.objects.filter(pk=self.report.pk).update(state=ReportState.SUBMITTED)
+        self.assertRefused(
+            self.upload(workbook), "Rapporten är inskickad och kan inte ändras.", status=409
+        )
+
+    def test_row_changed_since_the_export(self) -> None:
+        workbook = self.download()
+        line = fill(workbook["Aktiviteter"], self.activity.pk, Status="Genomförd")
+        row = ActivityStatus.objects.get(pk=self.activity.pk)
+        row.comment, row.updated_by = "Sparat i webben.", self.world.coordinator
+        row.save()
+        self.before = snapshot(self.report)
+        self.assertRefused(
+            self.upload(workbook),
+            f"Aktiviteter, rad {line} (”{self.activity.activity.text[:20]}",
+            "Raden har ändrats av samordnare efter att mallen hämtades.",
+        )
+
+    def test_rows_of_another_report(self) -> None:
+        workbook = self.download()
+        sheet = workbook["Aktiviteter"]
+        line = row_of(sheet, self.activity.pk)
+        foreign = self.world.other_report.activity_rows.first()
+        sheet.cell(row=line, column=column_of(sheet, "Rad-id"), value=foreign.pk)
+        sheet.cell(row=line, column=column_of(sheet, "Version"), value=foreign.version)
+        self.assertRefused(
+            self.upload(workbook),
+            f"Aktiviteter, rad {line}, kolumn G: Raden finns inte i den här rapporten.",
+        )
+
+    def test_added_row_without_id(self) -> None:
+        workbook = self.download()
+        sheet = workbook["Aktiviteter"]
+        line = sheet.max_row + 1
+        sheet.cell(row=line, column=3, value="Påbörjad")
+        self.assertRefused(
+            self.upload(workbook), f"Aktiviteter, rad {line}, kolumn G: Raden saknar sitt id"
+        )
+
+    def test_formulas(self) -> None:
+        workbook = self.download()
+        line = fill(workbook["Indikatorer"], self.count.pk, Antal="=2+3")
+        self.assertRefused(
+            self.upload(workbook),
+            f"Indikatorer, rad {line}, kolumn D: Cellen innehåller en formel.",
+        )
+
+    def test_not_a_workbook(self) -> None:
+        self.assertRefused(
+            self.upload("Nämnd;Status\nRinkeby;Klar\n".encode(), name="mall.xlsx"),
+            "Filen är inte en Excel-arbetsbok (.xlsx)",
+        )
+        self.assertRefused(
+            self.upload(as_bytes(Workbook())), "Filen är inte en mall för en rapport härifrån"
+        )
+
+    @override_settings(EXCEL_UPLOAD_MAX_BYTES=1024)
+    def test_file_over_the_size_limit(self) -> None:
+        self.assertRefused(
+            self.upload(self.download()), "Filen är för stor. Den får vara högst 1 kB.", status=413
+        )
+
+    def test_invalid_values_are_all_reported_with_sheet_row_and_column(self) -> None:
+        workbook = self.download()
+        activity_line = fill(
+            workbook["Aktiviteter"], self.activity.pk, Status="Ej aktuell", Bedömning="Kanske"
+        )
+        share_line = fill(workbook["Indikatorer"], self.share.pk, Antal=50, Av_totalt=40)
+        count_line = fill(workbook["Indikatorer"], self.count.pk, Antal=2.5)
+        self.assertRefused(
+            self.upload(workbook),
+            f"Aktiviteter, rad {activity_line}, kolumn E: Välj ett av värdena i listan: "
+            "Enligt plan, Delvis enligt plan, Ej enligt plan.",
+            f"Indikatorer, rad {share_line}, kolumn D: Antalet kan inte vara större än totalt.",
+            f"Indikatorer, rad {count_line}, kolumn D:",
+        )
+
+    def test_rules_of_the_models_clean_apply(self) -> None:
+        workbook = self.download()
+        activity_line = fill(workbook["Aktiviteter"], self.activity.pk, Status="Ej aktuell")
+        # A count has no denominator: the cell is locked, but a file can be edited elsewhere.
+        count_line = fill(workbook["Indikatorer"], self.count.pk, Antal=3, Av_totalt=5)
+        self.assertRefused(
+            self.upload(workbook),
+            f"Aktiviteter, rad {activity_line}, kolumn D: Ange varför aktiviteten inte är aktuell.",
+            f"Indikatorer, rad {count_line}, kolumn E: Totalt anges bara för indikatorer som "
+            "är andelar.",
+        )
+
+    def test_confirming_a_stale_preview_changes_nothing(self) -> None:
+        workbook = self.download()
+        line = fill(workbook["Aktiviteter"], self.activity.pk, Status="Genomförd")
+        fill(workbook["Indikatorer"], self.count.pk, Antal=7)
+        location = self.upload(workbook)["Location"]
+        row = ActivityStatus.objects.get(pk=self.activity.pk)
+        row.comment = "Sparat i webben under tiden."
+        row.save()
+        self.before = snapshot(self.report)
+        self.assertRefused(
+            self.client.post(location),
+            f"Aktiviteter, rad {line}",
+            "Raden har ändrats",
+            status=409,
+        )
+        self.assertIsNone(IndicatorOutcome.objects.get(pk=self.count.pk).numerator)
+
+    def test_confirming_after_the_report_was_submitted_changes_nothing(self) -> None:
+        workbook = self.download()
+        fill(workbook["Aktiviteter"], self.activity.pk, Status="Genomförd")
+        location = self.upload(workbook)["Location"]
+        Report.objects.filter(pk=self.report.pk).update(state=ReportState.SUBMITTED)
+        self.assertRefused(self.client.post(location), "Rapporten är inskickad", status=409)
+
+
+class CityExportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.url = reverse("city-export", args=[cls.world.programme.slug, 2023])
+        cls.city_reader = user("analytiker")
+        CityReader.objects.create(user=cls.city_reader, programme=cls.world.programme)
+        row = cls.world.report.activity_rows.first()
+        row.comment = INJECTED
+        row.save()
+
+    def export(self) -> bytes:
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("stockholm", response["Content-Disposition"])
+        return b"".join(response.streaming_content)
+
+    def test_one_row_per_board_period_and_item_in_three_sheets(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        workbook = load_workbook(BytesIO(self.export()), read_only=True)
+        self.assertEqual(workbook.sheetnames, ["Aktiviteter", "Indikatorer", "Måluppfyllelse"])
+        rows = list(workbook["Aktiviteter"].iter_rows(values_only=True))
+        self.assertEqual(rows[0][:5], ("Nämnd", "Typ av nämnd", "År", "Period", "Rapportens läge"))
+        self.assertEqual(len(rows) - 1, ActivityStatus.objects.count())
+        indicators = list(workbook["Indikatorer"].iter_rows(values_only=True))
+        self.assertEqual(len(indicators) - 1, IndicatorOutcome.objects.count())
+        boards = {row[0] for row in rows[1:]}
+        self.assertIn("Rinkeby-Kista stadsdelsnämnd", boards)
+        self.assertIn("Farsta stadsdelsnämnd", boards)
+
+    def test_text_that_looks_like_a_formula_is_written_as_text(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        content = self.export()
+        with zipfile.ZipFile(BytesIO(content)) as archive:
+            xml = b"".join(
+                archive.read(name) for name in archive.namelist() if name.endswith(".xml")
+            )
+        self.assertIsNone(re.search(rb"<f[ >]", xml))
+        comments = [
+            row[-1]
+            for row in load_workbook(BytesIO(content))["Aktiviteter"].iter_rows(values_only=True)
+        ]
+        self.assertIn(INJECTED, comments)
+
+    def test_city_reader_may_export_board_users_get_404(self) -> None:
+        self.client.force_login(self.city_reader)
+        self.assertEqual(self.client.get(self.url).status_code, 200)
+        for person in (self.world.reporter, self.world.reader):
+            self.client.force_login(person)
+            self.assertEqual(self.client.get(self.url).status_code, 404)
+        self.client.force_login(self.world.coordinator)
+        outside = reverse("city-export", args=[self.world.programme.slug, 1999])
+        self.assertEqual(self.client.get(outside).status_code, 404)
+
+    def test_anonymous_is_sent_to_login(self) -> None:
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 302)
+
+    def test_queries_do_not_grow_with_rows(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        # The session, the user, the programme (scoped to the user), then one query per
+        # sheet: activity statuses, indicator outcomes, goal assessments.
+        with self.assertNumQueries(6):
+            self.export()
+        for kind in ("T2", "VB"):
+            period_open(
+                period=ReportingPeriod.objects.get(
+                    programme=self.world.programme, year=2023, kind=kind
+                )
+            )
+        with CaptureQueriesContext(connection) as queries:
+            content = self.export()
+        self.assertEqual(len(queries), 6)
+        goals = list(load_workbook(BytesIO(content))["Måluppfyllelse"].iter_rows(values_only=True))
+        self.assertGreater(len(goals), 1)
