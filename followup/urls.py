@@ -40,6 +40,7 @@ urlpatterns = [
     ),
     path("samlad/", city.city_followup_list, name="city-followup-list"),
     path("samlad/<slug:slug>/<int:year>/", city.city_followup, name="city-followup"),
+    path("samlad/<slug:slug>/<int:year>.xlsx", city.city_followup_xlsx, name="city-followup-xlsx"),
     path(
         "samlad/<slug:slug>/<int:year>/slutlig/",
         city.city_followup_final,

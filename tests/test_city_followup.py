@@ -1,8 +1,12 @@
 """The samlad uppföljning: live figures as a draft, narratives, frozen when final."""
 
+from io import BytesIO
+from zipfile import ZipFile
+
 from concurrency.forms import get_signer
 from django.test import TestCase
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from catalog.models import IndicatorKind
 from followup.models import (
@@ -122,6 +126,26 @@ class CityFollowupTests(TestCase):
         )
         with self.assertNumQueries(CITY_PAGE_QUERIES):
             self.client.get(page_url())
+
+    def test_excel_download_has_the_figures_and_keeps_formulas_as_text(self) -> None:
+        followup = CityFollowup.objects.get_or_create(programme=self.world.programme, year=2023)[0]
+        CityFollowup.objects.filter(pk=followup.pk).update(narrative='=HYPERLINK("http://x")')
+        self.client.force_login(self.analyst)
+        response = self.client.get(reverse("city-followup-xlsx", args=[SLUG, 2023]))
+        content = b"".join(response.streaming_content)
+        workbook = load_workbook(BytesIO(content))
+        values = [
+            cell for row in workbook["Indikatorer"].iter_rows(values_only=True) for cell in row
+        ]
+        self.assertIn("6 av 8 (75,0 %)", values)
+        summary = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(values_only=True)}
+        self.assertEqual(summary["Samlad bedömning"], '=HYPERLINK("http://x")')
+        with ZipFile(BytesIO(content)) as archive:
+            sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+            self.assertFalse(any(b"<f>" in archive.read(name) for name in sheets))
+        self.client.force_login(self.world.reporter)
+        response = self.client.get(reverse("city-followup-xlsx", args=[SLUG, 2023]))
+        self.assertEqual(response.status_code, 404)
 
 
 # session, user, the programme (city-wide), the document, its goal ids, the programme's goals,

@@ -161,14 +161,14 @@ def city_export(programme: Programme, year: int) -> IO[bytes]:
     for title, columns, rows in _SHEETS:
         sheet = workbook.create_sheet(title)
         headers = [*zip(_COMMON, _COMMON_WIDTHS, strict=True), *columns]
-        _write(sheet, headers, rows(programme, year))
+        write_sheet(sheet, headers, rows(programme, year))
     file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
     workbook.save(file)
     file.seek(0)
     return file
 
 
-def _write(
+def write_sheet(
     sheet: WriteOnlyWorksheet, headers: list[tuple[str, int]], rows: Iterable[list[object]]
 ) -> None:
     # Widths and the frozen header must be set before the first row is written.

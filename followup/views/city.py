@@ -5,7 +5,7 @@ import copy
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -20,6 +20,7 @@ from followup.city import (
     city_followup_parts,
     city_followup_text_save,
 )
+from followup.excel.document import city_followup_filename, city_followup_workbook
 from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, FollowupState, ReportingPeriod
 from followup.rollup import percent_text
@@ -138,6 +139,21 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
         messages.success(request, "Texten är sparad.")
     url = reverse("city-followup", args=[slug, year])
     return redirect(f"{url}#{form.prefix}")
+
+
+@require_safe
+def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileResponse:
+    followup = _get_followup(request, slug, year)
+    try:
+        figures = city_followup_figures(followup)
+    except ReportingPeriod.DoesNotExist:
+        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    return FileResponse(
+        city_followup_workbook(followup, figures, city_followup_parts(followup)),
+        as_attachment=True,
+        filename=city_followup_filename(followup),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 @require_POST
