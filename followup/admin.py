@@ -28,20 +28,23 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_select_related = ["user", "board"]
 
 
-@admin.register(Coordinator)
-class CoordinatorAdmin(SimpleHistoryAdmin):
+class ProgrammeRoleAdmin(SimpleHistoryAdmin):
+    """A user's role for a whole programme: samordnare or city-wide reader."""
+
     list_display = ["user", "programme"]
     list_filter = ["programme"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "programme"]
+
+
+@admin.register(Coordinator)
+class CoordinatorAdmin(ProgrammeRoleAdmin):
+    pass
 
 
 @admin.register(CityReader)
-class CityReaderAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "programme"]
-    list_filter = ["programme"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    list_select_related = ["user", "programme"]
+class CityReaderAdmin(ProgrammeRoleAdmin):
+    pass
 
 
 @admin.register(Reminder)

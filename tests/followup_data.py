@@ -71,3 +71,13 @@ def fill_report(report: Report) -> None:
     if report.period.is_annual:
         report.summary = "Året i korthet."
         report.save()
+
+
+def add_own_items(report: Report, count: int) -> None:
+    """Give the report `count` own activities and as many own indicators under goal 1."""
+    from followup.services import own_item_add
+
+    goal = report.period.programme.goals.get(number=1)
+    for n in range(count):
+        own_item_add(report=report, goal=goal, text=f"Egen aktivitet {n}")
+        own_item_add(report=report, goal=goal, text=f"Egen indikator {n}", indicator_kind="count")

@@ -12,8 +12,8 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
-from followup.services import own_item_add, period_lock, period_open
-from tests.followup_data import DISTRICT, build_world, fill_report
+from followup.services import period_lock, period_open
+from tests.followup_data import DISTRICT, add_own_items, build_world, fill_report
 
 
 def activity_post(row: ActivityStatus, **values: str) -> dict[str, str]:
@@ -280,15 +280,7 @@ class ReportQueryCountTests(TestCase):
         cls.world.report = Report.objects.get(period=next_period, board__slug=DISTRICT)
 
     def grow(self) -> None:
-        goal = self.world.programme.goals.get(number=1)
-        for n in range(15):
-            own_item_add(report=self.world.report, goal=goal, text=f"Egen aktivitet {n}")
-            own_item_add(
-                report=self.world.report,
-                goal=goal,
-                text=f"Egen indikator {n}",
-                indicator_kind="count",
-            )
+        add_own_items(self.world.report, 15)
 
     def test_report_page_query_count_does_not_grow_with_rows(self) -> None:
         self.client.force_login(self.world.reporter)

@@ -20,7 +20,7 @@ from followup.models import (
 )
 from followup.services import own_item_add, period_open, periods_create
 from tests.catalog_data import sodertalje_data
-from tests.followup_data import DISTRICT, OTHER, build_world, user
+from tests.followup_data import DISTRICT, OTHER, add_own_items, build_world, user
 
 URL = reverse("api-report-list")
 STOCKHOLM = "stockholm-2021-2025"
@@ -437,15 +437,7 @@ class ReportsApiQueryCountTests(TestCase):
         """More reports, more rows in every report, events and own items."""
         open_period(2023, "T2")
         open_period(2023, "VB")
-        goal = self.world.programme.goals.get(number=1)
-        for n in range(5):
-            own_item_add(report=self.world.report, goal=goal, text=f"Egen aktivitet {n}")
-            own_item_add(
-                report=self.world.report,
-                goal=goal,
-                text=f"Egen indikator {n}",
-                indicator_kind="count",
-            )
+        add_own_items(self.world.report, 5)
         for report in Report.objects.all():
             ReportEvent.objects.create(
                 report=report, kind=ReportEvent.Kind.SUBMITTED, actor=self.world.coordinator
