@@ -164,6 +164,10 @@ class ReasonForm(forms.Form):
 class CityFollowupForm(forms.ModelForm):
     prefix = "helhet"
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = CityFollowup
         fields = ["narrative", "version"]
@@ -178,4 +182,5 @@ class CityFollowupGoalForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("prefix", f"mal{kwargs['instance'].goal.number}")
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
