@@ -155,17 +155,26 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--scale", type=int, default=1, help="demo data: N times Stockholm's boards and reports"
     )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep bench/out/bench.sqlite3 from an earlier run"
+    )
+    parser.add_argument(
+        "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
+    )
     args = parser.parse_args()
     if args.warmup < 0 or not 1 <= args.requests <= 100_000:
         parser.error("need --warmup >= 0 and 1 <= --requests <= 100000")
     return args
 
 
-def configure(static_root: Path, scale: int) -> None:
-    """Production-like settings for this process and gunicorn, then Django itself."""
+def configure(static_root: Path, scale: int, reuse: bool) -> None:
+    """Production-like settings for this process and gunicorn, then Django itself, and the
+    demo data (unless `reuse` and a database from an earlier run is there)."""
     database = OUT / "bench.sqlite3"
-    for path in OUT.glob("bench.sqlite3*"):
-        path.unlink()
+    reuse = reuse and database.exists()
+    if not reuse:
+        for path in OUT.glob("bench.sqlite3*"):
+            path.unlink()
     os.environ.pop("BEHIND_TLS_PROXY", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -184,12 +193,15 @@ def configure(static_root: Path, scale: int) -> None:
     from django.core.management import call_command
 
     django.setup()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if reuse:
+        print("Reusing the demo data of an earlier run", flush=True)
+        return
     call_command("migrate", verbosity=0)
     call_command("load_programme", stdout=io.StringIO())
     started = time.perf_counter()
     call_command("seed_demo", scale=scale, stdout=io.StringIO())
     print(f"Demo data at scale {scale} in {time.perf_counter() - started:.0f} s", flush=True)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def count_queries(pages: list[Page], cookies: dict[str, str]) -> dict[Page, int]:
@@ -223,7 +235,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_gunicorn(port: int, workers: int, timeout: int, log: Path) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -232,10 +244,14 @@ def start_gunicorn(port: int, workers: int, log: Path) -> subprocess.Popen[bytes
         f"--bind={HOST}:{port}",
         f"--workers={workers}",
         f"--chdir={ROOT}",
+        f"--timeout={timeout}",
         "--log-level=warning",
     ]
     with log.open("wb") as log_file:
         return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+TIMEOUT = 120  # seconds; set from --timeout
 
 
 def request(
@@ -253,7 +269,7 @@ def request(
     if cookies:
         headers["Cookie"] = "; ".join(cookies)
     started = time.perf_counter()
-    connection = HTTPConnection(HOST, port, timeout=30)
+    connection = HTTPConnection(HOST, port, timeout=TIMEOUT)
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
@@ -296,18 +312,23 @@ def p95(values: list[float]) -> float:
     return ordered[math.ceil(0.95 * len(ordered)) - 1]
 
 
-def print_table(rows: list[tuple[Page, float, float, int]], baseline: float) -> None:
-    name_width = max(len(page.name) for page, *_ in rows)
-    path_width = max(len(page.path) for page, *_ in rows)
+def print_header(name_width: int, path_width: int) -> None:
     print(
         f"{'page':<{name_width}}  {'path':<{path_width}}  "
-        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}  {'queries':>7}"
+        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}  {'queries':>7}",
+        flush=True,
     )
-    for page, median, high, queries in rows:
-        print(
-            f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
-            f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}  {queries:>7}"
-        )
+
+
+def print_row(
+    page: Page, median: float, high: float, baseline: float, queries: int, widths: tuple[int, int]
+) -> None:
+    name_width, path_width = widths
+    print(
+        f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
+        f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}  {queries:>7}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -323,14 +344,16 @@ def main() -> None:
     server = None
     try:
         print("Preparing bench/out/bench.sqlite3 and static files ...", flush=True)
-        configure(static_root, args.scale)
+        global TIMEOUT
+        TIMEOUT = args.timeout
+        configure(static_root, args.scale, args.reuse)
         pages = [page for page in PAGES + data_pages() if selected(page)]
         cookies = {page.user: login_session(page.user) for page in pages if page.user}
         queries = count_queries(pages, cookies)
 
         port = free_port()
         log = OUT / "gunicorn.log"
-        server = start_gunicorn(port, args.workers, log)
+        server = start_gunicorn(port, args.workers, args.timeout, log)
         wait_until_up(server, port, log)
         print(
             f"gunicorn on {HOST}:{port}, {args.workers} workers, DEBUG=0, SQLite, "
@@ -338,11 +361,16 @@ def main() -> None:
             f"per page {args.warmup} warm-up + {args.requests} measured sequential requests\n",
             flush=True,
         )
-        rows = []
+        # Rows are printed as they are measured: a slow page late in the list costs nothing
+        # already measured. The baseline comes first.
+        widths = (max(len(page.name) for page in pages), max(len(page.path) for page in pages))
+        print_header(*widths)
+        baseline = 0.0
         for page in pages:
             timings = measure(port, page, cookies, args.warmup, args.requests)
-            rows.append((page, statistics.median(timings), p95(timings), queries[page]))
-        print_table(rows, baseline=next(row[1] for row in rows if row[0] is BASELINE))
+            median = statistics.median(timings)
+            baseline = baseline or median
+            print_row(page, median, p95(timings), baseline, queries[page], widths)
     finally:
         if server is not None:
             server.terminate()

@@ -92,12 +92,19 @@ def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
 
 def goals_with_board_commitments(programme: Programme, board: Board) -> QuerySet[Goal]:
     """The goals under which the board has commitments, each with only the board's own
-    activities and indicators (and, on them, every responsible board, for "together with")."""
+    activities and indicators."""
     activities = Activity.objects.in_programme().filter(responsibilities__board=board)
     indicators = Indicator.objects.in_programme().filter(responsibilities__board=board)
     return (
         Goal.objects.filter(programme=programme)
         .filter(Q(activities__in=activities) | Q(indicators__in=indicators))
         .distinct()
-        .prefetch_related("prerequisites", _activities(activities), _indicators(indicators))
+        # The page names the other responsible boards in the programme's own words
+        # (responsible_text), so the boards themselves are not fetched: a district board's
+        # page stays the same size however many boards share an activity.
+        .prefetch_related(
+            "prerequisites",
+            Prefetch("activities", queryset=activities),
+            Prefetch("indicators", queryset=indicators),
+        )
     )
