@@ -9,6 +9,7 @@ urlpatterns = [
     path("perioder/", overview.period_list, name="period-list"),
     # The city-wide dashboard (issue 4).
     path("oversikt/", dashboard.dashboard, name="dashboard"),
+    path("oversikt/rader/", dashboard.dashboard_rows, name="dashboard-rows"),
     path(
         "perioder/<int:pk>/oppna/", overview.period_change, {"action": "open"}, name="period-open"
     ),

@@ -149,6 +149,8 @@ class CityFollowupTests(TestCase):
 
 
 # session, user, the programme (city-wide), the document, its goal ids, the programme's goals,
-# may the user write; the roll-up: periods, reports, goals, indicator responsibilities,
-# activity, indicator and goal rows; the document's goal narratives
-CITY_PAGE_QUERIES = 15
+# may the user write; the roll-up's figures (rollup.year_figures: periods, reports by state,
+# boards not started, goals, activity and goal counts, indicator sums with responsibilities,
+# reports per year and the indicators, then the boards, indicator rows and analyses); the
+# document's goal narratives
+CITY_PAGE_QUERIES = 22

@@ -1,6 +1,9 @@
 """The city-wide dashboard: who may see it, what it shows, and that it costs the same number
 of queries however many boards and years there are."""
 
+import html
+import re
+
 from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
@@ -81,13 +84,83 @@ class DashboardContentTests(TestCase):
         response = self.client.get(URL)
         self.assertContains(response, "91 av 102 (89,2 %)")
         self.assertContains(response, "2 av 13 rapporterat")
-        self.assertContains(response, '<span class="missing">Saknas</span>')
         self.assertContains(response, "2 av 23 rapporterat")
+        self.assertContains(response, "Saknas (21)")
+        self.assertContains(response, "Spånga-Tensta stadsdelsnämnd</a>")
+
+    def rows(self, link: str, **headers: str):
+        """Follow a link of the dashboard to the rows behind a number."""
+        content = self.client.get(URL).content.decode()
+        href = next(h for h in re.findall(r'href="(/oversikt/rader/[^"]+)"', content) if link in h)
+        return self.client.get(html.unescape(href), **headers)
 
     def test_numbers_open_to_the_boards_and_comments_behind_them(self) -> None:
-        response = self.client.get(URL)
+        response = self.rows("mal=1&amp;bedomning=ej_enligt_plan")
+        self.assertContains(response, "<h1>Aktiviteter: ej enligt plan")
+        self.assertContains(response, "1 rader")
         self.assertContains(response, "Resurser saknas.")
-        self.assertContains(response, "visa nämnderna bakom ej enligt plan")
+        self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd</a>")
+        self.assertContains(response, "← Tillbaka till översikten")
+
+    def test_with_htmx_the_rows_come_without_the_page_around_them(self) -> None:
+        response = self.rows(
+            "mal=1&amp;bedomning=ej_enligt_plan", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="behind-g1"
+        )
+        self.assertContains(response, "Resurser saknas.")
+        self.assertNotContains(response, "<h1>")
+        self.assertNotContains(response, "<html")
+
+    def test_an_indicator_opens_to_each_board_missing_ones_as_missing(self) -> None:
+        response = self.rows(f"indikator={indicator(2, 0).pk}")
+        self.assertContains(response, "13 rader")
+        self.assertContains(response, "90 av 100 (90,0 %)")
+        self.assertContains(response, '<span class="missing">Saknas</span>', count=11)
+
+    def test_states_open_to_the_boards_in_them(self) -> None:
+        response = self.rows("visa=namnder&amp;lage=utkast")
+        self.assertContains(response, "21 rader")
+        self.assertNotContains(response, "Rinkeby-Kista stadsdelsnämnd")
+        response = self.client.get(
+            reverse("dashboard-rows"),
+            {"ar": 2023, "period": "T1", "visa": "namnder", "lage": "saknas"},
+        )
+        self.assertContains(response, "21 rader")
+        response = self.rows("visa=namnder&amp;lage=godkand")
+        self.assertContains(response, "1 rader")
+
+    def test_rows_are_paged(self) -> None:
+        response = self.client.get(
+            reverse("dashboard-rows"), {"ar": 2023, "period": "T1", "visa": "namnder"}
+        )
+        self.assertContains(response, "23 rader")
+        with self.settings():
+            from followup.views import dashboard
+
+            original, dashboard.ROWS_PER_PAGE = dashboard.ROWS_PER_PAGE, 10
+            try:
+                response = self.client.get(
+                    reverse("dashboard-rows"),
+                    {"ar": 2023, "period": "T1", "visa": "namnder", "sida": 3},
+                )
+            finally:
+                dashboard.ROWS_PER_PAGE = original
+        self.assertContains(response, "Sida 3 av 3")
+        self.assertContains(response, "← Föregående")
+
+    def test_an_unknown_selection_is_404_not_something_else(self) -> None:
+        for params in (
+            {"visa": "aktiviteter", "bedomning": "kanske"},
+            {"visa": "okant"},
+            {"visa": "namnder", "lage": "<script>"},
+        ):
+            with self.subTest(params=params):
+                response = self.client.get(reverse("dashboard-rows"), params)
+                self.assertEqual(response.status_code, 404)
+
+    def test_the_rows_are_for_city_wide_readers_only(self) -> None:
+        self.client.force_login(self.world.reporter)
+        response = self.client.get(reverse("dashboard-rows"), {"visa": "namnder"})
+        self.assertEqual(response.status_code, 404)
 
     def test_charts_are_svg_with_title_and_no_inline_style(self) -> None:
         content = self.client.get(URL).content.decode()
@@ -108,11 +181,15 @@ class DashboardContentTests(TestCase):
         self.assertContains(response, "Måluppfyllelse")
 
     def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
-        # Session, user, the user's city-wide programmes, the programme's periods, the
-        # reports (period, the one before, same period every year), goals, indicator
-        # responsibilities, activity rows, indicator rows.
-        with self.assertNumQueries(9):
+        # Session, user, the user's city-wide programmes, the programme's periods, and
+        # the roll-up's fourteen (see test_rollup).
+        rows = {"ar": 2023, "period": "T1", "visa": "namnder"}
+        with self.assertNumQueries(18):
             self.client.get(URL)
+        # ... and the rows behind a number: session, user, programmes, periods, whether the
+        # period has reports, count, page.
+        with self.assertNumQueries(7):
+            self.client.get(reverse("dashboard-rows"), rows)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
         )
@@ -126,8 +203,10 @@ class DashboardContentTests(TestCase):
             period_open(period=period)
             period.state = PeriodState.LOCKED
             period.save()
-        with self.assertNumQueries(9):
-            response = self.client.get(URL, {"ar": 2023, "period": "T1"})
+        with self.assertNumQueries(18):
+            self.client.get(URL, {"ar": 2023, "period": "T1"})
+        with self.assertNumQueries(7):
+            response = self.client.get(reverse("dashboard-rows"), rows)
         self.assertContains(response, "Ny nämnd")
 
 

@@ -1,16 +1,36 @@
-"""The city-wide dashboard: the state of a whole period, for samordnare and city-wide readers."""
+"""The city-wide dashboard: the state of a whole period, for samordnare and city-wide readers.
+
+The dashboard shows counts and sums only; every number links to the rows behind it
+(`dashboard_rows`), a page at a time, loaded in place with htmx or opened as a page of its
+own without JavaScript. Both cost the same few queries whatever the number of boards.
+"""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from catalog.models import IndicatorKind, Programme
 from followup import access, rollup
 from followup.charts import Bar, bar_chart, trend_chart
-from followup.models import PeriodKind
+from followup.models import (
+    ASSESSMENT_SYMBOLS,
+    Assessment,
+    Fulfilment,
+    PeriodKind,
+    Progress,
+    ReportState,
+)
+
+ROWS_PER_PAGE = 50
+PROGRESS_LABELS = dict(Progress.choices)
+ASSESSMENT_LABELS = dict(Assessment.choices)
+BLANK = "-"  # in a link: the rows where the scale was left blank ("Ej angivet")
 
 
 @dataclass
@@ -71,8 +91,29 @@ def _goal_view(figure: rollup.GoalFigure) -> GoalView:
     )
 
 
-@require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+@dataclass
+class Selection:
+    """What the reader chose: programme, period, goal and kind of board."""
+
+    programmes: list[Programme]
+    programme: Programme
+    scope: rollup.Scope
+
+    @property
+    def query(self) -> str:
+        """The selection as a query string, for the links to the rows behind a number."""
+        scope = self.scope
+        params = {"program": self.programme.slug, "ar": scope.period.year}
+        params["period"] = scope.period.kind
+        if scope.goal_number is not None:
+            params["mal"] = scope.goal_number
+        if scope.board_group:
+            params["namnder"] = scope.board_group
+        return urlencode(params)
+
+
+def _selection(request: HttpRequest) -> Selection:
+    """The reader's selection from the query string; 404 for a reader of no programme."""
     programmes: list[Programme] = list(access.city_wide_programmes(request.user))
     if not programmes:
         raise Http404("Sidan finns inte.")
@@ -89,28 +130,163 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ) or rollup.default_period(periods)
     if period is None:
         raise Http404("Programmet har inga perioder.")
-    board_group = request.GET.get("namnder")
-    board_group = board_group if board_group in rollup.BOARD_GROUPS else None
-    figures = rollup.period_rollup(
+    scope = rollup.make_scope(
         programme,
         period.year,
         period.kind,
         goal_number=_int(request.GET.get("mal")),
-        board_group=board_group,
-        today=timezone.localdate(),
+        board_group=request.GET.get("namnder"),
         periods=periods,
+    )
+    return Selection(programmes=programmes, programme=programme, scope=scope)
+
+
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    selection = _selection(request)
+    scope = selection.scope
+    figures = rollup.period_rollup(
+        selection.programme,
+        scope.period.year,
+        scope.period.kind,
+        goal_number=scope.goal_number,
+        board_group=scope.board_group,
+        today=timezone.localdate(),
+        periods=list(scope.periods),
     )
     return render(
         request,
         "followup/dashboard.html",
         {
-            "programmes": programmes,
-            "programme": programme,
-            "years": sorted({p.year for p in periods}),
+            "programmes": selection.programmes,
+            "programme": selection.programme,
+            "years": sorted({p.year for p in scope.periods}),
             "period_kinds": PeriodKind.choices,
             "board_groups": [(key, label) for key, (label, _) in rollup.BOARD_GROUPS.items()],
-            "selected_group": board_group or "",
+            "selected_group": scope.board_group or "",
             "rollup": figures,
             "goals": [_goal_view(figure) for figure in figures.goals],
+            "query": selection.query,
+            "rows_url": reverse("dashboard-rows"),
+        },
+    )
+
+
+# --- The rows behind a number -------------------------------------------------------------
+
+
+def _choice(params: QueryDict, name: str, choices: type | list[str]) -> str | None:
+    """A scale value from the query string: None when absent, "" for BLANK; 404 when it is
+    not a value of the scale (a hand-edited link should not silently show something else)."""
+    value = params.get(name)
+    if value is None:
+        return None
+    if value == BLANK:
+        return ""
+    allowed = choices if isinstance(choices, list) else choices.values
+    if value not in allowed:
+        raise Http404("Okänt urval.")
+    return value
+
+
+@dataclass
+class Rows:
+    kind: str  # which table the template draws
+    title: str
+    page: Page
+
+
+def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
+    """The rows the link asked for (`visa`), a page at a time."""
+    shown = params.get("visa")
+    if shown == "namnder":
+        state = _choice(params, "lage", [rollup.NOT_STARTED, "saknas", *ReportState.values])
+        title = {
+            None: "Alla nämnder",
+            "saknas": "Nämnder som inte har rapporterat",
+            rollup.NOT_STARTED: "Ej påbörjad",
+        }.get(state) or f"Nämnder: {ReportState(state).label.lower()}"
+        rows = scope.board_states(state or None)
+    elif shown == "aktiviteter":
+        progress = _choice(params, "status", Progress)
+        assessment = _choice(params, "bedomning", Assessment)
+        rows = rollup.activity_rows_behind(
+            scope,
+            progress=progress,
+            assessment=assessment,
+            board=_int(params.get("namnd")),
+            activity=_int(params.get("aktivitet")),
+        )
+        labels = [
+            PROGRESS_LABELS.get(progress, "Ej angivet") if progress is not None else "",
+            ASSESSMENT_LABELS.get(assessment, "Ej angivet") if assessment is not None else "",
+        ]
+        title = "Aktiviteter" + "".join(f": {label.lower()}" for label in labels if label)
+    elif shown == "maluppfyllelse":
+        fulfilment = _choice(params, "uppfyllelse", Fulfilment)
+        rows = rollup.goal_rows_behind(scope, fulfilment)
+        title = "Måluppfyllelse" + (
+            f": {dict(Fulfilment.choices).get(fulfilment, 'Ej angivet').lower()}"
+            if fulfilment is not None
+            else ""
+        )
+    elif shown == "indikator" and _int(params.get("indikator")):
+        rows = rollup.indicator_rows_behind(scope, _int(params.get("indikator")))
+        title = "Indikatorns utfall per nämnd"
+    elif shown == "egna-indikatorer":
+        rows = rollup.own_indicator_rows(scope)
+        title = "Nämndernas egna indikatorer"
+    elif shown == "forandringar":
+        scale = _choice(params, "skala", ["bedomning", "status"])
+        values = Assessment if scale == "bedomning" else Progress
+        rows = rollup.changed_rows_behind(
+            scope,
+            scale=scale,
+            before=_choice(params, "fran", values),
+            after=_choice(params, "till", values),
+        )
+        title = f"Förändringar sedan {scope.previous.label}" if scope.previous else "Förändringar"
+    else:
+        raise Http404("Okänt urval.")
+    paginator = Paginator(rows, ROWS_PER_PAGE)
+    page = paginator.get_page(params.get("sida"))
+    return Rows(kind=shown, title=title, page=page)
+
+
+@require_safe
+def dashboard_rows(request: HttpRequest) -> HttpResponse:
+    """The rows behind one number of the dashboard: in place (htmx) or as a page."""
+    selection = _selection(request)
+    rows = _rows(selection.scope, request.GET)
+    for row in rows.page:
+        if rows.kind in ("indikator", "egna-indikatorer"):
+            row.value = rollup.row_value(row)
+        elif rows.kind == "forandringar":
+            row.before_progress_label = PROGRESS_LABELS.get(row.before_progress, "–")
+            row.before_assessment_label = " ".join(
+                filter(
+                    None,
+                    [
+                        ASSESSMENT_SYMBOLS.get(row.before_assessment),
+                        ASSESSMENT_LABELS.get(row.before_assessment, "–"),
+                    ],
+                )
+            )
+    page_query = request.GET.copy()
+    page_query.pop("sida", None)
+    template = "followup/dashboard_rows.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#rows"
+    return render(
+        request,
+        template,
+        {
+            "programme": selection.programme,
+            "scope": selection.scope,
+            "rows": rows,
+            "page_query": page_query.urlencode(),
+            "dashboard_query": selection.query,
+            "target": request.htmx.target if request.htmx else "",
+            "report_states": ReportState.choices,
         },
     )

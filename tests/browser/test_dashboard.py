@@ -1,11 +1,13 @@
 """The city-wide dashboard, used the way the samordnare uses it: open it from the menu,
 choose another period and a filter, open the boards behind a number. Checked with axe."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from followup.models import ActivityStatus, Assessment, Progress, ReportState
-from tests.browser.test_report import log_in
+from tests.browser.test_report import log_in, log_in_elsewhere
 from tests.followup_data import DISTRICT, World, build_world
 from tests.test_rollup import activity_rows, outcome, set_state
 
@@ -32,14 +34,20 @@ def test_coordinator_reads_the_dashboard_changes_period_and_filter_and_opens_a_n
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tertialrapport 1 2023")
     assert_accessible(page)
 
-    # The boards and comments behind "Ej enligt plan" in goal 1.
+    # The boards and comments behind "Ej enligt plan" in goal 1, loaded in place.
     goal = page.get_by_role("region", name="Mål 1", exact=False).first
-    behind = goal.locator("details").filter(has_text="visa nämnderna bakom ej enligt plan")
-    expect(behind.get_by_text("Resurser saknas.")).to_be_hidden()
-    behind.locator("summary").click()
-    expect(behind.get_by_text("Resurser saknas.")).to_be_visible()
-    expect(behind.get_by_role("link", name="Rinkeby-Kista stadsdelsnämnd")).to_be_visible()
+    expect(goal.get_by_text("Resurser saknas.")).to_have_count(0)
+    goal.get_by_role("link", name="visa raderna bakom ej enligt plan").click()
+    expect(goal.get_by_text("Resurser saknas.")).to_be_visible()
+    expect(goal.get_by_role("link", name="Rinkeby-Kista stadsdelsnämnd")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/oversikt/$"))  # still on the dashboard
     assert_accessible(page)
+    # The same rows as a page of their own (what the link opens without JavaScript).
+    link = goal.get_by_role("link", name="visa raderna bakom ej enligt plan")
+    page.goto(link.get_attribute("href"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aktiviteter: ej enligt plan")
+    assert_accessible(page)
+    page.go_back()
 
     # Another period, and only the district boards, for one goal.
     page.get_by_role("combobox", name="År").select_option("2022")
@@ -62,3 +70,14 @@ def test_coordinator_reads_the_dashboard_changes_period_and_filter_and_opens_a_n
     trend.click()
     expect(page.get_by_role("cell", name="1 av 2 (50,0 %)").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_without_javascript_a_number_opens_its_rows_as_a_page(new_context, world: World) -> None:
+    page = log_in_elsewhere(new_context, "samordnare", java_script_enabled=False)
+    page.goto("/oversikt/")
+    goal = page.get_by_role("region", name="Mål 1", exact=False).first
+    goal.get_by_role("link", name="visa raderna bakom ej enligt plan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Aktiviteter: ej enligt plan")
+    expect(page.get_by_role("cell", name="Resurser saknas.")).to_be_visible()
+    page.get_by_role("link", name="← Tillbaka till översikten").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tertialrapport 1 2023")
