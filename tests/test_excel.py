@@ -487,6 +487,29 @@ class CityExportTests(TestCase):
         ]
         self.assertIn(INJECTED, comments)
 
+    def test_formula_like_text_keeps_the_quote_prefix_and_the_header_stays_in_view(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        sheet = load_workbook(BytesIO(self.export()))["Aktiviteter"]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertTrue(sheet["A1"].font.b)
+        self.assertGreater(sheet.column_dimensions["A"].width, 30)
+        cell = next(row[-1] for row in sheet.iter_rows(min_row=2) if row[-1].value == INJECTED)
+        self.assertTrue(cell.quotePrefix)
+        self.assertEqual(cell.data_type, "s")
+
+    def test_the_download_starts_before_every_sheet_is_read(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.get(self.url)
+        chunks = iter(response.streaming_content)
+        with CaptureQueriesContext(connection) as queries:
+            first = next(chunks)
+        self.assertTrue(first.startswith(b"PK"))
+        # Only the first sheet's rows have been read when the first bytes go out.
+        self.assertEqual(len(queries), 1)
+        self.assertIn("followup_activitystatus", queries[0]["sql"])
+        rest = b"".join(chunks)
+        self.assertEqual(load_workbook(BytesIO(first + rest)).sheetnames[-1], "Måluppfyllelse")
+
     def test_city_reader_may_export_board_users_get_404(self) -> None:
         self.client.force_login(self.city_reader)
         self.assertEqual(self.client.get(self.url).status_code, 200)

@@ -1,16 +1,13 @@
 """A programme year's reports as one workbook, for analysis in Excel or BI tools.
 
-Built in openpyxl's write-only mode, which writes each row out as it goes, into a temporary
-file that the response then streams: memory stays flat and the queries stay three (one per
-sheet) however many boards, periods and rows there are.
+Streamed as it is written (`followup.excel.stream`): the download starts at once, memory
+stays flat and the queries stay three (one per sheet, read in chunks) however many boards,
+periods and rows there are.
 """
 
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -18,6 +15,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from catalog.models import Programme
 from followup.excel.cells import set_value
+from followup.excel.stream import stream_workbook
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome
 
 CHUNK_SIZE = 2000
@@ -154,18 +152,13 @@ def city_export_filename(programme: Programme, year: int) -> str:
     return f"{programme.slug}-{year}.xlsx"
 
 
-def city_export(programme: Programme, year: int) -> IO[bytes]:
+def city_export(programme: Programme, year: int) -> Iterator[bytes]:
     """The year's activity statuses, indicator outcomes and goal assessments of every board,
-    one row per board, period and item, as an open temporary file at its start."""
-    workbook = Workbook(write_only=True)
-    for title, columns, rows in _SHEETS:
-        sheet = workbook.create_sheet(title)
-        headers = [*zip(_COMMON, _COMMON_WIDTHS, strict=True), *columns]
-        write_sheet(sheet, headers, rows(programme, year))
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
-    workbook.save(file)
-    file.seek(0)
-    return file
+    one row per board, period and item, as the chunks of an .xlsx file."""
+    common = list(zip(_COMMON, _COMMON_WIDTHS, strict=True))
+    return stream_workbook(
+        [(title, [*common, *columns], rows(programme, year)) for title, columns, rows in _SHEETS]
+    )
 
 
 def write_sheet(

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.core import signing
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -130,14 +130,15 @@ def _refused(request: HttpRequest, report: Report, errors: list[str], status: in
 
 
 @require_safe
-def city_export(request: HttpRequest, programme: str, year: int) -> FileResponse:
+def city_export(request: HttpRequest, programme: str, year: int) -> StreamingHttpResponse:
     """Every board's answers for a programme year, for city-wide readers only."""
     found = access.city_wide_programmes(request.user).filter(slug=programme).first()
     if found is None or year not in found.years:
         raise Http404("Exporten finns inte.")
-    return FileResponse(
-        city.city_export(found, year),
-        as_attachment=True,
-        filename=city.city_export_filename(found, year),
-        content_type=template.CONTENT_TYPE,
+    response = StreamingHttpResponse(
+        city.city_export(found, year), content_type=template.CONTENT_TYPE
     )
+    response["Content-Disposition"] = content_disposition_header(
+        True, city.city_export_filename(found, year)
+    )
+    return response
