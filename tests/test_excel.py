@@ -471,6 +471,10 @@ class CityExportTests(TestCase):
         self.assertEqual(len(indicators) - 1, IndicatorOutcome.objects.count())
         boards = {row[0] for row in rows[1:]}
         self.assertIn("Rinkeby-Kista stadsdelsnämnd", boards)
+        injected = next(row for row in rows if row[-1] == INJECTED)
+        self.assertEqual(
+            injected[:5], (self.world.report.board.name, "Stadsdelsnämnd", 2023, "T1", "Utkast")
+        )
         self.assertIn("Farsta stadsdelsnämnd", boards)
 
     def test_text_that_looks_like_a_formula_is_written_as_text(self) -> None:

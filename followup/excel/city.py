@@ -7,100 +7,160 @@ periods and rows there are.
 
 from collections.abc import Callable, Iterable, Iterator
 
-from django.db.models import QuerySet
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from catalog.models import Programme
+from catalog.models import BoardKind, IndicatorKind, Programme
 from followup.excel.cells import set_value
 from followup.excel.stream import stream_workbook
-from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome
+from followup.models import (
+    ActivityStatus,
+    Assessment,
+    Fulfilment,
+    GoalAssessment,
+    IndicatorOutcome,
+    Progress,
+    ReportState,
+)
 
 CHUNK_SIZE = 2000
 _COMMON = ["Nämnd", "Typ av nämnd", "År", "Period", "Rapportens läge"]
 _COMMON_WIDTHS = [36, 18, 6, 8, 14]
+# Read as plain values, not model instances: at a city's scale of rows that is most of the time.
+_COMMON_FIELDS = (
+    "report__board__name",
+    "report__board__kind",
+    "report__period__year",
+    "report__period__kind",
+    "report__state",
+)
+_LABELS = {
+    field: dict(choices.choices)
+    for field, choices in (
+        ("board_kind", BoardKind),
+        ("state", ReportState),
+        ("progress", Progress),
+        ("assessment", Assessment),
+        ("fulfilment", Fulfilment),
+        ("indicator_kind", IndicatorKind),
+    )
+}
 
 
-def _common(row: ActivityStatus | IndicatorOutcome | GoalAssessment) -> list[object]:
-    report = row.report
-    return [
-        report.board.name,
-        report.board.get_kind_display(),
-        report.period.year,
-        report.period.kind,
-        report.get_state_display(),
-    ]
+def _label(field: str, value: str) -> str:
+    return _LABELS[field].get(value, value)
 
 
-def _rows(model: type, programme: Programme, year: int, *related: str) -> QuerySet:
-    return model.objects.filter(
-        report__period__programme=programme, report__period__year=year
-    ).select_related("report__board", "report__period", *related)
+def _common(values: tuple) -> list[object]:
+    board, kind, year, period, state = values[: len(_COMMON_FIELDS)]
+    return [board, _label("board_kind", kind), year, period, _label("state", state)]
+
+
+def _rows(model: type, programme: Programme, year: int, *fields: str, order: tuple) -> Iterator:
+    return (
+        model.objects.filter(report__period__programme=programme, report__period__year=year)
+        .order_by("report__period__kind", "report__board__name", *order, "pk")
+        .values_list(*_COMMON_FIELDS, *fields)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
 
 
 def _activity_rows(programme: Programme, year: int) -> Iterator[list[object]]:
-    rows = _rows(ActivityStatus, programme, year, "activity__goal").order_by(
-        "report__period__kind",
-        "report__board__name",
+    for values in _rows(
+        ActivityStatus,
+        programme,
+        year,
         "activity__goal__number",
-        "activity__position",
-        "pk",
-    )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        "activity__number",
+        "activity_text",
+        "activity__text",
+        "activity__added_by_id",
+        "progress",
+        "not_applicable_reason",
+        "assessment",
+        "comment",
+        order=("activity__goal__number", "activity__position"),
+    ):
+        goal, number, snapshot, text, own, progress, reason, assessment, comment = values[5:]
         yield [
-            *_common(row),
-            row.activity.goal.number,
-            row.activity.number,
-            row.activity_text or row.activity.text,
-            "Ja" if row.activity.added_by_id else "Nej",
-            row.get_progress_display(),
-            row.not_applicable_reason,
-            row.get_assessment_display(),
-            row.comment,
+            *_common(values),
+            goal,
+            number,
+            snapshot or text,
+            "Ja" if own else "Nej",
+            _label("progress", progress),
+            reason,
+            _label("assessment", assessment),
+            comment,
         ]
 
 
+def _share(kind: str, numerator: int | None, denominator: int | None) -> float | None:
+    if kind != IndicatorKind.SHARE or not denominator or numerator is None:
+        return None
+    return round(100 * numerator / denominator, 1)
+
+
 def _indicator_rows(programme: Programme, year: int) -> Iterator[list[object]]:
-    rows = _rows(IndicatorOutcome, programme, year, "indicator__goal").order_by(
-        "report__period__kind",
-        "report__board__name",
+    for values in _rows(
+        IndicatorOutcome,
+        programme,
+        year,
         "indicator__goal__number",
-        "indicator__position",
-        "pk",
-    )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+        "indicator_text",
+        "indicator__text",
+        "indicator__kind",
+        "indicator__added_by_id",
+        "numerator",
+        "denominator",
+        "answer",
+        "women_numerator",
+        "women_denominator",
+        "men_numerator",
+        "men_denominator",
+        "target",
+        "comment",
+        order=("indicator__goal__number", "indicator__position"),
+    ):
+        goal, snapshot, text, kind, own, numerator, denominator, answer, *sexes = values[5:]
+        *sexes, target, comment = sexes  # women's and men's numbers, then target and comment
         yield [
-            *_common(row),
-            row.indicator.goal.number,
-            row.indicator_text or row.indicator.text,
-            row.indicator.get_kind_display(),
-            "Ja" if row.indicator.added_by_id else "Nej",
-            row.numerator,
-            row.denominator,
-            round(row.share, 1) if row.share is not None else None,
-            {True: "Ja", False: "Nej"}.get(row.answer),
-            row.women_numerator,
-            row.women_denominator,
-            row.men_numerator,
-            row.men_denominator,
-            row.target,
-            row.comment,
+            *_common(values),
+            goal,
+            snapshot or text,
+            _label("indicator_kind", kind),
+            "Ja" if own else "Nej",
+            numerator,
+            denominator,
+            _share(kind, numerator, denominator),
+            {True: "Ja", False: "Nej"}.get(answer),
+            *sexes,
+            target,
+            comment,
         ]
 
 
 def _goal_rows(programme: Programme, year: int) -> Iterator[list[object]]:
-    rows = _rows(GoalAssessment, programme, year, "goal").order_by(
-        "report__period__kind", "report__board__name", "goal__number", "pk"
-    )
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    for values in _rows(
+        GoalAssessment,
+        programme,
+        year,
+        "goal__number",
+        "goal_title",
+        "goal__title",
+        "fulfilment",
+        "analysis",
+        order=("goal__number",),
+    ):
+        goal, snapshot, title, fulfilment, analysis = values[5:]
         yield [
-            *_common(row),
-            row.goal.number,
-            row.goal_title or row.goal.title,
-            row.get_fulfilment_display(),
-            row.analysis,
+            *_common(values),
+            goal,
+            snapshot or title,
+            _label("fulfilment", fulfilment),
+            analysis,
         ]
 
 
