@@ -1,13 +1,14 @@
 """Start pages after login, and the samordnare's periods."""
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
-from followup.models import PeriodState
+from followup.models import PeriodState, ReportingPeriod
 
 
 @require_safe
@@ -25,7 +26,8 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _coordinator_periods(request: HttpRequest):
+def _coordinator_periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
+    """The periods of the programmes the user coordinates; 404 for anyone else."""
     if not access.is_coordinator(request.user):
         raise Http404("Sidan finns inte.")
     return selectors.periods_for_coordinator(request.user)
