@@ -84,6 +84,16 @@ def data_pages() -> list[Page]:
             COORDINATOR,
         ),
         Page("dashboard VB 2024", "/oversikt/?ar=2024&period=VB", COORDINATOR),
+        Page(
+            "dashboard rows: boards missing",
+            "/oversikt/rader/?ar=2025&period=T1&visa=namnder&lage=saknas",
+            COORDINATOR,
+        ),
+        Page(
+            "dashboard rows: on track, goal 2",
+            "/oversikt/rader/?ar=2024&period=VB&visa=aktiviteter&mal=2&bedomning=enligt_plan",
+            COORDINATOR,
+        ),
         Page("samlad uppföljning 2024", "/samlad/stockholm-2021-2025/2024/", COORDINATOR),
         Page("report excel template", f"/rapporter/{report.pk}/excel/", REPORTER),
         Page(
@@ -91,7 +101,53 @@ def data_pages() -> list[Page]:
             "/oversikt/export/stockholm-2021-2025/2024.xlsx",
             COORDINATOR,
         ),
+        *document_pages(),
     ]
+
+
+def document_pages() -> list[Page]:
+    """The documents as PDF (issue 5): a district board's styrkort, every board's styrkort in
+    one ZIP, the samlad uppföljning. `document_memory` also measures their peak memory."""
+    return [
+        Page(
+            "styrkort district board (pdf)",
+            f"{PROGRAMME}/namnder/rinkeby-kista-stadsdelsnamnd/styrkort.pdf",
+            REPORTER,
+        ),
+        Page("styrkort all boards (zip)", f"{PROGRAMME}/styrkort-status.zip", COORDINATOR),
+        Page("samlad uppföljning 2024 (pdf)", "/samlad/stockholm-2021-2025/2024.pdf", COORDINATOR),
+    ]
+
+
+def document_memory(pages: list[Page], cookies: dict[str, str]) -> None:
+    """Peak memory of making each document, in-process: what Python allocates (tracemalloc)
+    while the page is rendered, from a warm start. Pango's and cairo's own allocations in C
+    are not traced, so this is a floor, not the worker's whole footprint."""
+    import tracemalloc
+
+    from django.test import Client
+
+    documents = {page.path for page in document_pages()}
+    measured = [page for page in pages if page.path in documents]
+    if not measured:
+        return
+    print("\npeak Python memory while rendering (tracemalloc, in-process, after one warm-up)")
+    for page in measured:
+        client = Client(SERVER_NAME=HOST)
+        client.cookies[session_cookie_name()] = cookies[page.user]
+        for trace in (False, True):
+            if trace:
+                tracemalloc.start()
+            response = client.get(page.path)
+            # A stream is read chunk by chunk, as a client would, not gathered in memory.
+            if response.streaming:
+                size = sum(len(chunk) for chunk in response.streaming_content)
+            else:
+                size = len(response.content)
+            if trace:
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+        print(f"{page.name:<32}  {peak / 2**20:>7.1f} MB  ({size / 2**10:.0f} kB)", flush=True)
 
 
 def login_session(username: str) -> str:
@@ -371,6 +427,7 @@ def main() -> None:
             median = statistics.median(timings)
             baseline = baseline or median
             print_row(page, median, p95(timings), baseline, queries[page], widths)
+        document_memory(pages, cookies)
     finally:
         if server is not None:
             server.terminate()

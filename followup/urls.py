@@ -1,7 +1,16 @@
 from django.urls import path
 
 from followup import api
-from followup.views import city, dashboard, excel, overview, reminders, report, review
+from followup.views import (
+    city,
+    dashboard,
+    documents,
+    excel,
+    overview,
+    reminders,
+    report,
+    review,
+)
 
 urlpatterns = [
     path("start/", overview.start, name="start"),
@@ -42,6 +51,7 @@ urlpatterns = [
     path("samlad/", city.city_followup_list, name="city-followup-list"),
     path("samlad/<slug:slug>/<int:year>/", city.city_followup, name="city-followup"),
     path("samlad/<slug:slug>/<int:year>.xlsx", city.city_followup_xlsx, name="city-followup-xlsx"),
+    path("samlad/<slug:slug>/<int:year>.pdf", city.city_followup_pdf, name="city-followup-pdf"),
     path(
         "samlad/<slug:slug>/<int:year>/slutlig/",
         city.city_followup_final,
@@ -51,5 +61,22 @@ urlpatterns = [
         "samlad/<slug:slug>/<int:year>/spara/<str:part>/",
         city.city_followup_save,
         name="city-followup-save",
+    ),
+    # Documents as PDF (issue 5): styrkort, one board's or all of them in a ZIP.
+    path(
+        "program/<slug:slug>/namnder/<slug:board_slug>/styrkort-ataganden.pdf",
+        documents.styrkort_commitments,
+        name="styrkort-commitments",
+    ),
+    path(
+        "program/<slug:slug>/namnder/<slug:board_slug>/styrkort.pdf",
+        documents.styrkort_status,
+        name="styrkort",
+    ),
+    path("styrkort/", documents.styrkort_list, name="styrkort-list"),
+    path(
+        "program/<slug:slug>/styrkort-<str:variant>.zip",
+        documents.styrkort_zip,
+        name="styrkort-zip",
     ),
 ]

@@ -20,6 +20,8 @@ from followup.city import (
     city_followup_parts,
     city_followup_text_save,
 )
+from followup.documents import city as documents_city
+from followup.documents.pdf import chart_for_print, pdf_response
 from followup.excel.document import city_followup_filename, city_followup_workbook
 from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, FollowupState, ReportingPeriod
@@ -168,3 +170,16 @@ def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpRespo
     else:
         messages.success(request, "Den samlade uppföljningen är slutlig. Siffrorna är låsta.")
     return redirect("city-followup", slug, year)
+
+
+@require_safe
+def city_followup_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The samlad uppföljning as a PDF, with the figures and charts of the page."""
+    followup = _get_followup(request, slug, year)
+    try:
+        figures = city_followup_figures(followup)
+    except ReportingPeriod.DoesNotExist:
+        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    charts = {goal["number"]: chart_for_print(_assessment_chart(goal)) for goal in figures["goals"]}
+    pdf = documents_city.city_followup_pdf(followup, figures, city_followup_parts(followup), charts)
+    return pdf_response(pdf, documents_city.city_followup_pdf_filename(followup))

@@ -216,7 +216,11 @@ def test_every_public_page(page: Page, live_server, axe_violations) -> None:
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             href = urldefrag(href).url
             parts = urlsplit(href)
-            if parts.netloc == origin and not parts.path.startswith(("/api/", "/admin/")):
+            if (
+                parts.netloc == origin
+                and not parts.path.startswith(("/api/", "/admin/"))
+                and not parts.path.endswith(".pdf")  # documents: tests/test_documents.py
+            ):
                 queue.append(href)
 
     paths = {urlsplit(url).path for url in seen}

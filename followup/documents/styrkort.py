@@ -1,0 +1,343 @@
+"""A board's styrkort: its commitments under the programme, goal by goal, and (for those who
+may read the board's reports) the latest status it has reported.
+
+Two variants from one function (`styrkort_build`):
+
+- commitments only (`with_status=False`): the catalog's public content, for the start of a
+  programme and for anyone;
+- with status: for each activity the latest progress and assessment the board has reported,
+  for each indicator the latest outcome and target, for each goal the latest fulfilment; only
+  from reports sent in or approved, never a draft. The board's own activities and indicators
+  (which are not in the public catalog) are listed too.
+
+A styrkort costs the same few queries however many boards share its activities and however
+many periods the board has reported: the other responsible boards are counted per kind in the
+database (`_others`), and only the latest reported row per item is fetched (`_latest`).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+from zipfile import ZIP_STORED, ZipFile, ZipInfo
+
+from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from catalog.models import (
+    BOARD_KIND_PLURALS,
+    Activity,
+    ActivityResponsibility,
+    Board,
+    BoardKind,
+    Goal,
+    Indicator,
+    IndicatorResponsibility,
+    Programme,
+    ResponsibilityRole,
+)
+from followup import access
+from followup.documents.pdf import render_pdf
+from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
+from followup.rollup import REPORTED_STATES
+
+TEMPLATE = "documents/styrkort.html"
+# Up to this many other boards of one kind are named; more are counted ("12 stadsdelsnämnder"),
+# so that an activity shared by every district board takes a line, not a paragraph.
+NAMED_PER_KIND = 3
+
+
+@dataclass
+class Commitment:
+    """An activity or indicator of the board, with who else answers for it and, in the
+    status variant, the latest row the board reported for it."""
+
+    item: Activity | Indicator
+    role: str  # the board's own role: ansvarig or medansvarig
+    others: str  # "Socialnämnden och 12 stadsdelsnämnder", "" when the board is alone
+    latest: ActivityStatus | IndicatorOutcome | None = None
+
+    @property
+    def co_responsible(self) -> bool:
+        return self.role == ResponsibilityRole.CO_RESPONSIBLE
+
+
+@dataclass
+class GoalCard:
+    goal: Goal
+    activities: list[Commitment] = field(default_factory=list)
+    indicators: list[Commitment] = field(default_factory=list)
+    fulfilment: GoalAssessment | None = None  # the latest annual report's
+
+
+@dataclass
+class Styrkort:
+    programme: Programme
+    board: Board
+    goals: list[GoalCard]
+    with_status: bool
+    latest_report: Report | None  # the latest report sent in or approved, if any
+
+    @property
+    def title(self) -> str:
+        return f"Styrkort {self.board.name}"
+
+    @property
+    def filename(self) -> str:
+        return styrkort_filename(self.board, with_status=self.with_status)
+
+    def context(self) -> dict[str, Any]:
+        return {
+            "card": self,
+            "programme": self.programme,
+            "board": self.board,
+            "title": self.title,
+            "organisation": self.programme.organisation,
+            "description": f"{self.board.name}s åtaganden i {self.programme.name}",
+            "generated_on": timezone.localdate(),
+        }
+
+
+def styrkort_filename(board: Board, *, with_status: bool) -> str:
+    variant = "" if with_status else "-ataganden"
+    return f"styrkort-{board.slug}{variant}.pdf"
+
+
+def _join(parts: list[str]) -> str:
+    """A list the Swedish way: "A, B och C"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+def _others(responsibilities: QuerySet, item_field: str, board: Board) -> dict[int, str]:
+    """For each item, the other responsible boards in words: named when few of a kind,
+    counted when many. One query, at most NAMED_PER_KIND rows per item and kind."""
+    partition = [F(item_field), F("board__kind")]
+    rows = (
+        responsibilities.exclude(board=board)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=partition, order_by=F("board__name").asc()),
+            of_kind=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(rank__lte=NAMED_PER_KIND)
+        .values_list(item_field, "board__kind", "board__name", "role", "of_kind")
+        .order_by(item_field, "board__name")
+    )
+    by_item: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[tuple[int, str], int] = {}
+    for item_id, kind, name, role, of_kind in rows:
+        suffix = " (medansvarig)" if role == ResponsibilityRole.CO_RESPONSIBLE else ""
+        by_item[item_id][kind].append(name + suffix)
+        counts[(item_id, kind)] = of_kind
+    texts = {}
+    for item_id, kinds in by_item.items():
+        parts: list[str] = []
+        for kind in BoardKind.values:  # in the catalog's order: kommunstyrelsen first
+            names = kinds.get(kind)
+            if not names:
+                continue
+            if counts[(item_id, kind)] > NAMED_PER_KIND:
+                parts.append(f"{counts[(item_id, kind)]} {BOARD_KIND_PLURALS[kind].lower()}")
+            else:
+                parts.extend(names)
+        texts[item_id] = _join(parts)
+    return texts
+
+
+def _latest(rows: QuerySet, item_field: str, filled: Q) -> dict[int, Model]:
+    """The board's latest filled row per item, from reports sent in or approved."""
+    ranked = rows.filter(filled, report__state__in=REPORTED_STATES).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F(item_field)],
+            order_by=[F("report__period__year").desc(), F("report__period__kind").desc()],
+        )
+    )
+    return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
+
+
+def _commitments(
+    model: type[Activity] | type[Indicator], programme: Programme, board: Board, *, own: bool
+) -> QuerySet:
+    """The board's activities or indicators in the programme, with the board's role."""
+    responsibility = ActivityResponsibility if model is Activity else IndicatorResponsibility
+    item_field = "activity" if model is Activity else "indicator"
+    items = model.objects.filter(goal__programme=programme)
+    mine = Q(responsibilities__board=board, added_by__isnull=True)
+    if own:
+        mine |= Q(added_by=board)
+    return (
+        items.filter(mine)
+        .distinct()
+        .annotate(
+            board_role=Subquery(
+                responsibility.objects.filter(**{item_field: OuterRef("pk")}, board=board).values(
+                    "role"
+                )[:1]
+            )
+        )
+        .order_by("goal__number", F("added_by").asc(nulls_first=True), "position", "pk")
+    )
+
+
+def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> Styrkort:
+    """The board's styrkort. The caller decides who may see `with_status`
+    (`boards_with_status_for`)."""
+    activities = list(_commitments(Activity, programme, board, own=with_status))
+    indicators = list(_commitments(Indicator, programme, board, own=with_status))
+    goal_ids = {item.goal_id for item in activities} | {item.goal_id for item in indicators}
+    goals = (
+        Goal.objects.filter(pk__in=goal_ids)
+        .order_by("number")
+        .prefetch_related(Prefetch("prerequisites"))
+    )
+    cards = {goal.pk: GoalCard(goal=goal) for goal in goals}
+
+    activity_others = _others(
+        ActivityResponsibility.objects.filter(activity__in=[a.pk for a in activities]),
+        "activity_id",
+        board,
+    )
+    indicator_others = _others(
+        IndicatorResponsibility.objects.filter(indicator__in=[i.pk for i in indicators]),
+        "indicator_id",
+        board,
+    )
+
+    latest_activity: dict[int, Model] = {}
+    latest_indicator: dict[int, Model] = {}
+    latest_goal: dict[int, Model] = {}
+    latest_report = None
+    if with_status:
+        mine = {"report__board": board, "report__period__programme": programme}
+        latest_activity = _latest(
+            ActivityStatus.objects.filter(**mine).select_related("report__period"),
+            "activity_id",
+            ~Q(progress="") | ~Q(assessment=""),
+        )
+        latest_indicator = _latest(
+            IndicatorOutcome.objects.filter(**mine).select_related("report__period", "indicator"),
+            "indicator_id",
+            Q(numerator__isnull=False) | Q(answer__isnull=False),
+        )
+        latest_goal = _latest(
+            GoalAssessment.objects.filter(**mine).select_related("report__period"),
+            "goal_id",
+            ~Q(fulfilment=""),
+        )
+        latest_report = (
+            Report.objects.filter(
+                board=board, period__programme=programme, state__in=REPORTED_STATES
+            )
+            .select_related("period")
+            .order_by("-period__year", "-period__kind")
+            .first()
+        )
+
+    for item in activities:
+        cards[item.goal_id].activities.append(
+            Commitment(
+                item=item,
+                role=item.board_role or ResponsibilityRole.RESPONSIBLE,
+                others=activity_others.get(item.pk, ""),
+                latest=latest_activity.get(item.pk),
+            )
+        )
+    for item in indicators:
+        cards[item.goal_id].indicators.append(
+            Commitment(
+                item=item,
+                role=item.board_role or ResponsibilityRole.RESPONSIBLE,
+                others=indicator_others.get(item.pk, ""),
+                latest=latest_indicator.get(item.pk),
+            )
+        )
+    for card in cards.values():
+        card.fulfilment = latest_goal.get(card.goal.pk)
+    return Styrkort(
+        programme=programme,
+        board=board,
+        goals=list(cards.values()),
+        with_status=with_status,
+        latest_report=latest_report,
+    )
+
+
+def boards_with_status_for(user: access.User, programme: Programme) -> QuerySet[Board]:
+    """The boards whose styrkort with status the user may read: every board for those who
+    follow the programme city-wide (samordnare, city-wide readers), otherwise the boards the
+    user reports for or reads, as with the boards' reports."""
+    if access.city_wide_programmes(user).filter(pk=programme.pk).exists():
+        return Board.objects.all()
+    return access.boards_of(user)
+
+
+def styrkort_pdf(card: Styrkort) -> bytes:
+    return render_pdf(TEMPLATE, card.context())
+
+
+def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
+    """Every board with a commitment in the programme (its own items aside), by name."""
+    return (
+        Board.objects.filter(
+            Q(
+                activity_roles__activity__goal__programme=programme,
+                activity_roles__activity__added_by__isnull=True,
+            )
+            | Q(
+                indicator_roles__indicator__goal__programme=programme,
+                indicator_roles__indicator__added_by__isnull=True,
+            )
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def zip_filename(programme: Programme, *, with_status: bool) -> str:
+    variant = "" if with_status else "-ataganden"
+    return f"styrkort-{programme.slug}{variant}.zip"
+
+
+class _Chunks:
+    """A write-only file that hands what is written to it on, a chunk at a time: zipfile
+    writes to it, the response streams the chunks. zipfile needs `tell` on a stream it
+    cannot seek, so the position is counted."""
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self._chunks.append(bytes(data))
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        chunk = b"".join(self._chunks)
+        self._chunks.clear()
+        return chunk
+
+
+def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[bytes]:
+    """A ZIP of every board's styrkort, produced one board at a time: at most one PDF is
+    held in memory, and the download starts with the first board."""
+    sink = _Chunks()
+    stream: IO[bytes] = sink  # type: ignore[assignment]
+    with ZipFile(stream, mode="w", compression=ZIP_STORED) as archive:
+        for board in boards_with_commitments(programme):
+            pdf = styrkort_pdf(styrkort_build(programme, board, with_status=with_status))
+            info = ZipInfo(
+                styrkort_filename(board, with_status=with_status),
+                date_time=timezone.localtime().timetuple()[:6],
+            )
+            # PDFs are already compressed inside; storing them costs no size and saves time.
+            archive.writestr(info, pdf, compress_type=ZIP_STORED)
+            yield sink.take()
+    yield sink.take()

@@ -1,0 +1,77 @@
+"""Styrkort as PDF: one board's, or every board's in a ZIP.
+
+The commitments-only styrkort is the catalog's public content and open to everyone, like the
+catalog pages. The styrkort with status shows follow-up data: only for those who may read the
+board's reports (404 for everyone else, as for a report). The ZIPs and the list of every
+board's styrkort are for those who follow the whole programme (samordnare, city-wide readers).
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from catalog.models import Board, Programme
+from followup import access
+from followup.documents.pdf import pdf_response
+from followup.documents.styrkort import (
+    boards_with_commitments,
+    boards_with_status_for,
+    styrkort_build,
+    styrkort_pdf,
+    styrkort_zip_chunks,
+    zip_filename,
+)
+
+
+def _get_city_wide_programme(request: HttpRequest, slug: str) -> Programme:
+    return get_object_or_404(access.city_wide_programmes(request.user), slug=slug)
+
+
+@login_not_required
+@require_safe
+def styrkort_commitments(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    board = get_object_or_404(Board, slug=board_slug)
+    card = styrkort_build(programme, board, with_status=False)
+    return pdf_response(styrkort_pdf(card), card.filename, private=False)
+
+
+@require_safe
+def styrkort_status(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    board = boards_with_status_for(request.user, programme).filter(slug=board_slug).first()
+    if board is None:
+        raise Http404("Nämnden finns inte.")
+    card = styrkort_build(programme, board, with_status=True)
+    return pdf_response(styrkort_pdf(card), card.filename)
+
+
+@require_safe
+def styrkort_list(request: HttpRequest) -> HttpResponse:
+    """Every board's styrkort, per programme the user follows city-wide, with the ZIPs."""
+    programmes = list(access.city_wide_programmes(request.user))
+    if not programmes:
+        raise Http404("Sidan finns inte.")
+    entries = [(programme, list(boards_with_commitments(programme))) for programme in programmes]
+    return render(request, "documents/styrkort_list.html", {"entries": entries})
+
+
+@require_safe
+def styrkort_zip(request: HttpRequest, slug: str, variant: str) -> StreamingHttpResponse:
+    """Every board's styrkort in one ZIP, streamed as it is made: the first board's PDF is
+    on its way while the rest are drawn."""
+    programme = _get_city_wide_programme(request, slug)
+    if variant not in ("status", "ataganden"):
+        raise Http404("Sidan finns inte.")
+    with_status = variant == "status"
+    response = StreamingHttpResponse(
+        styrkort_zip_chunks(programme, with_status=with_status), content_type="application/zip"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, zip_filename(programme, with_status=with_status)
+    )
+    add_never_cache_headers(response)
+    return response

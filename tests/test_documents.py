@@ -1,0 +1,390 @@
+"""Documents as PDF: the restricted fetcher, every board's styrkort (and the ZIP), the samlad
+uppföljning. Each PDF is read back as a reader would: its text, pages and outline."""
+
+import re
+from io import BytesIO
+from unittest import mock
+from zipfile import ZipFile
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+from pypdf import PdfReader
+
+from catalog.models import Activity, Board
+from followup.city import city_followup_finalise, city_followup_get
+from followup.documents import pdf as pdf_module
+from followup.documents.pdf import (
+    DOCUMENT_ORIGIN,
+    StaticFilesFetcher,
+    static_base_url,
+    static_file_for_url,
+)
+from followup.documents.styrkort import boards_with_commitments, styrkort_build
+from followup.models import CityReader, Coordinator, IndicatorOutcome, Report
+from followup.services import own_item_add, report_review, report_submit
+from tests.catalog_data import sodertalje_data
+from tests.followup_data import DISTRICT, OTHER, build_world, fill_report, user
+
+SLUG = "stockholm-2021-2025"
+HOSTILE = (
+    '<img src="http://example.com/x.png"> '
+    "<link rel=stylesheet href=file:///etc/passwd> "
+    "se http://example.com/mer"
+)
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text with its line breaks and spacing evened out, as a search would see it."""
+    reader = PdfReader(BytesIO(content))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def outline_titles(content: bytes) -> list[str]:
+    def flatten(entries: list) -> list[str]:
+        titles = []
+        for entry in entries:
+            titles.extend(flatten(entry) if isinstance(entry, list) else [entry.title])
+        return titles
+
+    return flatten(PdfReader(BytesIO(content)).outline)
+
+
+def page_count(content: bytes) -> int:
+    return len(PdfReader(BytesIO(content)).pages)
+
+
+def approve(report: Report, reporter: User, coordinator: User) -> None:
+    report_submit(report=report, user=reporter, on_behalf=False)
+    report_review(report=report, user=coordinator, approve=True, comment="")
+
+
+class FetcherTests(SimpleTestCase):
+    def test_serves_the_apps_static_files(self) -> None:
+        path = static_file_for_url(f"{static_base_url()}css/print.css")
+        self.assertIsNotNone(path)
+        self.assertEqual(path.name, "print.css")
+        response = StaticFilesFetcher().fetch(
+            f"{static_base_url()}fonts/source-sans-3-latin-400-normal.woff"
+        )
+        self.assertTrue(response.read().startswith(b"wOFF"))
+
+    def test_refuses_everything_else(self) -> None:
+        static = static_base_url()
+        for url in (
+            "http://example.com/x.png",
+            "https://example.com/static/css/print.css",
+            "file:///etc/passwd",
+            f"file://{settings.BASE_DIR}/static/css/print.css",
+            "data:text/css,body{color:red}",
+            f"{static}../../../etc/passwd",
+            f"{static}%2e%2e/%2e%2e/etc/passwd",
+            f"{static}%2Fetc%2Fpasswd",
+            f"{static}css/print.css?x=1",
+            f"{static}css/print.css#x",
+            f"{DOCUMENT_ORIGIN}/etc/passwd",
+            f"{static}",
+        ):
+            with self.subTest(url=url):
+                self.assertIsNone(static_file_for_url(url))
+                with self.assertRaises(pdf_module.RefusedURL):
+                    StaticFilesFetcher().fetch(url)
+
+
+class StyrkortTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(year=2023, kind="VB")
+        fill_report(cls.world.report)
+        approve(cls.world.report, cls.world.reporter, cls.world.coordinator)
+        cls.programme = cls.world.programme
+        cls.board = Board.objects.get(slug=DISTRICT)
+        cls.activity = (
+            Activity.objects.filter(responsibilities__board=cls.board, goal__number=1)
+            .order_by("position")
+            .first()
+        )
+
+    def status_url(self, board: str = DISTRICT) -> str:
+        return reverse("styrkort", args=[SLUG, board])
+
+    def commitments_url(self, board: str = DISTRICT) -> str:
+        return reverse("styrkort-commitments", args=[SLUG, board])
+
+    def test_district_boards_styrkort_shows_its_commitments_and_latest_status(self) -> None:
+        self.client.force_login(self.world.reporter)
+        response = self.client.get(self.status_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertIn("no-store", response["Cache-Control"])
+        content = response.content
+        text = pdf_text(content)
+        self.assertIn("Styrkort för Rinkeby-Kista stadsdelsnämnd", text)
+        self.assertIn(self.programme.vision, text)
+        self.assertIn(self.activity.text, text)
+        # The other responsible boards are named, the many district boards counted.
+        self.assertIn("Även ansvariga: Socialnämnden och 12 stadsdelsnämnder", text)
+        # The latest approved report's status and assessment, symbol and text.
+        self.assertIn("Pågår löpande", text)
+        self.assertIn("✔ Enligt plan", text)
+        self.assertIn("Delvis uppfyllt", text)
+        self.assertIn("Verksamhetsberättelse 2023 (godkänd)", text)
+        self.assertIn("3 av 4 (75,0 %)", text)
+        self.assertTrue(1 <= page_count(content) <= 3)
+        titles = outline_titles(content)
+        self.assertEqual(titles[0], "Styrkort för Rinkeby-Kista stadsdelsnämnd")
+        self.assertIn("Mål 1 Stadens verksamheter arbetar våldsförebyggande", titles)
+
+    def test_pdf_is_tagged_with_title_and_swedish_language(self) -> None:
+        self.client.force_login(self.world.reader)
+        reader = PdfReader(BytesIO(self.client.get(self.status_url()).content))
+        self.assertEqual(reader.metadata.title, "Styrkort Rinkeby-Kista stadsdelsnämnd")
+        root = reader.trailer["/Root"]
+        self.assertEqual(root["/Lang"], "sv")
+        self.assertTrue(root["/MarkInfo"]["/Marked"])
+        self.assertIn("/StructTreeRoot", root)
+
+    def test_a_draft_is_never_shown_as_status(self) -> None:
+        self.client.force_login(self.world.other_reporter)
+        fill_report(self.world.other_report)  # filled, not sent in
+        text = pdf_text(self.client.get(self.status_url(OTHER)).content)
+        self.assertIn("nämnden har ännu inte skickat in någon rapport", text)
+        self.assertNotIn("Enligt plan", text)
+
+    def test_commitments_only_styrkort_is_public(self) -> None:
+        response = self.client.get(self.commitments_url())
+        self.assertEqual(response.status_code, 200)
+        text = pdf_text(response.content)
+        self.assertIn("Styrkort för Rinkeby-Kista stadsdelsnämnd", text)
+        self.assertIn("utan uppföljning", text)
+        self.assertIn(self.activity.text, text)
+        self.assertNotIn("Enligt plan", text)
+        self.assertLessEqual(page_count(response.content), 3)
+
+    def test_anonymous_is_sent_to_log_in_for_the_status(self) -> None:
+        response = self.client.get(self.status_url())
+        self.assertEqual(response.status_code, 302)
+        self.assertTrue(response["Location"].startswith(reverse("login")))
+
+    def test_other_boards_reporter_gets_404(self) -> None:
+        self.client.force_login(self.world.other_reporter)
+        self.assertEqual(self.client.get(self.status_url()).status_code, 404)
+        self.assertEqual(self.client.get(self.status_url(OTHER)).status_code, 200)
+
+    def test_coordinator_and_city_reader_read_every_boards_styrkort(self) -> None:
+        analyst = user("analytiker")
+        CityReader.objects.create(user=analyst, programme=self.programme)
+        for person in (self.world.coordinator, analyst):
+            self.client.force_login(person)
+            for board in (DISTRICT, "socialnamnden"):
+                with self.subTest(user=person.username, board=board):
+                    self.assertEqual(self.client.get(self.status_url(board)).status_code, 200)
+
+    def test_queries_do_not_grow_with_boards_or_periods(self) -> None:
+        # Activities, indicators, their goals and the goals' prerequisites; the other
+        # responsible boards of the activities and of the indicators; the latest activity,
+        # indicator and goal rows; the latest report.
+        for slug in (DISTRICT, OTHER, "socialnamnden"):
+            board = Board.objects.get(slug=slug)
+            with self.subTest(board=slug), self.assertNumQueries(10):
+                styrkort_build(self.programme, board, with_status=True)
+        # Without status: the first six only.
+        with self.assertNumQueries(6):
+            styrkort_build(self.programme, self.board, with_status=False)
+
+    def test_board_page_and_report_link_to_the_styrkort(self) -> None:
+        response = self.client.get(reverse("board-detail", args=[SLUG, DISTRICT]))
+        self.assertContains(response, self.commitments_url())
+        self.assertNotContains(response, self.status_url())
+        self.client.force_login(self.world.reader)
+        response = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
+        self.assertContains(response, self.status_url())
+
+
+class StyrkortZipTests(TestCase):
+    """The ZIP on a small programme of two boards (Södertälje's shape), to keep it quick."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from catalog.services import programme_load
+
+        cls.programme, _ = programme_load(data=sodertalje_data())
+        cls.coordinator = user("samordnare")
+        Coordinator.objects.create(user=cls.coordinator, programme=cls.programme)
+        cls.reporter = user("rapportor", **{"sodertalje-socialnamnden": "rapportor"})
+
+    def zip_url(self, variant: str = "status") -> str:
+        return reverse("styrkort-zip", args=[self.programme.slug, variant])
+
+    def test_zip_holds_one_styrkort_per_board_with_commitments(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(self.zip_url())
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("attachment", response["Content-Disposition"])
+        archive = ZipFile(BytesIO(b"".join(response.streaming_content)))
+        self.assertEqual(
+            sorted(archive.namelist()),
+            [
+                "styrkort-sodertalje-barn-och-utbildningsnamnden.pdf",
+                "styrkort-sodertalje-socialnamnden.pdf",
+            ],
+        )
+        text = pdf_text(archive.read("styrkort-sodertalje-socialnamnden.pdf"))
+        self.assertIn("Styrkort för Socialnämnden", text)
+        self.assertIn("Genomföra våldsförebyggande program i skolan.", text)
+        self.assertIn("medansvarig", text)
+        self.assertIn("Barn- och utbildningsnämnden", text)
+
+    def test_commitments_only_zip(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(self.zip_url("ataganden"))
+        archive = ZipFile(BytesIO(b"".join(response.streaming_content)))
+        self.assertEqual(len(archive.namelist()), len(boards_with_commitments(self.programme)))
+        self.assertTrue(all(name.endswith("-ataganden.pdf") for name in archive.namelist()))
+
+    def test_zip_and_list_are_for_city_wide_readers_only(self) -> None:
+        self.client.force_login(self.reporter)
+        self.assertEqual(self.client.get(self.zip_url()).status_code, 404)
+        self.assertEqual(self.client.get(reverse("styrkort-list")).status_code, 404)
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("styrkort-list"))
+        self.assertContains(response, self.zip_url())
+        self.assertContains(
+            response, reverse("styrkort", args=[self.programme.slug, "sodertalje-socialnamnden"])
+        )
+        self.assertContains(self.client.get(reverse("start")), reverse("styrkort-list"))
+
+
+class CityFollowupPdfTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(year=2023, kind="VB")
+        for report, reporter in (
+            (cls.world.report, cls.world.reporter),
+            (cls.world.other_report, cls.world.other_reporter),
+        ):
+            fill_report(report)
+            approve(report, reporter, cls.world.coordinator)
+        followup = city_followup_get(programme=cls.world.programme, year=2023)
+        followup.narrative = "Året präglades av ökad samverkan."
+        followup.save()
+        for part in followup.goals.select_related("goal"):
+            part.narrative = f"Bedömning av mål {part.goal.number}: åtgärderna går framåt."
+            part.save()
+        cls.followup = followup
+
+    def url(self) -> str:
+        return reverse("city-followup-pdf", args=[SLUG, 2023])
+
+    def test_pdf_has_cover_contents_narratives_figures_and_appendix(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.get(self.url())
+        self.assertEqual(response.status_code, 200)
+        content = response.content
+        text = pdf_text(content)
+        self.assertIn("Samlad uppföljning 2023", text)
+        self.assertIn("Innehåll", text)
+        self.assertIn("Utkast", text)
+        self.assertIn("Året präglades av ökad samverkan.", text)
+        self.assertIn("Bedömning av mål 4: åtgärderna går framåt.", text)
+        self.assertIn("2 av 23 nämnder har rapporterat", text)
+        # Both district boards reported 3 of 4 on the share indicators: 6 of 8 city-wide.
+        self.assertIn("6 av 8 (75,0 %)", text)
+        self.assertIn("Delvis på plats.", text)
+        self.assertIn("Bilaga: nämndernas siffror", text)
+        self.assertIn("Farsta stadsdelsnämnd", text)
+        titles = outline_titles(content)
+        for title in (
+            "Samlad bedömning",
+            "Mål 1 Stadens verksamheter arbetar våldsförebyggande",
+            "Bilaga: nämndernas siffror",
+            "Rinkeby-Kista stadsdelsnämnd",
+        ):
+            self.assertIn(title, titles)
+        # The contents give page numbers: "Samlad bedömning ..... 3".
+        self.assertRegex(text, r"Samlad bedömning[ .]*\d+")
+
+    def test_final_document_keeps_its_frozen_figures(self) -> None:
+        city_followup_finalise(followup=self.followup, user=self.world.coordinator)
+        IndicatorOutcome.objects.filter(report=self.world.report, denominator=4).update(numerator=1)
+        self.client.force_login(self.world.coordinator)
+        text = pdf_text(self.client.get(self.url()).content)
+        self.assertIn("6 av 8 (75,0 %)", text)
+        self.assertIn("Slutlig sedan", text)
+
+    def test_only_city_wide_readers_get_it(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.assertEqual(self.client.get(self.url()).status_code, 404)
+        self.client.logout()
+        self.assertEqual(self.client.get(self.url()).status_code, 302)
+
+
+class HostileTextTests(TestCase):
+    """User text with markup or URLs is shown as text, and makes the renderer fetch nothing."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(year=2023, kind="VB")
+        report = cls.world.report
+        own_item_add(report=report, goal=cls.world.programme.goals.get(number=1), text=HOSTILE)
+        fill_report(report)
+        report.indicator_rows.update(comment=HOSTILE)
+        report.goal_rows.update(analysis=HOSTILE)
+        approve(report, cls.world.reporter, cls.world.coordinator)
+        followup = city_followup_get(programme=cls.world.programme, year=2023)
+        followup.narrative = HOSTILE
+        followup.save()
+
+    def fetched(self, url: str) -> tuple[bytes, list[str]]:
+        with mock.patch.object(
+            StaticFilesFetcher, "fetch", autospec=True, side_effect=StaticFilesFetcher.fetch
+        ) as fetch:
+            response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response.content, [call.args[1] for call in fetch.call_args_list]
+
+    def assert_harmless(self, content: bytes, urls: list[str]) -> None:
+        static = static_base_url()
+        self.assertTrue(urls)  # the stylesheet and fonts
+        for url in urls:
+            self.assertTrue(url.startswith(static), url)
+            self.assertNotIn("example.com", url)
+            self.assertNotIn("passwd", url)
+        text = pdf_text(content)
+        self.assertIn('<img src="http://example.com/x.png">', text)
+        self.assertIn("<link rel=stylesheet href=file:///etc/passwd>", text)
+
+    def test_styrkort_shows_markup_as_text_and_fetches_nothing_else(self) -> None:
+        self.client.force_login(self.world.reporter)
+        content, urls = self.fetched(reverse("styrkort", args=[SLUG, DISTRICT]))
+        self.assert_harmless(content, urls)
+
+    def test_samlad_uppfoljning_shows_markup_as_text_and_fetches_nothing_else(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        content, urls = self.fetched(reverse("city-followup-pdf", args=[SLUG, 2023]))
+        self.assert_harmless(content, urls)
+        # The narrative, an analysis and an indicator comment: three times, each as text.
+        self.assertGreaterEqual(pdf_text(content).count("se http://example.com/mer"), 3)
+
+
+class RenderTests(SimpleTestCase):
+    def test_data_urls_are_refused_even_from_a_template(self) -> None:
+        calls: list[str] = []
+        original = StaticFilesFetcher.fetch
+
+        def spy(self: StaticFilesFetcher, url: str, headers: object = None) -> object:
+            calls.append(url)
+            return original(self, url, headers)
+
+        html = (
+            '<html lang="sv"><head><title>Prov</title></head><body><p>Å ä ö</p>'
+            '<img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>">'
+            '<img src="http://example.com/x.png"></body></html>'
+        )
+        with mock.patch.object(StaticFilesFetcher, "fetch", spy):
+            content = pdf_module.html_to_pdf(html)
+        self.assertIn("Å ä ö", pdf_text(content))
+        # Both images were asked for, and both refused: the text is there, nothing else.
+        self.assertEqual(len(calls), 2)
+        self.assertTrue(all(static_file_for_url(url) is None for url in calls))
