@@ -6,6 +6,7 @@
 Prepares its own SQLite database in bench/out/, starts gunicorn on 127.0.0.1 with
 production-like settings, times sequential requests to every page in PAGES, counts each
 page's queries in-process with Django's test client, prints a table and stops gunicorn.
+The last column is the time to the response's head: for a streamed download, when it starts.
 Latency is shown next to the trivial /healthz view's so that runs on different machines compare.
 """
 
@@ -312,8 +313,9 @@ TIMEOUT = 120  # seconds; set from --timeout
 
 def request(
     port: int, path: str, cookie: str | None, saver: RowSaver | None = None
-) -> tuple[int, float]:
-    """One request on its own connection; returns the status and the time to the last byte."""
+) -> tuple[int, float, float]:
+    """One request on its own connection; returns the status and the times (ms) to the last
+    byte and to the response's head (for a streamed download: when it starts)."""
     cookies = [f"{session_cookie_name()}={cookie}"] if cookie else []
     headers, body, method = {}, None, "GET"
     if saver is not None:
@@ -329,10 +331,11 @@ def request(
     try:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
+        first = time.perf_counter()
         response.read()
     finally:
         connection.close()
-    return response.status, (time.perf_counter() - started) * 1000
+    return response.status, (time.perf_counter() - started) * 1000, (first - started) * 1000
 
 
 def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -352,15 +355,17 @@ def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None
 def measure(
     port: int, page: Page, cookies: dict[str, str], warmup: int, requests: int
 ) -> list[float]:
-    timings = []
+    """Times (ms) of the measured requests: to the last byte, and to the first."""
+    timings, firsts = [], []
     saver = RowSaver(page.path) if page.row_save else None
     for i in range(warmup + requests):
-        status, ms = request(port, page.path, cookies.get(page.user or ""), saver)
+        status, ms, first = request(port, page.path, cookies.get(page.user or ""), saver)
         if status != 200:
             raise SystemExit(f"{page.path} answered {status} over HTTP, not 200")
         if i >= warmup:
             timings.append(ms)
-    return timings
+            firsts.append(first)
+    return timings, firsts
 
 
 def p95(values: list[float]) -> float:
@@ -371,18 +376,24 @@ def p95(values: list[float]) -> float:
 def print_header(name_width: int, path_width: int) -> None:
     print(
         f"{'page':<{name_width}}  {'path':<{path_width}}  "
-        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}  {'queries':>7}",
+        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}  {'queries':>7}  {'1st byte ms':>11}",
         flush=True,
     )
 
 
 def print_row(
-    page: Page, median: float, high: float, baseline: float, queries: int, widths: tuple[int, int]
+    page: Page,
+    median: float,
+    high: float,
+    baseline: float,
+    queries: int,
+    first: float,
+    widths: tuple[int, int],
 ) -> None:
     name_width, path_width = widths
     print(
         f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
-        f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}  {queries:>7}",
+        f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}  {queries:>7}  {first:>11.2f}",
         flush=True,
     )
 
@@ -423,10 +434,11 @@ def main() -> None:
         print_header(*widths)
         baseline = 0.0
         for page in pages:
-            timings = measure(port, page, cookies, args.warmup, args.requests)
+            timings, firsts = measure(port, page, cookies, args.warmup, args.requests)
             median = statistics.median(timings)
             baseline = baseline or median
-            print_row(page, median, p95(timings), baseline, queries[page], widths)
+            first = statistics.median(firsts)
+            print_row(page, median, p95(timings), baseline, queries[page], first, widths)
         document_memory(pages, cookies)
     finally:
         if server is not None:
