@@ -12,6 +12,8 @@ from followup.models import (
     CityReader,
     Coordinator,
     Membership,
+    MidtermReport,
+    MidtermSection,
     Reminder,
     Report,
     ReportEvent,
@@ -95,6 +97,38 @@ class ReportAdmin(SimpleHistoryAdmin):
     ]
     exclude = ["version"]
     inlines = [ReportEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# --- The halvtidsrapport (issue 5) --------------------------------------------------------
+
+
+class MidtermSectionInline(admin.StackedInline):
+    model = MidtermSection
+    fields = ["kind", "goal", "text", "prerequisite_states", "updated_by", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(MidtermReport)
+class MidtermReportAdmin(SimpleHistoryAdmin):
+    """Read-only: the sections are written on the halvtidsrapport's page, where every save
+    is checked against its version; here they can be looked up, with their history."""
+
+    list_display = ["__str__", "programme", "created_at"]
+    list_filter = ["programme", "year"]
+    list_select_related = ["programme"]
+    readonly_fields = ["programme", "year", "created_at"]
+    inlines = [MidtermSectionInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -562,3 +562,108 @@ class CityFollowupGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.followup}: mål {self.goal_id}"
+
+
+# --- The halvtidsrapport (issue 5) --------------------------------------------------------
+
+
+class MidtermReport(models.Model):
+    """The halvtidsrapport of a programme as seen from one year: the figures come live from
+    the reports; what is stored is the samordnare's narrative, one `MidtermSection` each."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="midterm_reports"
+    )
+    year = models.PositiveSmallIntegerField("år")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "halvtidsrapport"
+        verbose_name_plural = "halvtidsrapporter"
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year"], name="midterm_report_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Halvtidsrapport {self.year}"
+
+
+class MidtermSectionKind(models.TextChoices):
+    # Declared in the order the document shows them.
+    SUMMARY = "sammanfattning", "Sammanfattning"
+    GOAL = "mal", "Vad är på plats"
+    SUPPORT = "stod", "Där mer stöd behövs"
+    NEXT = "fortsatt", "Inför programperiodens andra hälft"
+
+
+class PrerequisiteState(models.TextChoices):
+    IN_PLACE = "pa_plats", "På plats"
+    PARTLY = "delvis", "Delvis på plats"
+    MISSING = "saknas", "Inte på plats"
+
+
+# Shown beside the text, so that the state never rests on colour alone.
+PREREQUISITE_SYMBOLS = {
+    PrerequisiteState.IN_PLACE: "✔",
+    PrerequisiteState.PARTLY: "◐",
+    PrerequisiteState.MISSING: "✖",
+}
+
+
+class MidtermSection(models.Model):
+    """One narrative section of the halvtidsrapport. Each section has its own version, so
+    that two people writing different sections never conflict, and a save based on a stale
+    page is refused rather than overwriting what someone else wrote.
+
+    A goal's section (`kind` "mal") also holds the samordnare's judgement of each of the
+    goal's prerequisites, `{prerequisite id: PrerequisiteState}`, saved together with its
+    text: one judgement, one version."""
+
+    report = models.ForeignKey(MidtermReport, on_delete=models.CASCADE, related_name="sections")
+    kind = models.CharField("avsnitt", max_length=16, choices=MidtermSectionKind.choices)
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField("text", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    prerequisite_states = models.JSONField("förutsättningarnas läge", default=dict, blank=True)
+    version = AutoIncVersionField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avsnitt i halvtidsrapport"
+        verbose_name_plural = "avsnitt i halvtidsrapporter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind"],
+                condition=models.Q(goal__isnull=True),
+                name="midterm_section_unique_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["report", "goal"],
+                condition=models.Q(goal__isnull=False),
+                name="midterm_section_unique_goal",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="mal", goal__isnull=False)
+                | (~models.Q(kind="mal") & models.Q(goal__isnull=True)),
+                name="midterm_section_goal_iff_goal_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.key}"
+
+    @property
+    def key(self) -> str:
+        """The section's name in URLs, element ids and form prefixes: "sammanfattning",
+        "mal-3", "stod"."""
+        return f"mal-{self.goal.number}" if self.kind == MidtermSectionKind.GOAL else self.kind

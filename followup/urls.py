@@ -6,6 +6,7 @@ from followup.views import (
     dashboard,
     documents,
     excel,
+    midterm,
     overview,
     reminders,
     report,
@@ -78,5 +79,19 @@ urlpatterns = [
         "program/<slug:slug>/styrkort-<str:variant>.zip",
         documents.styrkort_zip,
         name="styrkort-zip",
+    ),
+    # The halvtidsrapport (issue 5): written by the samordnare, previewed, as PDF.
+    path("halvtid/<slug:slug>/", midterm.midterm, name="midterm"),
+    path("halvtid/<slug:slug>/<int:year>/", midterm.midterm_edit, name="midterm-edit"),
+    path(
+        "halvtid/<slug:slug>/<int:year>/forhandsgranska/",
+        midterm.midterm_preview,
+        name="midterm-preview",
+    ),
+    path("halvtid/<slug:slug>/<int:year>.pdf", midterm.midterm_pdf, name="midterm-pdf"),
+    path(
+        "halvtid/<slug:slug>/<int:year>/spara/<str:key>/",
+        midterm.midterm_section,
+        name="midterm-section",
     ),
 ]

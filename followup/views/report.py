@@ -115,7 +115,7 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
             )
         except services.StaleRow as stale:
             conflict = stale
-            form = _form_after_conflict(form, request, stale.current)
+            form = form_after_conflict(form, request, stale.current)
         except services.FollowupError as refused:
             error = str(refused)
     saved = form.is_bound and not form.errors and conflict is None and error is None
@@ -136,7 +136,7 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     )
 
 
-def _form_after_conflict(form: ModelForm, request: HttpRequest, current: object) -> ModelForm:
+def form_after_conflict(form: ModelForm, request: HttpRequest, current: object) -> ModelForm:
     """Keep what the user typed, with the version now stored: saving again is a knowing
     choice to replace the other person's values."""
     data = request.POST.copy()
@@ -181,7 +181,7 @@ def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.report_summary_save(form=form, report=report, user=request.user)
         except services.StaleRow as stale:
-            form = _form_after_conflict(form, request, stale.current)
+            form = form_after_conflict(form, request, stale.current)
             return _render_report(
                 request, report, bound={"summary": form}, status=409, conflict=stale
             )

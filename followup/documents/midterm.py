@@ -1,0 +1,687 @@
+"""What the halvtidsrapport (mid-term report) shows, gathered from the data.
+
+The implementation plan promises a "halvvägsrapport" around the middle of the programme
+period, "för att mer fördjupat följa upp arbetet och belysa eventuella behov av mer stöd från
+socialförvaltningen". It follows the programme from its first year up to the chosen one
+through the boards' verksamhetsberättelser (VB): how the activities have moved, how the
+boards judge their fulfilment of each goal, where the indicators are heading, what the boards
+themselves write, and where more support is needed. Beside the figures stand the samordnare's
+own sections (`MidtermSection`), written in the app before the document is rendered.
+
+Everything is counted and summed in the database (GROUP BY with filtered aggregates), so the
+document costs the same eleven queries whether the city has twenty boards or two thousand,
+and whatever the number of years:
+
+1. the VB periods up to the year, with their reports expected and reported;
+2. the goals, 3. their prerequisites;
+4. the programme's indicators;
+5. activity rows counted per goal, year, status and assessment;
+6. goal rows counted per goal, year and fulfilment;
+7. indicator values summed per indicator and year;
+8. the boards with the most "Ej enligt plan" (a bounded number);
+9. the activities no board has got past "Ej påbörjad";
+10. a bounded number of the boards' analyses per goal (a window function);
+11. the samordnare's sections.
+
+Roll-up rules (DESIGN.md): a report counts when it is submitted or approved; a share is
+Σ numerators / Σ denominators over the boards that reported it; counts are summed; a board
+or year that has not reported is missing, never zero. The boards' own activities count in the
+activity figures (they are part of the boards' work under the goal), but their own indicators
+do not: one board's indicator has no city-wide value.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Length, RowNumber
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from catalog.models import Activity, Goal, Indicator, IndicatorKind, Prerequisite, Programme
+from followup.charts import Bar, trend_chart
+from followup.documents.pdf import chart_for_print
+from followup.models import (
+    PREREQUISITE_SYMBOLS,
+    ActivityStatus,
+    Assessment,
+    Fulfilment,
+    GoalAssessment,
+    IndicatorOutcome,
+    MidtermSection,
+    MidtermSectionKind,
+    PeriodKind,
+    PrerequisiteState,
+    Progress,
+    ReportingPeriod,
+)
+from followup.rollup import REPORTED_STATES, Completeness, Value, percent_text
+
+TOP_BOARDS = 5  # boards named under "where more support is needed"
+EXCERPTS_PER_LEVEL = 2  # analyses quoted per goal and level of fulfilment
+EXCERPT_FETCH = 4  # fetched per level, so that boards repeating each other can be skipped
+EXCERPT_LENGTH = 450  # characters quoted from one analysis
+
+# Past "Ej påbörjad": the activity has got going somewhere.
+STARTED = (Progress.STARTED, Progress.ONGOING, Progress.DONE)
+UNANSWERED = ("", "Ej angivet")  # a reported row left blank, so that the counts add up
+
+REPORTED = Q(report__state__in=REPORTED_STATES)
+
+
+def middle_year(programme: Programme) -> int:
+    """The programme's middle year: 2023 for 2021–2025, 2025 for 2024–2027."""
+    years = programme.years
+    return years[(len(years) - 1) // 2]
+
+
+@dataclass(frozen=True)
+class YearColumn:
+    """One year of the document: its verksamhetsberättelse and how many boards sent it in."""
+
+    year: int
+    period: ReportingPeriod | None  # None: the year has no VB period
+    completeness: Completeness  # reports reported of those expected
+
+    @property
+    def has_data(self) -> bool:
+        return self.completeness.reported > 0
+
+
+@dataclass(frozen=True)
+class ScaleCount:
+    """One value of a scale ("Pågår löpande") and how many reported rows have it."""
+
+    key: str
+    label: str
+    count: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return 100 * self.count / self.total if self.total else None
+
+    @property
+    def share_text(self) -> str:
+        return percent_text(self.share)
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """A year's reported rows over a scale; `completeness` is rows reported of rows expected
+    (rows in reports not yet sent in are expected but not counted)."""
+
+    column: YearColumn
+    counts: list[ScaleCount]
+    completeness: Completeness
+
+    @property
+    def missing(self) -> bool:
+        return self.completeness.reported == 0
+
+    def count(self, key: str) -> int:
+        return sum(entry.count for entry in self.counts if entry.key == key)
+
+    @property
+    def started_share(self) -> float | None:
+        """Of the activities that apply ("Ej aktuell" left out), the share past "Ej
+        påbörjad": what the charts draw."""
+        applicable = self.completeness.reported - self.count(Progress.NOT_APPLICABLE)
+        started = sum(self.count(key) for key in STARTED)
+        return 100 * started / applicable if applicable else None
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    column: YearColumn
+    value: Value
+    completeness: Completeness  # boards that gave a value of boards expected to
+
+
+@dataclass
+class IndicatorTrend:
+    indicator: Indicator
+    points: list[IndicatorPoint]
+    chart: SafeString
+
+
+@dataclass(frozen=True)
+class PrerequisiteView:
+    prerequisite: Prerequisite
+    state: str  # a PrerequisiteState, or "" when the samordnare has not judged it
+
+    @property
+    def label(self) -> str:
+        return PrerequisiteState(self.state).label if self.state else "Ej bedömd"
+
+    @property
+    def symbol(self) -> str:
+        return PREREQUISITE_SYMBOLS.get(self.state, "–")
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    board: str
+    fulfilment: str
+    fulfilment_label: str
+    text: str
+
+
+@dataclass
+class GoalPart:
+    goal: Goal
+    prerequisites: list[PrerequisiteView]
+    section: MidtermSection | None
+    progress: list[Distribution]  # one per year
+    assessment: list[Distribution]
+    fulfilment: list[Distribution]
+    indicators: list[IndicatorTrend]
+    excerpts: list[Excerpt]
+    progress_chart: SafeString
+    basis_index: int | None  # the year the document's "now" is, as an index of the years
+
+    @property
+    def anchor(self) -> str:
+        return f"mal-{self.goal.number}"
+
+    @property
+    def progress_now(self) -> Distribution | None:
+        return None if self.basis_index is None else self.progress[self.basis_index]
+
+    @property
+    def fulfilment_now(self) -> Distribution | None:
+        return None if self.basis_index is None else self.fulfilment[self.basis_index]
+
+
+@dataclass(frozen=True)
+class BoardOffTrack:
+    """A board with activities "Ej enligt plan" in the latest year, and its earlier years
+    (None where it had not reported)."""
+
+    board: str
+    off_track: int
+    rows: int
+    by_year: list[int | None]
+
+
+@dataclass(frozen=True)
+class NotStarted:
+    """A programme activity no board has got past "Ej påbörjad" in the latest year."""
+
+    activity: Activity
+    not_started: int  # boards reporting "Ej påbörjad"
+    reported: int  # boards reporting on it at all
+
+
+@dataclass
+class MidtermDocument:
+    programme: Programme
+    year: int
+    columns: list[YearColumn]
+    basis: YearColumn | None  # the latest year with a verksamhetsberättelse sent in
+    goals: list[GoalPart]
+    progress: list[Distribution]  # all goals together, per year
+    assessment: list[Distribution]
+    fulfilment: list[Distribution]
+    progress_chart: SafeString
+    top_boards: list[BoardOffTrack]
+    not_started: list[NotStarted]
+    sections: dict[str, MidtermSection] = field(default_factory=dict)
+    generated_on: date = field(default_factory=date.today)
+
+    @property
+    def first_year(self) -> int:
+        return self.programme.start_year
+
+    @property
+    def title(self) -> str:
+        return f"Halvtidsrapport {self.year}"
+
+    @property
+    def summary_rows(self) -> list[dict]:
+        """The key figures year by year, for the summary's table."""
+        rows = []
+        for column, progress, assessment, fulfilment in zip(
+            self.columns, self.progress, self.assessment, self.fulfilment, strict=True
+        ):
+            off_track = assessment.count(Assessment.OFF_TRACK)
+            reported = assessment.completeness.reported
+            rows.append(
+                {
+                    "column": column,
+                    "progress": progress,
+                    "started": percent_text(progress.started_share),
+                    "off_track": off_track,
+                    "off_track_share": percent_text(
+                        100 * off_track / reported if reported else None
+                    ),
+                    "fulfilment": fulfilment,
+                    "full": fulfilment.count(Fulfilment.FULL),
+                }
+            )
+        return rows
+
+    @property
+    def summary_section(self) -> MidtermSection | None:
+        return self.sections.get(MidtermSectionKind.SUMMARY)
+
+    @property
+    def support_section(self) -> MidtermSection | None:
+        return self.sections.get(MidtermSectionKind.SUPPORT)
+
+    @property
+    def next_section(self) -> MidtermSection | None:
+        return self.sections.get(MidtermSectionKind.NEXT)
+
+
+# --- Building it -------------------------------------------------------------------------
+
+
+def midterm_document(
+    programme: Programme, year: int, *, for_print: bool = False
+) -> MidtermDocument:
+    """Everything the halvtidsrapport for `year` shows, from the programme's first year up to
+    `year`. The caller checks that the user may read the programme and that `year` is one
+    of its years. `for_print` sets the charts in the PDF's fonts."""
+    finish: Callable[[SafeString], SafeString] = chart_for_print if for_print else _same
+    columns = _columns(programme, year)
+    with_data = [column for column in columns if column.has_data]
+    basis = with_data[-1] if with_data else None
+    basis_index = columns.index(basis) if basis else None
+    period_ids = [column.period.pk for column in columns if column.period is not None]
+
+    goals = list(
+        Goal.objects.filter(programme=programme)
+        .order_by("number")
+        .prefetch_related("prerequisites")
+    )
+    indicators = list(
+        Indicator.objects.in_programme()
+        .filter(goal__programme=programme)
+        .order_by("goal__number", "position")
+    )
+    activity_counts = _activity_counts(period_ids)
+    fulfilment_counts = _fulfilment_counts(period_ids)
+    indicator_values = _indicator_values(programme, period_ids)
+    sections = {
+        section.key: section
+        for section in MidtermSection.objects.filter(
+            report__programme=programme, report__year=year
+        ).select_related("goal", "updated_by")
+    }
+
+    top_boards: list[BoardOffTrack] = []
+    not_started: list[NotStarted] = []
+    excerpts: dict[int, list[Excerpt]] = {}
+    if basis is not None:
+        top_boards = _top_boards(columns, basis)
+        not_started = _not_started(programme, basis)
+        excerpts = _excerpts(basis)
+
+    def distributions(
+        counts: dict[tuple, list[int]], goal_ids: Iterable[int], scale: type
+    ) -> list[Distribution]:
+        ids = set(goal_ids)
+        # "Ej angivet" is a column of every year or of none, so that the years line up.
+        blank = any(
+            key == "" and goal_id in ids and reported
+            for (goal_id, _, key), (reported, _) in counts.items()
+        )
+        return [_distribution(column, counts, ids, scale, blank=blank) for column in columns]
+
+    parts = []
+    for goal in goals:
+        progress = distributions(activity_counts["progress"], [goal.pk], Progress)
+        section = sections.get(f"mal-{goal.number}")
+        states = section.prerequisite_states if section else {}
+        parts.append(
+            GoalPart(
+                goal=goal,
+                prerequisites=[
+                    PrerequisiteView(item, _state(states.get(str(item.pk))))
+                    for item in goal.prerequisites.all()
+                ],
+                section=section,
+                progress=progress,
+                assessment=distributions(activity_counts["assessment"], [goal.pk], Assessment),
+                fulfilment=distributions(fulfilment_counts, [goal.pk], Fulfilment),
+                indicators=[
+                    _indicator_trend(indicator, columns, indicator_values, finish)
+                    for indicator in indicators
+                    if indicator.goal_id == goal.pk
+                ],
+                excerpts=excerpts.get(goal.pk, []),
+                progress_chart=finish(
+                    _progress_chart(
+                        f"mal-{goal.number}-status",
+                        f"Mål {goal.number}: andel av aktiviteterna som har kommit igång år för år",
+                        progress,
+                    )
+                ),
+                basis_index=basis_index,
+            )
+        )
+    goal_ids = [goal.pk for goal in goals]
+    progress = distributions(activity_counts["progress"], goal_ids, Progress)
+    return MidtermDocument(
+        programme=programme,
+        year=year,
+        columns=columns,
+        basis=basis,
+        goals=parts,
+        progress=progress,
+        assessment=distributions(activity_counts["assessment"], goal_ids, Assessment),
+        fulfilment=distributions(fulfilment_counts, goal_ids, Fulfilment),
+        progress_chart=finish(
+            _progress_chart(
+                "hela-programmet-status",
+                "Hela programmet: andel av aktiviteterna som har kommit igång, år för år",
+                progress,
+            )
+        ),
+        top_boards=top_boards,
+        not_started=not_started,
+        sections=sections,
+    )
+
+
+def _state(value: object) -> str:
+    """A stored judgement of a prerequisite, or "" if it is not one (any more)."""
+    return value if value in PrerequisiteState.values else ""
+
+
+def _columns(programme: Programme, year: int) -> list[YearColumn]:
+    periods = {
+        period.year: period
+        for period in ReportingPeriod.objects.filter(
+            programme=programme,
+            kind=PeriodKind.VB,
+            year__gte=programme.start_year,
+            year__lte=year,
+        ).annotate(
+            expected=Count("reports"),
+            reported=Count("reports", filter=Q(reports__state__in=REPORTED_STATES)),
+        )
+    }
+    columns = []
+    for each in range(programme.start_year, year + 1):
+        period = periods.get(each)
+        columns.append(
+            YearColumn(
+                year=each,
+                period=period,
+                completeness=Completeness(period.reported, period.expected)
+                if period
+                else Completeness(0, 0),
+            )
+        )
+    return columns
+
+
+def _activity_counts(period_ids: list[int]) -> dict[str, dict[tuple, list[int]]]:
+    """Activity rows per (goal, period, value) for status and for assessment:
+    [reported, expected]."""
+    counts: dict[str, dict[tuple, list[int]]] = {
+        "progress": defaultdict(lambda: [0, 0]),
+        "assessment": defaultdict(lambda: [0, 0]),
+    }
+    if not period_ids:
+        return counts
+    rows = (
+        ActivityStatus.objects.filter(report__period__in=period_ids)
+        .values("activity__goal_id", "report__period_id", "progress", "assessment")
+        .annotate(rows=Count("pk"), reported=Count("pk", filter=REPORTED))
+        .order_by()
+    )
+    for row in rows:
+        for scale in ("progress", "assessment"):
+            entry = counts[scale][(row["activity__goal_id"], row["report__period_id"], row[scale])]
+            entry[0] += row["reported"]
+            entry[1] += row["rows"]
+    return counts
+
+
+def _fulfilment_counts(period_ids: list[int]) -> dict[tuple, list[int]]:
+    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    if not period_ids:
+        return counts
+    rows = (
+        GoalAssessment.objects.filter(report__period__in=period_ids)
+        .values("goal_id", "report__period_id", "fulfilment")
+        .annotate(rows=Count("pk"), reported=Count("pk", filter=REPORTED))
+        .order_by()
+    )
+    for row in rows:
+        entry = counts[(row["goal_id"], row["report__period_id"], row["fulfilment"])]
+        entry[0] += row["reported"]
+        entry[1] += row["rows"]
+    return counts
+
+
+def _distribution(
+    column: YearColumn,
+    counts: dict[tuple, list[int]],
+    goal_ids: set[int],
+    scale: type,
+    *,
+    blank: bool,
+) -> Distribution:
+    by_key: dict[str, int] = defaultdict(int)
+    reported = expected = 0
+    for (goal_id, period_id, key), (n_reported, n_rows) in counts.items():
+        if column.period is not None and period_id == column.period.pk and goal_id in goal_ids:
+            by_key[key] += n_reported
+            reported += n_reported
+            expected += n_rows
+    choices = [*scale.choices, UNANSWERED] if blank else list(scale.choices)
+    return Distribution(
+        column=column,
+        counts=[
+            ScaleCount(key=key, label=label, count=by_key.get(key, 0), total=reported)
+            for key, label in choices
+        ],
+        completeness=Completeness(reported, expected),
+    )
+
+
+def _indicator_values(programme: Programme, period_ids: list[int]) -> dict[tuple, dict]:
+    """Per (indicator, period): the rows expected and the sums over the reported values."""
+    if not period_ids:
+        return {}
+    valid = (
+        Q(indicator__kind=IndicatorKind.SHARE, numerator__isnull=False, denominator__isnull=False)
+        | Q(indicator__kind=IndicatorKind.COUNT, numerator__isnull=False)
+        | Q(indicator__kind=IndicatorKind.YES_NO, answer__isnull=False)
+    )
+    given = REPORTED & valid
+    rows = (
+        IndicatorOutcome.objects.filter(
+            report__period__in=period_ids,
+            indicator__goal__programme=programme,
+            indicator__added_by__isnull=True,
+        )
+        .values("indicator_id", "report__period_id")
+        .annotate(
+            rows=Count("pk"),
+            boards=Count("pk", filter=given),
+            numerator_sum=Sum("numerator", filter=given & ~Q(indicator__kind=IndicatorKind.YES_NO)),
+            denominator_sum=Sum(
+                "denominator", filter=given & Q(indicator__kind=IndicatorKind.SHARE)
+            ),
+            yes=Count("pk", filter=given & Q(answer=True)),
+        )
+        .order_by()
+    )
+    return {(row["indicator_id"], row["report__period_id"]): row for row in rows}
+
+
+def _same(svg: SafeString) -> SafeString:
+    return svg
+
+
+def _indicator_trend(
+    indicator: Indicator,
+    columns: list[YearColumn],
+    values: dict[tuple, dict],
+    finish: Callable[[SafeString], SafeString],
+) -> IndicatorTrend:
+    points = []
+    for column in columns:
+        row = values.get((indicator.pk, column.period.pk)) if column.period else None
+        if row is None:
+            points.append(IndicatorPoint(column, Value(indicator.kind), Completeness(0, 0)))
+            continue
+        boards = row["boards"]
+        if indicator.kind == IndicatorKind.YES_NO:
+            value = Value(indicator.kind, numerator=row["yes"], denominator=boards, boards=boards)
+        else:
+            value = Value(
+                indicator.kind,
+                numerator=row["numerator_sum"] or 0,
+                denominator=row["denominator_sum"] or 0,
+                boards=boards,
+            )
+        points.append(IndicatorPoint(column, value, Completeness(boards, row["rows"])))
+    count = indicator.kind == IndicatorKind.COUNT
+    chart = trend_chart(
+        chart_id=f"indikator-{indicator.pk}",
+        title=f"Utveckling år för år: {indicator.text}",
+        desc="; ".join(f"{point.column.year}: {point.value.text}" for point in points),
+        points=[
+            Bar(
+                str(point.column.year),
+                point.value.number,
+                point.value.text if count else percent_text(point.value.number),
+            )
+            for point in points
+        ],
+        max_value=None if count else 100,
+        width=320,
+    )
+    return IndicatorTrend(indicator=indicator, points=points, chart=finish(chart))
+
+
+def _progress_chart(chart_id: str, title: str, progress: list[Distribution]) -> SafeString:
+    return trend_chart(
+        chart_id=chart_id,
+        title=title,
+        desc="; ".join(
+            f"{entry.column.year}: "
+            + ("saknas" if entry.missing else percent_text(entry.started_share))
+            for entry in progress
+        ),
+        points=[
+            Bar(
+                str(entry.column.year),
+                None if entry.missing else entry.started_share,
+                percent_text(entry.started_share),
+            )
+            for entry in progress
+        ],
+        max_value=100,
+        width=420,
+    )
+
+
+def _top_boards(columns: list[YearColumn], basis: YearColumn) -> list[BoardOffTrack]:
+    """The boards with the most activities "Ej enligt plan" in the latest year, with their
+    count in each earlier year (missing where the board had not reported)."""
+    periods = [column.period for column in columns if column.period is not None]
+    off_track = Q(assessment=Assessment.OFF_TRACK)
+    annotations = {}
+    for period in periods:
+        in_period = Q(report__period_id=period.pk)
+        annotations[f"off_{period.pk}"] = Count("pk", filter=in_period & off_track)
+        annotations[f"rows_{period.pk}"] = Count("pk", filter=in_period)
+    now = basis.period.pk
+    rows = (
+        ActivityStatus.objects.filter(REPORTED, report__period__in=[p.pk for p in periods])
+        .values("report__board_id", "report__board__name")
+        .annotate(**annotations)
+        .filter(**{f"off_{now}__gt": 0})
+        .order_by(f"-off_{now}", "report__board__name")[:TOP_BOARDS]
+    )
+    return [
+        BoardOffTrack(
+            board=row["report__board__name"],
+            off_track=row[f"off_{now}"],
+            rows=row[f"rows_{now}"],
+            by_year=[
+                row[f"off_{column.period.pk}"]
+                if column.period is not None and row[f"rows_{column.period.pk}"]
+                else None
+                for column in columns
+            ],
+        )
+        for row in rows
+    ]
+
+
+def _not_started(programme: Programme, basis: YearColumn) -> list[NotStarted]:
+    """The programme's activities that boards reported on in the latest year, none of them
+    past "Ej påbörjad" (and at least one "Ej påbörjad": an activity every board found "Ej
+    aktuell" needs no support to start)."""
+    # Filtering before annotating joins only the latest year's reported rows, and the
+    # counts are made over that one join.
+    activities = (
+        Activity.objects.in_programme()
+        .filter(
+            goal__programme=programme,
+            statuses__report__period_id=basis.period.pk,
+            statuses__report__state__in=REPORTED_STATES,
+        )
+        .annotate(
+            reported=Count("statuses"),
+            started=Count("statuses", filter=Q(statuses__progress__in=STARTED)),
+            not_started=Count("statuses", filter=Q(statuses__progress=Progress.NOT_STARTED)),
+        )
+        .filter(started=0, not_started__gt=0)
+        .select_related("goal")
+        .order_by("goal__number", "position")
+    )
+    return [
+        NotStarted(activity=activity, not_started=activity.not_started, reported=activity.reported)
+        for activity in activities
+    ]
+
+
+def _excerpts(basis: YearColumn) -> dict[int, list[Excerpt]]:
+    """A few of the boards' analyses of each goal in the latest year: per level of
+    fulfilment the fullest ones, a board's text quoted once even if others wrote the same."""
+    rows = (
+        GoalAssessment.objects.filter(REPORTED, report__period_id=basis.period.pk)
+        .exclude(analysis="")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("goal_id"), F("fulfilment")],
+                order_by=[Length("analysis").desc(), F("report__board__name").asc()],
+            )
+        )
+        .filter(rank__lte=EXCERPT_FETCH)
+        .values("goal_id", "fulfilment", "analysis", "report__board__name")
+        .order_by("goal_id", "fulfilment", "rank")
+    )
+    labels = dict(Fulfilment.choices)
+    order = {key: index for index, key in enumerate(Fulfilment.values)}
+    chosen: dict[int, list[Excerpt]] = defaultdict(list)
+    seen: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for row in rows:
+        level = (row["goal_id"], row["fulfilment"])
+        text = " ".join(row["analysis"].split())
+        if text in seen[level] or len(seen[level]) >= EXCERPTS_PER_LEVEL:
+            continue
+        seen[level].add(text)
+        chosen[row["goal_id"]].append(
+            Excerpt(
+                board=row["report__board__name"],
+                fulfilment=row["fulfilment"],
+                fulfilment_label=labels.get(row["fulfilment"], "Ej angivet"),
+                text=Truncator(text).chars(EXCERPT_LENGTH),
+            )
+        )
+    for excerpts in chosen.values():
+        excerpts.sort(key=lambda excerpt: order.get(excerpt.fulfilment, len(order)))
+    return chosen

@@ -1,0 +1,186 @@
+"""The samordnare's own sections of the halvtidsrapport: the form that validates one, and the
+services that create them and save one.
+
+Each section is saved on its own with its own version, the way the samlad uppföljning's
+narratives and a report's rows are: a save based on a stale page is refused (`StaleSection`),
+so that nobody overwrites a colleague's text without seeing it. Every change is kept in the
+section's history (simple-history) with who and when.
+"""
+
+from concurrency.exceptions import RecordModifiedError
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Prerequisite, Programme
+from followup.models import (
+    PREREQUISITE_SYMBOLS,
+    MidtermReport,
+    MidtermSection,
+    MidtermSectionKind,
+    PrerequisiteState,
+)
+from followup.services import StaleRow
+
+SECTION_HELP = {
+    MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
+    "halvvägs in i programmet, och vad som behöver hända härnäst.",
+    MidtermSectionKind.GOAL: "Vilka av målets förutsättningar är på plats, vilka är det inte, "
+    "och vad visar nämndernas rapporter om arbetet mot målet?",
+    MidtermSectionKind.SUPPORT: "Var behövs mer stöd från socialförvaltningen, och vilket? "
+    "Underlaget nedan visar nämnderna med flest aktiviteter ”Ej enligt plan” och de "
+    "aktiviteter som ingen nämnd har påbörjat.",
+    MidtermSectionKind.NEXT: "Vad ska prioriteras under programperiodens återstående år?",
+}
+
+
+class StaleSection(StaleRow):
+    """Someone else saved the section after the page was opened."""
+
+    def __init__(self, current: MidtermSection, states: list[tuple[str, str]]) -> None:
+        Exception.__init__(
+            self,
+            "Någon annan har sparat avsnittet efter att du öppnade sidan. Det som nu är "
+            "sparat visas nedan; din text finns kvar i formuläret. Spara igen för att ersätta.",
+        )
+        self.current = current
+        self.states = states  # (prerequisite, judgement) as now stored, for a goal
+
+
+class MidtermSectionForm(forms.ModelForm):
+    """One section's text and, for a goal, a judgement of each of its prerequisites (fields
+    `forutsattning-<id>`, gathered into `prerequisite_states` on save)."""
+
+    class Meta:
+        model = MidtermSection
+        fields = ["text", "version"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        section: MidtermSection = kwargs["instance"]
+        kwargs.setdefault("prefix", section.key)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = section_title(section)
+        self.fields[
+            "text"
+        ].help_text = f"{SECTION_HELP[section.kind]} {self.fields['text'].help_text}"
+        self.prerequisites: list[Prerequisite] = (
+            list(section.goal.prerequisites.all()) if section.goal_id else []
+        )
+        choices = [
+            ("", "Ej bedömd"),
+            *(
+                (state, f"{PREREQUISITE_SYMBOLS[state]} {label}")
+                for state, label in PrerequisiteState.choices
+            ),
+        ]
+        for prerequisite in self.prerequisites:
+            name = self.prerequisite_field(prerequisite)
+            self.fields[name] = forms.ChoiceField(
+                label=prerequisite.text,
+                choices=choices,
+                required=False,
+                initial=section.prerequisite_states.get(str(prerequisite.pk), ""),
+            )
+
+    @staticmethod
+    def prerequisite_field(prerequisite: Prerequisite) -> str:
+        return f"forutsattning-{prerequisite.pk}"
+
+    @property
+    def prerequisite_fields(self) -> list[forms.BoundField]:
+        return [self[self.prerequisite_field(item)] for item in self.prerequisites]
+
+    def states_of(self, section: MidtermSection) -> list[tuple[str, str]]:
+        """The section's stored judgements as text, one per prerequisite of the goal."""
+        labels = {
+            state: f"{PREREQUISITE_SYMBOLS[state]} {label}"
+            for state, label in PrerequisiteState.choices
+        }
+        return [
+            (item.text, labels.get(section.prerequisite_states.get(str(item.pk)), "Ej bedömd"))
+            for item in self.prerequisites
+        ]
+
+    def save(self, commit: bool = True) -> MidtermSection:
+        section = super().save(commit=False)
+        if self.prerequisites:
+            section.prerequisite_states = {
+                str(item.pk): state
+                for item in self.prerequisites
+                if (state := self.cleaned_data.get(self.prerequisite_field(item)))
+            }
+        if commit:
+            section.save()
+        return section
+
+
+def section_title(section: MidtermSection) -> str:
+    if section.kind == MidtermSectionKind.GOAL:
+        return f"Mål {section.goal.number}: vad är på plats och vad saknas"
+    return section.get_kind_display()
+
+
+def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSection]:
+    """The year's sections in the document's order, created empty the first time they are
+    asked for (one for each goal, and each goal added to the programme later)."""
+    report, _ = MidtermReport.objects.get_or_create(programme=programme, year=year)
+    goals = list(programme.goals.order_by("number").prefetch_related("prerequisites"))
+    existing = {
+        section.key: section
+        for section in MidtermSection.objects.filter(report=report).select_related(
+            "goal", "updated_by"
+        )
+    }
+    wanted = [
+        MidtermSection(report=report, kind=MidtermSectionKind.SUMMARY),
+        *(MidtermSection(report=report, kind=MidtermSectionKind.GOAL, goal=goal) for goal in goals),
+        MidtermSection(report=report, kind=MidtermSectionKind.SUPPORT),
+        MidtermSection(report=report, kind=MidtermSectionKind.NEXT),
+    ]
+    missing = [section for section in wanted if section.key not in existing]
+    if missing:
+        # bulk_create skips the history; an empty section has nothing to record yet.
+        MidtermSection.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {
+            section.key: section
+            for section in MidtermSection.objects.filter(report=report).select_related(
+                "goal", "updated_by"
+            )
+        }
+    by_goal = {goal.pk: goal for goal in goals}
+    sections = [existing[section.key] for section in wanted if section.key in existing]
+    for section in sections:
+        if section.goal_id:
+            section.goal = by_goal[section.goal_id]  # with its prerequisites prefetched
+    return sections
+
+
+def midterm_section_get(*, programme: Programme, year: int, key: str) -> MidtermSection | None:
+    """One section by its key ("sammanfattning", "mal-3", …), or None."""
+    sections = MidtermSection.objects.filter(
+        report__programme=programme, report__year=year
+    ).select_related("goal")
+    if key.startswith("mal-") and key[4:].isdigit():
+        sections = sections.filter(kind=MidtermSectionKind.GOAL, goal__number=int(key[4:]))
+    elif key in MidtermSectionKind.values and key != MidtermSectionKind.GOAL:
+        sections = sections.filter(kind=key)
+    else:
+        return None
+    return sections.prefetch_related("goal__prerequisites").first()
+
+
+def midterm_section_save(*, form: MidtermSectionForm, user: AbstractBaseUser) -> MidtermSection:
+    """Save a section from its valid form, with who and when; refuse a stale form."""
+    section = form.save(commit=False)
+    section.updated_by = user
+    section.updated_at = timezone.now()
+    try:
+        with transaction.atomic():
+            section.save()
+    except RecordModifiedError:
+        current = MidtermSection.objects.select_related("goal", "updated_by").get(pk=section.pk)
+        raise StaleSection(current, form.states_of(current)) from None
+    return section
