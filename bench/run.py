@@ -108,7 +108,8 @@ def data_pages() -> list[Page]:
 
 def document_pages() -> list[Page]:
     """The documents as PDF (issue 5): a district board's styrkort, every board's styrkort in
-    one ZIP, the samlad uppföljning. `document_memory` also measures their peak memory."""
+    one ZIP, the samlad uppföljning, the halvtidsrapport (and its HTML preview).
+    `document_memory` also measures their peak memory."""
     return [
         Page(
             "styrkort district board (pdf)",
@@ -117,6 +118,12 @@ def document_pages() -> list[Page]:
         ),
         Page("styrkort all boards (zip)", f"{PROGRAMME}/styrkort-status.zip", COORDINATOR),
         Page("samlad uppföljning 2024 (pdf)", "/samlad/stockholm-2021-2025/2024.pdf", COORDINATOR),
+        Page("halvtidsrapport 2023 (pdf)", "/halvtid/stockholm-2021-2025/2023.pdf", COORDINATOR),
+        Page(
+            "halvtidsrapport 2023 preview",
+            "/halvtid/stockholm-2021-2025/2023/forhandsgranska/",
+            COORDINATOR,
+        ),
     ]
 
 
