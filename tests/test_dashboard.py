@@ -175,6 +175,16 @@ class DashboardContentTests(TestCase):
         self.assertNotContains(response, 'id="mal-1"')
         self.assertContains(response, "0 av 4 rapporterat")
 
+    def test_the_documents_and_the_export_of_the_year_are_a_click_away(self) -> None:
+        response = self.client.get(URL, {"ar": 2023, "period": "T1"})
+        for name, args in (
+            ("city-export", [self.world.programme.slug, 2023]),
+            ("city-followup", [self.world.programme.slug, 2023]),
+            ("midterm", [self.world.programme.slug]),
+        ):
+            self.assertContains(response, f'href="{reverse(name, args=args)}"')
+        self.assertContains(response, f'href="{reverse("styrkort-list")}"')
+
     def test_another_period_can_be_chosen(self) -> None:
         response = self.client.get(URL, {"ar": 2024, "period": "VB"})
         self.assertContains(response, "Verksamhetsberättelse 2024")
