@@ -57,7 +57,7 @@ from followup.models import (
     Progress,
     ReportingPeriod,
 )
-from followup.rollup import REPORTED_STATES, Completeness, Value, percent_text
+from followup.rollup import REPORTED_STATES, Bucket, Completeness, Value, percent_text
 
 TOP_BOARDS = 5  # boards named under "where more support is needed"
 EXCERPTS_PER_LEVEL = 2  # analyses quoted per goal and level of fulfilment
@@ -91,30 +91,12 @@ class YearColumn:
 
 
 @dataclass(frozen=True)
-class ScaleCount:
-    """One value of a scale ("Pågår löpande") and how many reported rows have it."""
-
-    key: str
-    label: str
-    count: int
-    total: int
-
-    @property
-    def share(self) -> float | None:
-        return 100 * self.count / self.total if self.total else None
-
-    @property
-    def share_text(self) -> str:
-        return percent_text(self.share)
-
-
-@dataclass(frozen=True)
 class Distribution:
     """A year's reported rows over a scale; `completeness` is rows reported of rows expected
     (rows in reports not yet sent in are expected but not counted)."""
 
     column: YearColumn
-    counts: list[ScaleCount]
+    counts: list[Bucket]
     completeness: Completeness
 
     @property
@@ -479,7 +461,7 @@ def _distribution(
     return Distribution(
         column=column,
         counts=[
-            ScaleCount(key=key, label=label, count=by_key.get(key, 0), total=reported)
+            Bucket(key=key, label=label, count=by_key.get(key, 0), total=reported)
             for key, label in choices
         ],
         completeness=Completeness(reported, expected),

@@ -18,7 +18,7 @@ database (`_others`), and only the latest reported row per item is fetched (`_la
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
@@ -41,6 +41,7 @@ from followup import access
 from followup.documents.pdf import render_pdf
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
 from followup.rollup import REPORTED_STATES
+from followup.streaming import ChunkBuffer
 
 TEMPLATE = "documents/styrkort.html"
 # Up to this many other boards of one kind are named; more are counted ("12 stadsdelsnämnder"),
@@ -299,38 +300,11 @@ def zip_filename(programme: Programme, *, with_status: bool) -> str:
     return f"styrkort-{programme.slug}{variant}.zip"
 
 
-class _Chunks:
-    """A write-only file that hands what is written to it on, a chunk at a time: zipfile
-    writes to it, the response streams the chunks. zipfile needs `tell` on a stream it
-    cannot seek, so the position is counted."""
-
-    def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self._position = 0
-
-    def write(self, data: bytes) -> int:
-        self._chunks.append(bytes(data))
-        self._position += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._position
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        chunk = b"".join(self._chunks)
-        self._chunks.clear()
-        return chunk
-
-
 def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[bytes]:
     """A ZIP of every board's styrkort, produced one board at a time: at most one PDF is
     held in memory, and the download starts with the first board."""
-    sink = _Chunks()
-    stream: IO[bytes] = sink  # type: ignore[assignment]
-    with ZipFile(stream, mode="w", compression=ZIP_STORED) as archive:
+    sink = ChunkBuffer()
+    with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:  # type: ignore[arg-type]
         for board in boards_with_commitments(programme):
             pdf = styrkort_pdf(styrkort_build(programme, board, with_status=with_status))
             info = ZipInfo(

@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from openpyxl.utils import get_column_letter
 
 from followup.excel.layout import needs_quote, safe_text
+from followup.streaming import ChunkBuffer
 
 CHUNK = 64 * 1024  # bytes handed to the response at a time
 
@@ -48,27 +49,6 @@ _STYLES = (
 HEADER, QUOTED = 1, 2
 
 Sheet = tuple[str, list[tuple[str, int]], Iterable[list[object]]]  # title, headers, rows
-
-
-class _Buffer:
-    """Where the ZIP writer puts its bytes until the response takes them. It has no `tell`
-    or `seek`, so zipfile writes a streamable archive."""
-
-    def __init__(self) -> None:
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.parts.append(bytes(data))
-        self.size += len(data)
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data, self.parts, self.size = b"".join(self.parts), [], 0
-        return data
 
 
 def _cell(reference: str, value: object, style: int = 0) -> str:
@@ -159,7 +139,7 @@ def _package(titles: list[str]) -> dict[str, str]:
 
 def stream_workbook(sheets: list[Sheet]) -> Iterator[bytes]:
     """The .xlsx of `sheets`, in chunks, each sheet's rows read as they are written."""
-    buffer = _Buffer()
+    buffer = ChunkBuffer()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, xml in _package([title for title, _, _ in sheets]).items():
             archive.writestr(name, xml)
