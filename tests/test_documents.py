@@ -200,6 +200,13 @@ class StyrkortTests(TestCase):
         self.client.force_login(self.world.reader)
         response = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
         self.assertContains(response, self.status_url())
+        response = self.client.get(reverse("board-detail", args=[SLUG, DISTRICT]))
+        self.assertContains(response, self.status_url())
+        # Someone who may not read the board is not offered a link that would answer 404.
+        self.client.force_login(user("utomstaende"))
+        response = self.client.get(reverse("board-detail", args=[SLUG, DISTRICT]))
+        self.assertContains(response, self.commitments_url())
+        self.assertNotContains(response, self.status_url())
 
 
 class StyrkortZipTests(TestCase):
