@@ -104,16 +104,8 @@ class BoardState:
     overdue: bool
 
     @property
-    def state(self) -> str:
-        return self.report.state if self.report else NOT_STARTED
-
-    @property
     def state_label(self) -> str:
         return self.report.get_state_display() if self.report else "Ej påbörjad"
-
-    @property
-    def reported(self) -> bool:
-        return self.report is not None and self.report.state in REPORTED_STATES
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ of queries however many boards and years there are."""
 
 import html
 import re
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.test import TestCase
@@ -19,6 +20,7 @@ from followup.models import (
     ReportState,
 )
 from followup.services import period_open
+from followup.views import dashboard
 from tests.followup_data import DISTRICT, OTHER, build_world, user
 from tests.test_rollup import activity_rows, indicator, outcome, set_state
 
@@ -133,17 +135,11 @@ class DashboardContentTests(TestCase):
             reverse("dashboard-rows"), {"ar": 2023, "period": "T1", "visa": "namnder"}
         )
         self.assertContains(response, "23 rader")
-        with self.settings():
-            from followup.views import dashboard
-
-            original, dashboard.ROWS_PER_PAGE = dashboard.ROWS_PER_PAGE, 10
-            try:
-                response = self.client.get(
-                    reverse("dashboard-rows"),
-                    {"ar": 2023, "period": "T1", "visa": "namnder", "sida": 3},
-                )
-            finally:
-                dashboard.ROWS_PER_PAGE = original
+        with mock.patch.object(dashboard, "ROWS_PER_PAGE", 10):
+            response = self.client.get(
+                reverse("dashboard-rows"),
+                {"ar": 2023, "period": "T1", "visa": "namnder", "sida": 3},
+            )
         self.assertContains(response, "Sida 3 av 3")
         self.assertContains(response, "← Föregående")
 

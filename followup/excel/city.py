@@ -113,15 +113,7 @@ def _indicator_rows(programme: Programme, year: int) -> Iterator[list[object]]:
         "indicator__text",
         "indicator__kind",
         "indicator__added_by_id",
-        "numerator",
-        "denominator",
-        "answer",
-        "women_numerator",
-        "women_denominator",
-        "men_numerator",
-        "men_denominator",
-        "target",
-        "comment",
+        *IndicatorOutcome.ANSWER_FIELDS,  # numbers, answer, women's and men's, target, comment
         order=("indicator__goal__number", "indicator__position"),
     ):
         goal, snapshot, text, kind, own, numerator, denominator, answer, *sexes = values[5:]

@@ -42,6 +42,14 @@ def _get_followup(request: HttpRequest, slug: str, year: int) -> CityFollowup:
     return followup
 
 
+def _figures(followup: CityFollowup) -> dict:
+    """The document's figures; 404 for a year without a verksamhetsberättelse period."""
+    try:
+        return city_followup_figures(followup)
+    except ReportingPeriod.DoesNotExist:
+        raise Http404("Året har ingen verksamhetsberättelse.") from None
+
+
 def _page(
     request: HttpRequest,
     followup: CityFollowup,
@@ -49,10 +57,7 @@ def _page(
     status: int = 200,
     conflict: StaleRow | None = None,
 ) -> HttpResponse:
-    try:
-        figures = city_followup_figures(followup)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    figures = _figures(followup)
     bound = bound or {}
     part_list = city_followup_parts(followup)
     parts = {part.goal.number: part for part in part_list}
@@ -146,10 +151,7 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
 @require_safe
 def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileResponse:
     followup = _get_followup(request, slug, year)
-    try:
-        figures = city_followup_figures(followup)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    figures = _figures(followup)
     return FileResponse(
         city_followup_workbook(followup, figures, city_followup_parts(followup)),
         as_attachment=True,
@@ -176,10 +178,7 @@ def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpRespo
 def city_followup_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The samlad uppföljning as a PDF, with the figures and charts of the page."""
     followup = _get_followup(request, slug, year)
-    try:
-        figures = city_followup_figures(followup)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404("Året har ingen verksamhetsberättelse.") from None
+    figures = _figures(followup)
     charts = {goal["number"]: chart_for_print(_assessment_chart(goal)) for goal in figures["goals"]}
     pdf = documents_city.city_followup_pdf(followup, figures, city_followup_parts(followup), charts)
     return pdf_response(pdf, documents_city.city_followup_pdf_filename(followup))
