@@ -30,6 +30,27 @@ BOARD_KIND_PLURALS = {
 }
 
 
+class BoardQuerySet(models.QuerySet):
+    def responsible_in(self, programme: "Programme | int") -> "BoardQuerySet":
+        """The boards the programme itself makes responsible for at least one of its
+        activities or indicators (boards' own items aside), by name. These are the boards
+        with commitments: each gets a report when a period opens and a styrkort."""
+        return (
+            self.filter(
+                models.Q(
+                    activity_roles__activity__goal__programme=programme,
+                    activity_roles__activity__added_by__isnull=True,
+                )
+                | models.Q(
+                    indicator_roles__indicator__goal__programme=programme,
+                    indicator_roles__indicator__added_by__isnull=True,
+                )
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+
 class Board(models.Model):
     """A board or company board: one reporting unit."""
 
@@ -38,6 +59,8 @@ class Board(models.Model):
     slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
     kind = models.CharField("typ", max_length=20, choices=BoardKind.choices)
     history = HistoricalRecords()
+
+    objects = BoardQuerySet.as_manager()
 
     class Meta:
         verbose_name = "nämnd"
@@ -158,7 +181,17 @@ class IndicatorKind(models.TextChoices):
 class CommitmentQuerySet(models.QuerySet):
     def in_programme(self) -> "CommitmentQuerySet":
         """The programme's own items, without those a board added for itself."""
-        return self.filter(added_by__isnull=True)
+        return self.filter(programme_item())
+
+    def own(self) -> "CommitmentQuerySet":
+        """The items boards added for themselves."""
+        return self.exclude(programme_item())
+
+
+def programme_item(path: str = "") -> models.Q:
+    """An activity or indicator of the programme itself, not one a board added for itself;
+    `path` leads from another model to the item: `programme_item("indicator__")`."""
+    return models.Q(**{f"{path}added_by__isnull": True})
 
 
 class Commitment(models.Model):

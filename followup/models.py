@@ -129,6 +129,14 @@ class ReportState(models.TextChoices):
 
 
 EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+# A report counts in every figure once it is submitted or approved (DESIGN.md, roll-up rules).
+REPORTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+
+
+def reported(path: str = "report__") -> models.Q:
+    """A report that counts in the figures; `path` leads from the queried model to the
+    report: `reported()` for rows, `reported("")` for reports, `reported("reports__")`."""
+    return models.Q(**{f"{path}state__in": REPORTED_STATES})
 
 
 class Report(models.Model):
@@ -162,6 +170,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board} – {self.period}"
+
+    @property
+    def is_reported(self) -> bool:
+        """Counts in the figures: the Python side of `reported()`."""
+        return self.state in REPORTED_STATES
 
     @property
     def is_open_for_writing(self) -> bool:
@@ -288,6 +301,11 @@ class ActivityStatus(ReportRow):
     def is_filled(self) -> bool:
         return bool(self.progress and self.assessment)
 
+    @staticmethod
+    def filled() -> models.Q:
+        """`is_filled` in the database, so that a thousand reports are counted in one query."""
+        return ~models.Q(progress="") & ~models.Q(assessment="")
+
     @property
     def assessment_symbol(self) -> str:
         return ASSESSMENT_SYMBOLS.get(self.assessment, "")
@@ -360,6 +378,21 @@ class IndicatorOutcome(ReportRow):
                 return self.numerator is not None
             case _:
                 return self.answer is not None
+
+    @staticmethod
+    def filled(prefix: str = "") -> models.Q:
+        """`is_filled` in the database: the row gives the indicator's value. With `prefix`
+        ("women_", "men_") whether it gives that part of it; yes/no has no such parts."""
+        share = models.Q(
+            indicator__kind=IndicatorKind.SHARE,
+            **{f"{prefix}numerator__isnull": False, f"{prefix}denominator__isnull": False},
+        )
+        count = models.Q(
+            indicator__kind=IndicatorKind.COUNT, **{f"{prefix}numerator__isnull": False}
+        )
+        if prefix:
+            return share | count
+        return share | count | models.Q(indicator__kind=IndicatorKind.YES_NO, answer__isnull=False)
 
     @property
     def outcome_text(self) -> str:
@@ -447,6 +480,11 @@ class GoalAssessment(ReportRow):
     @property
     def is_filled(self) -> bool:
         return bool(self.fulfilment and self.analysis.strip())
+
+    @staticmethod
+    def filled() -> models.Q:
+        """`is_filled` in the database (an analysis of blanks only is not one)."""
+        return ~models.Q(fulfilment="") & ~models.Q(analysis__regex=r"^\s*$")
 
 
 class CityReader(models.Model):
