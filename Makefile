@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 .PHONY: help venv run test lint bench clean
 
 help:
-	@echo "make run    set up, migrate, load the programme and serve on http://127.0.0.1:8000/"
+	@echo "make run    set up, migrate, load the programme and demo data, serve on http://127.0.0.1:8000/ with the task worker"
 	@echo "make test   run the whole test suite (extra args: PYTEST_ARGS=\"-k api\")"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make bench  page latency and queries under gunicorn (extra args: BENCH_ARGS=\"--requests 50\")"
@@ -31,7 +31,7 @@ run: venv
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py load_programme
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	bash scripts/serve-dev.sh
 
 test: venv
 	bash scripts/ensure-chromium.sh

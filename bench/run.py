@@ -1,18 +1,22 @@
-"""Benchmark the pages under gunicorn: latency per page over HTTP, SQL queries per page.
+"""Benchmark the pages under gunicorn: latency per page over HTTP, SQL queries per page,
+and a load run of many users at once on two servers (bench/load.py).
 
     make bench
     .venv/bin/python bench/run.py --warmup 20 --requests 200 --match api
+    .venv/bin/python bench/run.py --load-only --reporters 60 --readers 10 --duration 65
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/valdprogram make bench
 
-Prepares its own SQLite database in bench/out/, starts gunicorn on 127.0.0.1 with
-production-like settings, times sequential requests to every page in PAGES, counts each
-page's queries in-process with Django's test client, prints a table and stops gunicorn.
-The last column is the time to the response's head: for a streamed download, when it starts.
-Latency is shown next to the trivial /healthz view's so that runs on different machines compare.
+Prepares its own database (SQLite in bench/out/; with a PostgreSQL DATABASE_URL, a database
+`valdprogram_bench` on that server, never the one named), starts gunicorn on 127.0.0.1 with
+the repository's gunicorn.conf.py and production-like settings, times sequential requests to
+every page in PAGES, counts each page's queries in-process with Django's test client, prints a
+table, runs the load and stops gunicorn. The last column of the table is the time to the
+response's head: for a streamed download, when it starts. Latency is shown next to the trivial
+/healthz view's so that runs on different machines compare.
 """
 
 import argparse
 import io
-import math
 import os
 import secrets
 import shutil
@@ -27,6 +31,8 @@ from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
 from urllib.parse import urlencode
+
+import load
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -178,6 +184,7 @@ class RowSaver:
         from followup.models import ActivityStatus
 
         row_pk = int(path.rstrip("/").rsplit("/", 1)[1])
+        self.path = path
         self.prefix = f"a{row_pk}"
         self.version = ActivityStatus.objects.get(pk=row_pk).version
         self.turn = 0
@@ -225,25 +232,63 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
     )
+    load = parser.add_argument_group("load run (bench/load.py)")
+    load.add_argument("--no-load", action="store_true", help="skip the load run")
+    load.add_argument("--load-only", action="store_true", help="only the load run")
+    load.add_argument("--reporters", type=int, default=60, help="rapportörer saving rows")
+    load.add_argument("--readers", type=int, default=10, help="readers of the city's pages")
+    load.add_argument("--duration", type=float, default=65, help="seconds of load")
+    load.add_argument("--think", type=float, default=2.0, help="seconds between a user's requests")
     args = parser.parse_args()
     if args.warmup < 0 or not 1 <= args.requests <= 100_000:
         parser.error("need --warmup >= 0 and 1 <= --requests <= 100000")
+    if args.no_load and args.load_only:
+        parser.error("--no-load and --load-only exclude each other")
     return args
+
+
+def bench_database(reuse: bool) -> str:
+    """The benchmark's own database URL: a SQLite file in bench/out/, or, when DATABASE_URL
+    points at PostgreSQL, `valdprogram_bench` on that server (made afresh unless `reuse`)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    given = os.environ.get("DATABASE_URL", "")
+    if not given.startswith(("postgres://", "postgresql://")):
+        database = OUT / "bench.sqlite3"
+        if not reuse or not database.exists():
+            for path in OUT.glob("bench.sqlite3*"):
+                path.unlink()
+        return f"sqlite:///{database}"
+    import psycopg
+
+    parts = urlsplit(given)
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = 'valdprogram_bench'"
+        ).fetchone()
+        if exists and not reuse:
+            connection.execute("DROP DATABASE valdprogram_bench WITH (FORCE)")
+        if not exists or not reuse:
+            connection.execute("CREATE DATABASE valdprogram_bench")
+    return urlunsplit(parts._replace(path="/valdprogram_bench"))
+
+
+def has_demo_data() -> bool:
+    from followup.models import Report
+
+    return Report.objects.exists()
 
 
 def configure(static_root: Path, scale: int, reuse: bool) -> None:
     """Production-like settings for this process and gunicorn, then Django itself, and the
     demo data (unless `reuse` and a database from an earlier run is there)."""
-    database = OUT / "bench.sqlite3"
-    reuse = reuse and database.exists()
-    if not reuse:
-        for path in OUT.glob("bench.sqlite3*"):
-            path.unlink()
+    database = bench_database(reuse)
     os.environ.pop("BEHIND_TLS_PROXY", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_STATIC_ROOT=str(static_root),
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database,
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
@@ -258,10 +303,10 @@ def configure(static_root: Path, scale: int, reuse: bool) -> None:
 
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
-    if reuse:
+    call_command("migrate", verbosity=0)
+    if reuse and has_demo_data():
         print("Reusing the demo data of an earlier run", flush=True)
         return
-    call_command("migrate", verbosity=0)
     call_command("load_programme", stdout=io.StringIO())
     started = time.perf_counter()
     call_command("seed_demo", scale=scale, stdout=io.StringIO())
@@ -300,19 +345,27 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, workers: int, timeout: int, log: Path) -> subprocess.Popen[bytes]:
+    """gunicorn with the repository's configuration, as in production, without access log."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "valdprogram.wsgi:application",
-        f"--bind={HOST}:{port}",
-        f"--workers={workers}",
+        f"--config={ROOT / 'gunicorn.conf.py'}",
         f"--chdir={ROOT}",
-        f"--timeout={timeout}",
-        "--log-level=warning",
+        "valdprogram.wsgi:application",
     ]
+    env = {
+        **os.environ,
+        "GUNICORN_BIND": f"{HOST}:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_TIMEOUT": str(timeout),
+        "GUNICORN_ACCESS_LOG": "",
+        "GUNICORN_LOG_LEVEL": "warning",
+    }
     with log.open("wb") as log_file:
-        return subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT)  # noqa: S603
+        return subprocess.Popen(  # noqa: S603
+            command, stdout=log_file, stderr=subprocess.STDOUT, env=env
+        )
 
 
 TIMEOUT = 120  # seconds; set from --timeout
@@ -375,11 +428,6 @@ def measure(
     return timings, firsts
 
 
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[math.ceil(0.95 * len(ordered)) - 1]
-
-
 def print_header(name_width: int, path_width: int) -> None:
     print(
         f"{'page':<{name_width}}  {'path':<{path_width}}  "
@@ -415,47 +463,81 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     OUT.mkdir(parents=True, exist_ok=True)
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
-    server = None
+    servers: list[subprocess.Popen[bytes]] = []
     try:
-        print("Preparing bench/out/bench.sqlite3 and static files ...", flush=True)
+        print("Preparing the benchmark's database and static files ...", flush=True)
         global TIMEOUT
         TIMEOUT = args.timeout
         configure(static_root, args.scale, args.reuse)
-        pages = [page for page in PAGES + data_pages() if selected(page)]
-        cookies = {page.user: login_session(page.user) for page in pages if page.user}
-        queries = count_queries(pages, cookies)
+        from django.db import connection
 
-        port = free_port()
-        log = OUT / "gunicorn.log"
-        server = start_gunicorn(port, args.workers, args.timeout, log)
-        wait_until_up(server, port, log)
+        database = f"{connection.vendor}, demo data at scale {args.scale}"
+
+        def serve() -> int:
+            port = free_port()
+            log = OUT / f"gunicorn-{len(servers) + 1}.log"
+            servers.append(start_gunicorn(port, args.workers, args.timeout, log))
+            wait_until_up(servers[-1], port, log)
+            return port
+
+        port = serve()
         print(
-            f"gunicorn on {HOST}:{port}, {args.workers} workers, DEBUG=0, SQLite, "
-            f"demo data at scale {args.scale}; "
-            f"per page {args.warmup} warm-up + {args.requests} measured sequential requests\n",
+            f"gunicorn on {HOST}:{port} (gunicorn.conf.py), {args.workers} workers, DEBUG=0, "
+            f"{database}",
             flush=True,
         )
-        # Rows are printed as they are measured: a slow page late in the list costs nothing
-        # already measured. The baseline comes first.
-        widths = (max(len(page.name) for page in pages), max(len(page.path) for page in pages))
-        print_header(*widths)
-        baseline = 0.0
-        for page in pages:
-            timings, firsts = measure(port, page, cookies, args.warmup, args.requests)
-            median = statistics.median(timings)
-            baseline = baseline or median
-            first = statistics.median(firsts)
-            print_row(page, median, p95(timings), baseline, queries[page], first, widths)
-        document_memory(pages, cookies)
+        if not args.load_only:
+            measure_pages([page for page in PAGES + data_pages() if selected(page)], port, args)
+        if not args.no_load:
+            ports = [port, serve()]
+            results = load.run_load(
+                request,
+                ports,
+                load.rapportorer(args.reporters, login_session, RowSaver),
+                readers=args.readers,
+                duration=args.duration,
+                think=args.think,
+                coordinator_cookie=login_session(COORDINATOR),
+            )
+            load.print_results(
+                results,
+                reporters=args.reporters,
+                readers=args.readers,
+                duration=args.duration,
+                database=database,
+            )
     finally:
-        if server is not None:
+        for server in servers:
             server.terminate()
+        for server in servers:
             try:
                 server.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
         shutil.rmtree(static_root, ignore_errors=True)
+
+
+def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> None:
+    """Sequential requests to every page, one row each as it is measured: a slow page late in
+    the list costs nothing already measured. The baseline comes first."""
+    cookies = {page.user: login_session(page.user) for page in pages if page.user}
+    queries = count_queries(pages, cookies)
+    print(
+        f"per page {args.warmup} warm-up + {args.requests} measured sequential requests\n",
+        flush=True,
+    )
+    widths = (max(len(page.name) for page in pages), max(len(page.path) for page in pages))
+    print_header(*widths)
+    baseline = 0.0
+    for page in pages:
+        timings, firsts = measure(port, page, cookies, args.warmup, args.requests)
+        median = statistics.median(timings)
+        baseline = baseline or median
+        first = statistics.median(firsts)
+        row = (median, load.percentile(timings, 0.95), baseline, queries[page], first)
+        print_row(page, *row, widths)
+    document_memory(pages, cookies)
 
 
 if __name__ == "__main__":

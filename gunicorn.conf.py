@@ -1,0 +1,51 @@
+"""gunicorn's configuration for valdprogram, read from the working directory:
+
+    .venv/bin/gunicorn valdprogram.wsgi
+
+Threaded workers, so that a health check or a row save never waits behind a slow page in
+the same process: each worker serves `GUNICORN_THREADS` requests at once. Long documents
+are made by the task worker (`manage.py db_worker`), not here, so a request that takes
+longer than `timeout` is a fault and its worker is replaced.
+
+Every value can be set from the environment; `make bench` starts its servers with this
+file too.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        raise SystemExit(f"{name} must be an integer, not {value!r}.") from None
+
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+# One process per core, several threads each: Django's work is mostly waiting on the
+# database, and threads share a process's memory (and its connection pool per thread).
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
+threads = _int("GUNICORN_THREADS", 8)
+# Seconds: a request still running after `timeout` has its worker restarted; on a restart
+# (SIGHUP) or shutdown (SIGTERM) running requests get `graceful_timeout` to finish.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Replace each worker after about this many requests (jittered, so not all at once): a slow
+# leak in a library never grows without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# The heartbeat file lives in memory, not on a disk that may stall under load.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+# One line per request on stdout: client, request, status, bytes, milliseconds, user agent.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Addresses allowed to set X-Forwarded-* (the TLS proxy in front); Django reads the scheme
+# only when BEHIND_TLS_PROXY is on.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
