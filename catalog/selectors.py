@@ -4,6 +4,8 @@ Every function returns a queryset whose related rows are prefetched, so that ren
 programme, a goal or a board costs the same few queries however large the catalog is.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from catalog.models import (
@@ -14,12 +16,18 @@ from catalog.models import (
     Indicator,
     IndicatorResponsibility,
     Programme,
+    Responsibility,
 )
+
+# Boards a page names in place for one activity or indicator; the rest are a click away, so
+# that a goal's page is the same size whether a group has thirteen boards or thirteen hundred.
+INLINE_BOARDS = 20
 
 
 def _responsibilities(model: type) -> Prefetch:
     return Prefetch(
-        "responsibilities", queryset=model.objects.select_related("board").order_by("board__name")
+        "responsibilities",
+        queryset=model.objects.select_related("board").order_by("board__name", "pk"),
     )
 
 
@@ -63,11 +71,86 @@ def programme_catalog(slug: str) -> QuerySet[Programme]:
 
 
 def goal_in_programme(programme_slug: str, number: int) -> QuerySet[Goal]:
-    return (
-        Goal.objects.filter(programme__slug=programme_slug, number=number)
-        .select_related("programme")
-        .prefetch_related("prerequisites", _activities(), _indicators())
+    return Goal.objects.filter(programme__slug=programme_slug, number=number).select_related(
+        "programme"
     )
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """How many of an item's responsible boards belong to a group ("stadsdelsnämnderna")."""
+
+    name: str
+    slug: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """Who answers for one activity or indicator, as a page shows it: the first boards by
+    name (with their role), how many there are in all, and how many of them are in each
+    group of boards."""
+
+    item: Activity | Indicator
+    boards: list[Responsibility]
+    count: int
+    groups: list[GroupCount]
+
+    @property
+    def more(self) -> int:
+        """Boards not named in place."""
+        return self.count - len(self.boards)
+
+
+def _responsible(items: QuerySet, model: type, item_field: str) -> list[Responsible]:
+    """The items with their first INLINE_BOARDS boards and their group counts: two queries
+    and a count, whatever the number of boards."""
+    # A sliced prefetch fetches the first boards of every item in one query (a window).
+    first = model.objects.select_related("board").order_by("board__name", "pk")[:INLINE_BOARDS]
+    listed = list(
+        items.annotate(responsible_count=Count("responsibilities")).prefetch_related(
+            Prefetch("responsibilities", queryset=first, to_attr="first_responsibilities")
+        )
+    )
+    groups: dict[int, list[GroupCount]] = {}
+    for item_id, name, slug, count in (
+        model.objects.filter(**{f"{item_field}__in": [item.pk for item in listed]})
+        .values_list(item_field, "board__groups__name", "board__groups__slug")
+        .annotate(n=Count("pk"))
+        .order_by(item_field, "board__groups__name")
+    ):
+        if slug is not None:  # None: the boards in no group
+            groups.setdefault(item_id, []).append(GroupCount(name, slug, count))
+    return [
+        Responsible(
+            item=item,
+            boards=item.first_responsibilities,
+            count=item.responsible_count,
+            groups=groups.get(item.pk, []),
+        )
+        for item in listed
+    ]
+
+
+def goal_activities(goal: Goal) -> list[Responsible]:
+    """The goal's programme activities in order, each with who is responsible."""
+    items = Activity.objects.in_programme().filter(goal=goal).order_by("position")
+    return _responsible(items, ActivityResponsibility, "activity")
+
+
+def goal_indicators(goal: Goal) -> list[Responsible]:
+    items = Indicator.objects.in_programme().filter(goal=goal).order_by("position")
+    return _responsible(items, IndicatorResponsibility, "indicator")
+
+
+def responsible_boards(
+    item: Activity | Indicator, group: str | None = None
+) -> QuerySet[Responsibility]:
+    """Every board responsible for the item (in the group, if one is named), by name."""
+    responsibilities = item.responsibilities.select_related("board").order_by("board__name", "pk")
+    if group:
+        responsibilities = responsibilities.filter(board__groups__slug=group)
+    return responsibilities
 
 
 def boards_with_commitments(programme: Programme) -> QuerySet[Board]:

@@ -6,6 +6,11 @@ urlpatterns = [
     path("", views.programme_list, name="programme-list"),
     path("program/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("program/<slug:slug>/mal/<int:number>/", views.goal_detail, name="goal-detail"),
+    path(
+        "program/<slug:slug>/mal/<int:number>/<str:kind>/<int:pk>/ansvariga/",
+        views.responsible_list,
+        name="responsible-list",
+    ),
     path("program/<slug:slug>/namnder/", views.board_list, name="board-list"),
     path(
         "program/<slug:slug>/namnder/<slug:board_slug>/",

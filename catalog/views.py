@@ -3,12 +3,20 @@
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from catalog import selectors
-from catalog.models import Board, BoardKind, Programme
+from catalog.models import Activity, Board, BoardGroup, BoardKind, Indicator, Programme
+
+BOARDS_PER_PAGE = 50
+# The kinds of item in URLs of the responsible boards' list.
+ITEM_KINDS: dict[str, type[Activity] | type[Indicator]] = {
+    "aktiviteter": Activity,
+    "indikatorer": Indicator,
+}
 
 
 def _get_programme(slug: str) -> Programme:
@@ -39,6 +47,47 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "programme": goal.programme,
             "goal": goal,
             "goal_heading": f"{goal.programme.goal_label} {goal.number}",
+            "prerequisites": goal.prerequisites.all(),
+            "activities": selectors.goal_activities(goal),
+            "indicators": selectors.goal_indicators(goal),
+        },
+    )
+
+
+@login_not_required
+@require_safe
+def responsible_list(
+    request: HttpRequest, slug: str, number: int, kind: str, pk: int
+) -> HttpResponse:
+    """Every board responsible for one activity or indicator (or those of one group), a page
+    at a time: the goal's page names only the first of them."""
+    model = ITEM_KINDS.get(kind)
+    if model is None:
+        raise Http404("Sidan finns inte.")
+    item = get_object_or_404(
+        model.objects.in_programme().select_related("goal__programme"),
+        goal__programme__slug=slug,
+        goal__number=number,
+        pk=pk,
+    )
+    group = None
+    if group_slug := request.GET.get("grupp"):
+        group = get_object_or_404(BoardGroup, slug=group_slug)
+    paginator = Paginator(selectors.responsible_boards(item, group_slug), BOARDS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("sida"))
+    goal = item.goal
+    return render(
+        request,
+        "catalog/responsible_list.html",
+        {
+            "programme": goal.programme,
+            "goal": goal,
+            "goal_heading": f"{goal.programme.goal_label} {goal.number}",
+            "item": item,
+            "item_label": goal.programme.activity_label if model is Activity else "Indikator",
+            "kind": kind,
+            "group": group,
+            "page": page,
         },
     )
 

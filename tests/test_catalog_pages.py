@@ -1,7 +1,15 @@
 from django.test import TestCase
 from django.urls import reverse
 
-from catalog.models import Activity, ActivityResponsibility, Board, BoardKind, Goal, Prerequisite
+from catalog.models import (
+    Activity,
+    ActivityResponsibility,
+    Board,
+    BoardKind,
+    Goal,
+    Indicator,
+    Prerequisite,
+)
 from catalog.services import programme_load
 from tests.catalog_data import load_stockholm, sodertalje_data
 
@@ -135,6 +143,75 @@ class SecondProgrammePageTests(TestCase):
         self.assertContains(response, "Socialnämnden</a> (medansvarig)")
 
 
+class ResponsibleBoardsTests(TestCase):
+    """A goal's page names the first boards of each item and counts the rest, so that it
+    stays the same size however many boards share an activity; the rest are a page away."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_stockholm()
+        cls.activity = Activity.objects.get(goal__number=4, position=1, added_by__isnull=True)
+        cls.list_url = reverse("responsible-list", args=[SLUG, 4, "aktiviteter", cls.activity.pk])
+
+    def board_links(self, html: str) -> int:
+        return html.count('href="/program/stockholm-2021-2025/namnder/')
+
+    def test_district_boards_are_counted_as_their_group_with_a_link(self) -> None:
+        response = self.client.get(reverse("goal-detail", args=[SLUG, 4]))
+        self.assertContains(response, f"{self.list_url}?grupp=stadsdelsnamnderna")
+        self.assertContains(response, "Stadsdelsnämnderna (13)")
+        response = self.client.get(self.list_url, {"grupp": "stadsdelsnamnderna"})
+        self.assertContains(response, "13 rapporterande enheter")
+        self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd")
+        self.assertNotContains(response, ">Socialnämnden<")
+
+    def test_goal_page_does_not_grow_with_the_number_of_boards(self) -> None:
+        goal_url = reverse("goal-detail", args=[SLUG, 4])
+        grow_catalog(extra_boards=30)
+        first = self.client.get(goal_url).content.decode()
+        grow_catalog_more = Board.objects.bulk_create(
+            Board(
+                organisation="Stockholms stad",
+                name=f"Ännu en {n}",
+                slug=f"annu-{n}",
+                kind=BoardKind.STADSDELSNAMND,
+            )
+            for n in range(200)
+        )
+        ActivityResponsibility.objects.bulk_create(
+            ActivityResponsibility(activity=self.activity, board=board)
+            for board in grow_catalog_more
+        )
+        second = self.client.get(goal_url).content.decode()
+        self.assertEqual(self.board_links(first), self.board_links(second))
+        count = self.activity.responsibilities.count()
+        self.assertIn(f"Alla {count} rapporterande enheter", second)
+        self.assertIn(f"({count - 20} till)", second)
+
+    def test_the_list_of_every_responsible_board_is_paged(self) -> None:
+        grow_catalog(extra_boards=60)
+        count = self.activity.responsibilities.count()
+        first = self.client.get(self.list_url)
+        self.assertContains(first, f"{count} rapporterande enheter")
+        self.assertEqual(self.board_links(first.content.decode()), 50)
+        self.assertContains(first, "Sida 1 av 2")
+        last = self.client.get(self.list_url, {"sida": 2})
+        self.assertEqual(self.board_links(last.content.decode()), count - 50)
+        self.assertContains(self.client.get(self.list_url, {"sida": "x"}), "Sida 1 av 2")
+
+    def test_unknown_kind_item_goal_or_group_is_404(self) -> None:
+        indicator = Indicator.objects.filter(goal__number=4).first()
+        for url, params in [
+            (reverse("responsible-list", args=[SLUG, 4, "mal", self.activity.pk]), {}),
+            (reverse("responsible-list", args=[SLUG, 4, "aktiviteter", 999999]), {}),
+            (reverse("responsible-list", args=[SLUG, 3, "aktiviteter", self.activity.pk]), {}),
+            (reverse("responsible-list", args=[SLUG, 4, "aktiviteter", indicator.pk]), {}),
+            (self.list_url, {"grupp": "finns-inte"}),
+        ]:
+            with self.subTest(url=url, params=params):
+                self.assertEqual(self.client.get(url, params).status_code, 404)
+
+
 class CatalogQueryCountTests(TestCase):
     """Each page costs a fixed number of queries, however many boards and rows there are."""
 
@@ -158,8 +235,15 @@ class CatalogQueryCountTests(TestCase):
         self.assert_queries_constant(reverse("programme-detail", args=[SLUG]), 2)
 
     def test_goal_page(self) -> None:
-        # goal with programme, prerequisites, activities, their boards, indicators, their boards
-        self.assert_queries_constant(reverse("goal-detail", args=[SLUG, 1]), 6)
+        # goal with programme; per kind of item: the items with their number of boards, their
+        # first boards, their boards per group; prerequisites
+        self.assert_queries_constant(reverse("goal-detail", args=[SLUG, 1]), 8)
+
+    def test_responsible_list(self) -> None:
+        # item with goal and programme, count, one page of boards
+        activity = Activity.objects.get(goal__number=4, position=1, added_by__isnull=True)
+        url = reverse("responsible-list", args=[SLUG, 4, "aktiviteter", activity.pk])
+        self.assert_queries_constant(url, 3)
 
     def test_board_list(self) -> None:
         # programme, boards with commitment counts

@@ -96,7 +96,9 @@ def test_programme_and_goal(page: Page, assert_accessible) -> None:
     details.get_by_text("14 rapporterande enheter").click()
     expect(details).to_have_attribute("open", "")
     expect(district_link).to_be_visible()
-    expect(details.get_by_role("link")).to_have_count(14)
+    # Every board, and the district boards as their group with a link to the list of them.
+    expect(details.get_by_role("listitem")).to_have_count(14)
+    expect(details.get_by_role("link", name="Stadsdelsnämnderna (13)")).to_be_visible()
     assert_accessible(page)
 
     district_link.click()
@@ -191,6 +193,9 @@ def test_every_public_page(page: Page, live_server, axe_violations) -> None:
     page.set_viewport_size(MOBILE)
     origin = urlsplit(live_server.url).netloc
     queue, seen, problems = [f"{live_server.url}/"], set(), []
+    # Each item's list of responsible boards has the same template: visit one of them
+    # whole and one of a group, not every item's.
+    responsible_lists: set[bool] = set()
     while queue:
         url = queue.pop(0)
         if url in seen:
@@ -221,9 +226,15 @@ def test_every_public_page(page: Page, live_server, axe_violations) -> None:
                 and not parts.path.startswith(("/api/", "/admin/"))
                 and not parts.path.endswith(".pdf")  # documents: tests/test_documents.py
             ):
+                if parts.path.endswith("/ansvariga/"):
+                    if bool(parts.query) in responsible_lists:
+                        continue
+                    responsible_lists.add(bool(parts.query))
                 queue.append(href)
 
-    paths = {urlsplit(url).path for url in seen}
-    # The start page, the programme, 7 goals, the board list, 23 boards and the login page.
+    paths = {urlsplit(url).path for url in seen if "/ansvariga/" not in url}
+    # The start page, the programme, 7 goals, the board list, 23 boards and the login page,
+    # and two lists of an item's responsible boards.
     assert len(paths) == 34, sorted(paths)
+    assert responsible_lists == {False, True}
     assert not problems, "\n".join(problems)
