@@ -2,25 +2,65 @@
 
 The shapes here are a public contract; add fields freely, never rename or remove them
 within v1.
+
+A programme's whole catalog is computed once per catalog change and kept in the cache;
+clients revalidate with `If-None-Match` or `If-Modified-Since` and get 304 while nothing
+changed. Both rest on `selectors.catalog_changed_at`.
 """
 
+import hashlib
+import json
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, JsonResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.views.decorators.http import require_safe
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_safe
 
 from catalog import selectors
 from catalog.models import Activity, Board, Goal, Indicator, Programme
 
+# Part of every ETag: raise it when a release changes what the catalog's JSON looks like,
+# so that no client keeps the old shape on a 304.
+REVISION = 1
+JSON_OPTIONS: dict[str, Any] = {"ensure_ascii": False, "indent": 2}
 
-def _json(payload: dict[str, Any]) -> JsonResponse:
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    # Public, anonymous data: any site may read it.
+
+def _public(response: HttpResponse) -> HttpResponse:
+    # Public, anonymous data: any site may read it; a cache revalidates before reusing it.
     response["Access-Control-Allow-Origin"] = "*"
+    patch_cache_control(response, public=True, no_cache=True)
     return response
+
+
+def _json(payload: dict[str, Any]) -> HttpResponse:
+    return _public(JsonResponse(payload, json_dumps_params=JSON_OPTIONS))
+
+
+def _changed_at(request: HttpRequest, **kwargs: Any) -> datetime | None:
+    """The catalog's last change, read once per request (the headers and the body ask)."""
+    if not hasattr(request, "catalog_changed_at"):
+        request.catalog_changed_at = selectors.catalog_changed_at()  # type: ignore[attr-defined]
+    return request.catalog_changed_at  # type: ignore[attr-defined]
+
+
+def _version(request: HttpRequest) -> str | None:
+    """What a catalog document depends on: the catalog's last change, this code's shape of
+    it and the address it was asked on (its links carry the host); the same on every app
+    server."""
+    changed = _changed_at(request)
+    if changed is None:
+        return None
+    origin = request.build_absolute_uri("/")
+    return hashlib.sha256(f"{REVISION} {changed.isoformat()} {origin}".encode()).hexdigest()[:32]
+
+
+def _etag(request: HttpRequest, **kwargs: Any) -> str | None:
+    return _version(request)
 
 
 def board_json(board: Board) -> dict[str, Any]:
@@ -86,29 +126,36 @@ def _programme_summary(request: HttpRequest, programme: Programme) -> dict[str, 
 
 @login_not_required
 @require_safe
-def programme_list(request: HttpRequest) -> JsonResponse:
+@condition(etag_func=_etag, last_modified_func=_changed_at)
+def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes()
     return _json({"programmes": [_programme_summary(request, p) for p in programmes]})
 
 
 @login_not_required
 @require_safe
-def programme_detail(request: HttpRequest, slug: str) -> JsonResponse:
-    programme = get_object_or_404(selectors.programme_catalog(slug))
-    return _json(
-        {
+@condition(etag_func=_etag, last_modified_func=_changed_at)
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    key = f"catalog-api:{slug}:{_version(request)}"
+    body = cache.get(key)
+    if body is None:
+        programme = get_object_or_404(selectors.programme_catalog(slug))
+        document = {
             **_programme_summary(request, programme),
             "vision": programme.vision,
             "goal_label": programme.goal_label,
             "activity_label": programme.activity_label,
             "goals": [_goal_json(goal) for goal in programme.goals.all()],
-        },
-    )
+        }
+        body = json.dumps(document, **JSON_OPTIONS).encode()
+        cache.set(key, body, timeout=None)
+    return _public(HttpResponse(body, content_type="application/json"))
 
 
 @login_not_required
 @require_safe
-def board_list(request: HttpRequest) -> JsonResponse:
+@condition(etag_func=_etag, last_modified_func=_changed_at)
+def board_list(request: HttpRequest) -> HttpResponse:
     boards = Board.objects.prefetch_related("groups").order_by("name")
     return _json(
         {

@@ -1,6 +1,8 @@
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from catalog.models import Activity, Goal
 from tests.catalog_data import load_stockholm, stockholm_data
 from tests.test_catalog_pages import grow_catalog
 
@@ -11,6 +13,11 @@ class ProgrammeApiTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.programme = load_stockholm()
+
+    def setUp(self) -> None:
+        # The cache outlives each test's rolled-back transaction, and grow_catalog's bulk
+        # writes record no history: a document cached by one test must not serve another.
+        cache.clear()
 
     def test_programme_list_is_public_json_with_links(self) -> None:
         response = self.client.get(reverse("api-programme-list"))
@@ -91,13 +98,58 @@ class ProgrammeApiTests(TestCase):
 
     def test_programme_detail_query_count_does_not_grow(self) -> None:
         url = reverse("api-programme", args=[SLUG])
-        # programme, goals, prerequisites, activities, their boards, indicators, their boards
-        with self.assertNumQueries(7):
+        # the catalog's last change; programme, goals, prerequisites, activities, their
+        # boards, indicators, their boards
+        with self.assertNumQueries(8):
             self.client.get(url)
-        grow_catalog(extra_boards=20)
-        with self.assertNumQueries(7):
+        grow_catalog(extra_boards=20)  # bulk writes record no history: clear by hand
+        cache.clear()
+        with self.assertNumQueries(8):
             payload = self.client.get(url).json()
         self.assertEqual(len(payload["goals"][0]["activities"][0]["responsible"]), 34)
+
+    def test_programme_detail_is_computed_once_per_catalog_change(self) -> None:
+        url = reverse("api-programme", args=[SLUG])
+        first = self.client.get(url)
+        # the catalog's last change; the document comes from the cache
+        with self.assertNumQueries(1):
+            again = self.client.get(url)
+        self.assertEqual(again.content, first.content)
+        activity = Activity.objects.get(goal__number=1, position=1, added_by__isnull=True)
+        activity.text = "Ny formulering av aktiviteten."
+        activity.save()
+        changed = self.client.get(url).json()
+        self.assertEqual(changed["goals"][0]["activities"][0]["text"], activity.text)
+
+    def test_revalidation_answers_304_until_the_catalog_changes(self) -> None:
+        for url in (
+            reverse("api-programme", args=[SLUG]),
+            reverse("api-programme-list"),
+            reverse("api-board-list"),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                etag, modified = response["ETag"], response["Last-Modified"]
+                self.assertIn("no-cache", response["Cache-Control"])
+                not_modified = self.client.get(url, headers={"If-None-Match": etag})
+                self.assertEqual(not_modified.status_code, 304)
+                self.assertEqual(not_modified.content, b"")
+                since = self.client.get(url, headers={"If-Modified-Since": modified})
+                self.assertEqual(since.status_code, 304)
+                # Another host gets its own links, so its own tag.
+                elsewhere = self.client.get(
+                    url, headers={"If-None-Match": etag}, HTTP_HOST="localhost"
+                )
+                self.assertEqual(elsewhere.status_code, 200)
+
+        goal = Goal.objects.get(programme__slug=SLUG, number=2)
+        goal.title = "Ändrad rubrik"
+        goal.save()
+        url = reverse("api-programme", args=[SLUG])
+        response = self.client.get(url, headers={"If-None-Match": etag})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotEqual(response["ETag"], etag)
+        self.assertEqual(response.json()["goals"][1]["title"], "Ändrad rubrik")
 
 
 class BoardApiTests(TestCase):
@@ -122,10 +174,10 @@ class BoardApiTests(TestCase):
         )
 
     def test_board_list_query_count_does_not_grow(self) -> None:
-        # boards, their groups
-        with self.assertNumQueries(2):
+        # the catalog's last change (for ETag and Last-Modified), boards, their groups
+        with self.assertNumQueries(3):
             self.client.get(reverse("api-board-list"))
         grow_catalog(extra_boards=20)
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(3):
             boards = self.client.get(reverse("api-board-list")).json()["boards"]
         self.assertEqual(len(boards), 43)
