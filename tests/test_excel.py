@@ -594,6 +594,15 @@ class HostileFileTests(RefusalTests):
         bomb = rezip(self.filled(), {"xl/media/bild.bin": bytes(60 * 1024 * 1024)})
         self.assertLess(len(bomb), 200 * 1024)
         self.assertRefused(self.upload(bomb), "Filen är för stor uppackad för att vara en mall.")
+        # A member that only says it is 4 GB: refused for its declared size, before any
+        # unpacking could find that it is not.
+        content = self.filled()
+        directory = content.rindex(b"PK\x01\x02")  # the last member's central record
+        lying = bytearray(content)
+        struct.pack_into("<I", lying, directory + 24, 0xFFFFFFF0)  # its uncompressed size
+        self.assertRefused(
+            self.upload(bytes(lying)), "Filen är för stor uppackad för att vara en mall."
+        )
 
     def test_xml_with_entities_is_not_read(self) -> None:
         laughs = (

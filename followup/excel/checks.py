@@ -75,10 +75,12 @@ class ImportRefused(Exception):
     @property
     def more_label(self) -> str:
         """ "och 1 234 fler fel", or "" when every error is shown."""
-        if not self.more:
-            return ""
-        # Swedish groups thousands with a (non-breaking) space.
-        return f"och {self.more:,} fler fel".replace(",", "\u00a0")
+        return f"och {grouped(self.more)} fler fel" if self.more else ""
+
+
+def grouped(number: int) -> str:
+    """A number as Swedish writes it: thousands grouped by a (non-breaking) space."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 # --- The file before it is read -----------------------------------------------------------

@@ -26,7 +26,7 @@ from openpyxl.workbook import Workbook
 from catalog.models import Board
 from followup import services
 from followup.excel import checks
-from followup.excel.checks import NOT_A_WORKBOOK, ImportRefused, Problems, where
+from followup.excel.checks import NOT_A_WORKBOOK, ImportRefused, Problems, grouped, where
 from followup.excel.layout import (
     ACTIVITIES,
     GOALS,
@@ -211,8 +211,8 @@ def _parse(workbook: Workbook, report: Report, problems: Problems) -> list[Parse
                     spec.title,
                     line,
                     "",
-                    f"Bladet har fler än {MAX_ROWS_PER_SHEET:,} rader; bara mallens rader "
-                    "läses.".replace(",", "\u00a0"),
+                    f"Bladet har fler än {grouped(MAX_ROWS_PER_SHEET)} rader; bara mallens "
+                    "rader läses.",
                 )
                 break
             identity = _identity(spec, line, values, known, seen, problems)
