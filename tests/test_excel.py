@@ -551,6 +551,15 @@ class HostileFileTests(RefusalTests):
             self.upload(ole2("EncryptionInfo", "EncryptedPackage")),
             "Filen är lösenordsskyddad och kan därför inte läsas.",
         )
+        # A ZIP password on a member (as 7-Zip sets one): bit 0 of its flags, in the local
+        # header (offset 6) and in the central record (offset 8).
+        zipped = bytearray(self.filled())
+        central = zipped.index(b"PK\x01\x02")
+        zipped[6] |= 0x1
+        zipped[central + 8] |= 0x1
+        self.assertRefused(
+            self.upload(bytes(zipped)), "Filen är lösenordsskyddad och kan därför inte läsas."
+        )
 
     def test_old_xls_and_other_files_are_not_a_template(self) -> None:
         self.assertRefused(

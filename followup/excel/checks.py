@@ -51,8 +51,8 @@ NOT_A_SPREADSHEET = (
 )
 TOO_BIG_UNPACKED = "Filen är för stor uppackad för att vara en mall."
 
-# The content type of a workbook's main part ([MS-OFFCRYPTO] and ECMA-376 part 2). Macro
-# variants (.xlsm, .xltm, .xlam) and the binary .xlsb all have "macroEnabled" in theirs.
+# The content type of a workbook's main part (ECMA-376 part 1). Microsoft's macro variants
+# (.xlsm, .xltm, .xlam) and the binary .xlsb all have "macroEnabled" in theirs.
 WORKBOOK_CONTENT_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -98,10 +98,9 @@ def file_problem(content: bytes) -> str | None:
         with zipfile.ZipFile(BytesIO(content)) as archive:
             return _archive_problem(archive)
     except Exception:
-        # zipfile and the XML parser fail in many ways on a damaged or hostile archive
-        # (BadZipFile, EOFError, NotImplementedError, RuntimeError for ZIP passwords, the
-        # entity refusals of defusedxml, ...): to the user it is damaged if it began as a
-        # ZIP archive does, and something else otherwise.
+        # zipfile fails in many ways on a damaged or hostile archive (BadZipFile, EOFError,
+        # NotImplementedError, zlib.error, ...): to the user it is damaged if it begins as
+        # a ZIP archive does, and something else otherwise.
         return DAMAGED if content.startswith(ZIP_MAGIC) else NOT_A_WORKBOOK
 
 
@@ -111,6 +110,10 @@ def _archive_problem(archive: zipfile.ZipFile) -> str | None:
     # declared size (it stops there and fails the CRC), so the declared sizes bound the work.
     if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
         return TOO_BIG_UNPACKED
+    # A ZIP password (bit 0 of the flags) is not how Excel protects a workbook, but it is
+    # a password all the same.
+    if any(member.flag_bits & 0x1 for member in members):
+        return ENCRYPTED
     # Every member's checksum, also of the parts openpyxl would not read.
     if archive.testzip() is not None:
         return DAMAGED
@@ -133,7 +136,8 @@ def _archive_problem(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-_FREE_SECTOR = 0xFFFFFFFA  # and above: ENDOFCHAIN, FATSECT, DIFSECT, FREESECT
+# Sector numbers from here up are markers (reserved, DIFSECT, FATSECT, ENDOFCHAIN, FREESECT).
+_SPECIAL_SECTORS = 0xFFFFFFFB
 
 
 def ole2_streams(content: bytes) -> set[str]:
@@ -158,13 +162,13 @@ def ole2_streams(content: bytes) -> set[str]:
 
         fat: list[int] = []
         for number in fat_sectors:
-            if number >= _FREE_SECTOR:
+            if number >= _SPECIAL_SECTORS:
                 break
             data = sector(number)
             fat += struct.unpack_from(f"<{len(data) // 4}I", data)
         names: set[str] = set()
         number, steps = first_directory, 0
-        while number < min(_FREE_SECTOR, len(fat)) and steps < sector_count:
+        while number < min(_SPECIAL_SECTORS, len(fat)) and steps < sector_count:
             data = sector(number)
             for offset in range(0, len(data) - 127, 128):
                 length, kind = struct.unpack_from("<HB", data, offset + 0x40)

@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from catalog.models import Board
 from followup import services
@@ -162,7 +163,7 @@ def _ensure_importable(report: Report) -> None:
         raise ImportRefused([str(refused)], status=409) from None
 
 
-def _rows(sheet, width: int, last: int) -> Iterator[tuple[int, tuple]]:
+def _rows(sheet: ReadOnlyWorksheet, width: int, last: int) -> Iterator[tuple[int, tuple]]:
     """The sheet's rows up to row `last`, each as exactly `width` cells. Both bounds are
     given to openpyxl because it otherwise pads every row to the sheet's declared size,
     and a file may declare 16,384 columns and a million rows."""
