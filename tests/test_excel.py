@@ -2,7 +2,9 @@
 city-wide export. Files are filled with openpyxl, as a person would fill them in Excel."""
 
 import re
+import struct
 import zipfile
+from html import unescape
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,6 +61,71 @@ def fill(sheet: Worksheet, pk: int, **values: object) -> int:
     for header, value in values.items():
         sheet.cell(row=line, column=column_of(sheet, header.replace("_", " ")), value=value)
     return line
+
+
+def rezip(content: bytes, parts: dict[str, bytes | None]) -> bytes:
+    """The archive with these parts replaced, added, or (None) taken out."""
+    buffer = BytesIO()
+    with (
+        zipfile.ZipFile(BytesIO(content)) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            if name not in parts:
+                target.writestr(name, source.read(name))
+        for name, data in parts.items():
+            if data is not None:
+                target.writestr(name, data)
+    return buffer.getvalue()
+
+
+def part(content: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(BytesIO(content)) as archive:
+        return archive.read(name)
+
+
+# openpyxl writes the n-th sheet of the template (Instruktioner, Aktiviteter, ...) as
+# xl/worksheets/sheet<n>.xml.
+ACTIVITY_SHEET_PART = "xl/worksheets/sheet2.xml"
+WORKBOOK_CONTENT_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+)
+MACRO_CONTENT_TYPE = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+FREE, END_OF_CHAIN, FAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def ole2(*streams: str) -> bytes:
+    """A minimal compound file ([MS-CFB] version 3, 512-byte sectors) whose root holds empty
+    streams of these names. Excel saves a password-protected workbook as one holding
+    EncryptionInfo and EncryptedPackage; an old .xls holds a Workbook stream."""
+    header = bytearray(512)
+    header[:8] = bytes.fromhex("D0CF11E0A1B11AE1")
+    # minor and major version, byte order, sector shift (512), mini sector shift (64)
+    struct.pack_into("<5H", header, 0x18, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 0x2C, 1)  # one FAT sector: sector 0
+    struct.pack_into("<I", header, 0x30, 1)  # the directory: sector 1
+    struct.pack_into("<III", header, 0x38, 4096, END_OF_CHAIN, 0)  # no mini FAT
+    struct.pack_into("<II", header, 0x44, END_OF_CHAIN, 0)  # no DIFAT sectors
+    struct.pack_into("<109I", header, 0x4C, 0, *[FREE] * 108)
+    fat = struct.pack("<128I", FAT_SECTOR, END_OF_CHAIN, *[FREE] * 126)
+    directory = bytearray()
+    entries = [("Root Entry", 5), *((name, 2) for name in streams)]
+    assert len(entries) <= 4, "one directory sector holds four entries"
+    for index, (name, kind) in enumerate(entries):
+        entry = bytearray(128)
+        encoded = (name + "\0").encode("utf-16-le")
+        entry[: len(encoded)] = encoded
+        # The streams hang under the root as a chain of right siblings.
+        child = 1 if kind == 5 and streams else FREE
+        right = index + 1 if kind == 2 and index + 1 < len(entries) else FREE
+        struct.pack_into("<HBBIII", entry, 0x40, len(encoded), kind, 1, FREE, right, child)
+        struct.pack_into("<I", entry, 0x74, END_OF_CHAIN)  # empty: no sectors
+        directory += entry
+    while len(directory) < 512:
+        unused = bytearray(128)
+        struct.pack_into("<III", unused, 0x44, FREE, FREE, FREE)
+        directory += unused
+    return bytes(header) + fat + bytes(directory)
 
 
 def snapshot(report: Report) -> list[tuple]:
@@ -281,15 +348,8 @@ class ImportRoundTripTests(ExcelWorld):
         self.assertEqual(ActivityStatus.objects.get(pk=self.activity.pk).progress, "")
 
 
-class BadUploadTests(ExcelWorld):
+class RefusalTests(ExcelWorld):
     """Each refused upload says why, in Swedish, where, and changes nothing."""
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        super().setUpTestData()
-        t2 = ReportingPeriod.objects.get(programme=cls.world.programme, year=2023, kind="T2")
-        period_open(period=t2)
-        cls.t2_report = Report.objects.get(period=t2, board__slug=DISTRICT)
 
     def setUp(self) -> None:
         self.client.force_login(self.world.reporter)
@@ -301,6 +361,22 @@ class BadUploadTests(ExcelWorld):
         for message in messages:
             self.assertContains(response, message, status_code=status)
         self.assertEqual(snapshot(self.report), self.before)
+
+    def errors(self, response) -> list[str]:
+        """The error list as the page shows it, item by item."""
+        html = response.content.decode()
+        start = html.index('role="alert"')
+        alert = html[start : html.index("</div>", start)]
+        return [unescape(item) for item in re.findall(r"<li>(.*?)</li>", alert)]
+
+
+class BadUploadTests(RefusalTests):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        t2 = ReportingPeriod.objects.get(programme=cls.world.programme, year=2023, kind="T2")
+        period_open(period=t2)
+        cls.t2_report = Report.objects.get(period=t2, board__slug=DISTRICT)
 
     def test_template_of_another_board(self) -> None:
         self.client.force_login(self.world.coordinator)
@@ -441,6 +517,184 @@ class BadUploadTests(ExcelWorld):
         location = self.upload(workbook)["Location"]
         Report.objects.filter(pk=self.report.pk).update(state=ReportState.SUBMITTED)
         self.assertRefused(self.client.post(location), "Rapporten är inskickad", status=409)
+
+
+class HostileFileTests(RefusalTests):
+    """Files that are not a filled template from here, made by hand, by other programs or
+    to do harm: each gets its own message, and none makes an error page."""
+
+    def filled(self) -> bytes:
+        """The template with a change in it, so that a file let through would change rows."""
+        workbook = self.download()
+        fill(workbook["Aktiviteter"], self.activity.pk, Status="Genomförd")
+        return as_bytes(workbook)
+
+    def test_macro_enabled_workbook_is_refused_by_its_content_whatever_its_name(self) -> None:
+        content = self.filled()
+        types = part(content, "[Content_Types].xml")
+        xlsm = rezip(
+            content,
+            {"[Content_Types].xml": types.replace(WORKBOOK_CONTENT_TYPE, MACRO_CONTENT_TYPE)},
+        )
+        with_vba = rezip(content, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0 macros"})
+        for macros in (xlsm, with_vba):
+            self.assertRefused(
+                self.upload(macros, name="mall.xlsx"),
+                "Filen är en makroaktiverad arbetsbok (.xlsm). Bara mallarna härifrån tas emot",
+            )
+
+    def test_empty_file_says_it_is_empty(self) -> None:
+        self.assertRefused(self.upload(b""), "Filen är tom (0 byte).")
+
+    def test_password_protected_workbook_says_so(self) -> None:
+        self.assertRefused(
+            self.upload(ole2("EncryptionInfo", "EncryptedPackage")),
+            "Filen är lösenordsskyddad och kan därför inte läsas.",
+        )
+        # A ZIP password on a member (as 7-Zip sets one): bit 0 of its flags, in the local
+        # header (offset 6) and in the central record (offset 8).
+        zipped = bytearray(self.filled())
+        central = zipped.index(b"PK\x01\x02")
+        zipped[6] |= 0x1
+        zipped[central + 8] |= 0x1
+        self.assertRefused(
+            self.upload(bytes(zipped)), "Filen är lösenordsskyddad och kan därför inte läsas."
+        )
+
+    def test_old_xls_and_other_files_are_not_a_template(self) -> None:
+        self.assertRefused(
+            self.upload(ole2("Workbook"), name="mall.xls"),
+            "Filen är i ett äldre format (till exempel .xls) och inte en .xlsx-mall härifrån.",
+        )
+        # An OLE2 header with nothing after it.
+        self.assertRefused(self.upload(ole2()[:520]), "Filen är i ett äldre format")
+        for other in (b"%PDF-1.7\n", bytes(range(256)) * 8):
+            self.assertRefused(self.upload(other), "Filen är inte en Excel-arbetsbok (.xlsx)")
+
+    def test_zip_that_is_not_a_workbook_says_so(self) -> None:
+        docx = rezip(
+            as_bytes(Workbook()),
+            {
+                "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/'
+                b'package/2006/content-types"><Override PartName="/word/document.xml" '
+                b'ContentType="application/vnd.openxmlformats-officedocument.'
+                b'wordprocessingml.document.main+xml"/></Types>'
+            },
+        )
+        buffer = BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr("anteckningar.txt", "Rinkeby;Klar")
+        for archive in (docx, buffer.getvalue()):
+            self.assertRefused(
+                self.upload(archive), "Filen är ett ZIP-arkiv men ingen Excel-arbetsbok"
+            )
+
+    def test_damaged_archives_say_they_are_damaged(self) -> None:
+        content = self.filled()
+        damaged = bytearray(content)
+        # Inside the first member's packed data (docProps/app.xml, which openpyxl does not
+        # read): its checksum no longer matches.
+        damaged[100:110] = b"\x00" * 10
+        for broken in (content[: len(content) // 2], content[:-10], bytes(damaged)):
+            self.assertRefused(self.upload(broken), "Filen är skadad")
+
+    def test_zip_bomb_is_refused_before_it_is_unpacked(self) -> None:
+        # 60 MB of zeros packs to about 60 kB, well under the upload limit.
+        bomb = rezip(self.filled(), {"xl/media/bild.bin": bytes(60 * 1024 * 1024)})
+        self.assertLess(len(bomb), 200 * 1024)
+        self.assertRefused(self.upload(bomb), "Filen är för stor uppackad för att vara en mall.")
+        # A member that only says it is 4 GB: refused for its declared size, before any
+        # unpacking could find that it is not.
+        content = self.filled()
+        directory = content.rindex(b"PK\x01\x02")  # the last member's central record
+        lying = bytearray(content)
+        struct.pack_into("<I", lying, directory + 24, 0xFFFFFFF0)  # its uncompressed size
+        self.assertRefused(
+            self.upload(bytes(lying)), "Filen är för stor uppackad för att vara en mall."
+        )
+
+    def test_xml_with_entities_is_not_read(self) -> None:
+        laughs = (
+            b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">'
+            b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        )
+        content = self.filled()
+        for name in ("[Content_Types].xml", "xl/workbook.xml", ACTIVITY_SHEET_PART):
+            xml = part(content, name)
+            if xml.startswith(b"<?xml"):
+                xml = xml[xml.index(b"?>") + 2 :]
+            # Declaring an entity is enough for defusedxml to refuse the part.
+            hostile = laughs + xml
+            self.assertRefused(
+                self.upload(rezip(content, {name: hostile})),
+                "Filen är inte en Excel-arbetsbok (.xlsx)",
+            )
+
+    def test_workbook_without_the_answer_sheets(self) -> None:
+        workbook = self.download()
+        del workbook["Indikatorer"]
+        self.assertRefused(
+            self.upload(workbook),
+            "Filen är inte en mall för en rapport härifrån: bladet Indikatorer saknas.",
+        )
+
+    def test_one_message_per_cell(self) -> None:
+        workbook = self.download()
+        line = fill(workbook["Indikatorer"], self.count.pk, Antal="=2+3")
+        response = self.upload(workbook)
+        self.assertRefused(response)
+        self.assertEqual(
+            [error for error in self.errors(response) if f"rad {line}," in error],
+            [
+                f"Indikatorer, rad {line}, kolumn D: Cellen innehåller en formel. Skriv in "
+                "värdet i stället för en formel."
+            ],
+        )
+
+    def test_a_hundred_thousand_extra_rows_show_the_first_50_errors_and_count_the_rest(
+        self,
+    ) -> None:
+        workbook = self.download()
+        # Found last (when the rows are checked against the report), shown first: it is the
+        # first problem in the file.
+        early = fill(workbook["Aktiviteter"], self.activity.pk, Status="Ej aktuell")
+        content = as_bytes(workbook)
+        sheet = workbook["Aktiviteter"]
+        last = sheet.max_row
+        extra = b"".join(
+            b'<row r="%d"><c r="C%d" t="inlineStr"><is><t>P\xc3\xa5b\xc3\xb6rjad</t></is>'
+            b"</c></row>" % (line, line)
+            for line in range(last + 1, last + 100_001)
+        )
+        xml = part(content, ACTIVITY_SHEET_PART)
+        # The most a sheet can declare: openpyxl pads every row to the declared size.
+        xml, declared = re.subn(
+            rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:XFD1048576"/>', xml
+        )
+        self.assertEqual(declared, 1)
+        xml = xml.replace(b"</sheetData>", extra + b"</sheetData>")
+        hostile = rezip(content, {ACTIVITY_SHEET_PART: xml})
+        self.assertLess(len(hostile), 2 * 1024 * 1024)
+
+        response = self.upload(hostile)
+
+        self.assertRefused(response)
+        errors = self.errors(response)
+        self.assertEqual(len(errors), 50)
+        self.assertEqual(
+            errors[0],
+            f"Aktiviteter, rad {early}, kolumn D: Ange varför aktiviteten inte är aktuell.",
+        )
+        self.assertEqual(
+            errors[1],
+            f"Aktiviteter, rad {last + 1}, kolumn G: Raden saknar sitt id från mallen. Lägg "
+            "inte till rader och ändra inte de dolda kolumnerna; hämta en ny mall om det behövs.",
+        )
+        # Every extra row up to the sheet's limit of 20,000, the limit itself, the early row.
+        found = (20_000 - last) + 1 + 1
+        more = f"{found - 50:,}".replace(",", "\u00a0")
+        self.assertContains(response, f"… och {more} fler fel.", status_code=422)
+        self.assertLess(len(response.content), 40_000)
 
 
 class CityExportTests(TestCase):

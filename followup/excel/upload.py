@@ -6,7 +6,7 @@ Nothing is written until `import_apply`, and that writes every row or none.
 
 import copy
 import logging
-import zipfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from io import BytesIO
 
@@ -22,9 +22,12 @@ from django.utils.text import Truncator
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from catalog.models import Board
 from followup import services
+from followup.excel import checks
+from followup.excel.checks import NOT_A_WORKBOOK, ImportRefused, Problems, grouped, where
 from followup.excel.layout import (
     ACTIVITIES,
     GOALS,
@@ -42,14 +45,9 @@ from followup.models import PeriodKind, Report
 
 logger = logging.getLogger(__name__)
 
-# A workbook is a zip archive: a small file can unpack to a great deal. Stockholm's
-# template unpacks to well under a megabyte.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_ROWS_PER_SHEET = 20_000
-NOT_A_WORKBOOK = (
-    "Filen är inte en Excel-arbetsbok (.xlsx) som går att läsa. Spara den som "
-    "Excel-arbetsbok och försök igen."
-)
+# The metadata sheet holds a handful of keys; a longer one is not from here.
+MAX_METADATA_ROWS = 100
 NOT_A_TEMPLATE = (
     "Filen är inte en mall för en rapport härifrån: bladet {sheet} saknas. "
     "Hämta mallen på rapportens sida och fyll i den."
@@ -58,16 +56,6 @@ NOT_A_TEMPLATE = (
 
 def max_upload_bytes() -> int:
     return settings.EXCEL_UPLOAD_MAX_BYTES
-
-
-class ImportRefused(Exception):
-    """The upload cannot be applied; `errors` says why, in Swedish, naming sheet, row and
-    column where there is one."""
-
-    def __init__(self, errors: list[str], status: int = 422) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -110,10 +98,6 @@ class RowChange:
         return f"Mål {row.goal.number}: {row.goal.title}"
 
 
-def _at(sheet: str, line: int, column: str = "") -> str:
-    return f"{sheet}, rad {line}" + (f", kolumn {column}" if column else "")
-
-
 # --- Forms ------------------------------------------------------------------------------
 
 
@@ -144,25 +128,25 @@ def upload_read(*, report: Report, file: UploadedFile) -> tuple[list[ParsedRow],
         raise ImportRefused(
             [f"Filen är för stor. Den får vara högst {limit // 1024} kB."], status=413
         )
-    workbook = _open(file.read(limit + 1))
+    content = file.read(limit + 1)
+    if (problem := checks.file_problem(content)) is not None:
+        raise ImportRefused([problem])
+    problems = Problems()
     try:
-        parsed, errors = _parse(workbook, report)
+        workbook = load_workbook(BytesIO(content), read_only=True, data_only=False)
+        try:
+            parsed = _parse(workbook, report, problems)
+        finally:
+            workbook.close()
     except ImportRefused:
         raise
     except Exception:
         # A damaged or hostile file can fail anywhere in openpyxl's reading.
         logger.warning("Unreadable Excel upload for report %s", report.pk, exc_info=True)
         raise ImportRefused([NOT_A_WORKBOOK]) from None
-    finally:
-        workbook.close()
     # Every row is checked, also when some cells could not be read, so that one upload
     # shows everything there is to correct.
-    try:
-        changes = rows_check(report=report, parsed=parsed)
-    except ImportRefused as refused:
-        errors += refused.errors
-    if errors:
-        raise ImportRefused(errors)
+    changes = rows_check(report=report, parsed=parsed, problems=problems)
     return [change.parsed for change in changes], changes
 
 
@@ -179,86 +163,85 @@ def _ensure_importable(report: Report) -> None:
         raise ImportRefused([str(refused)], status=409) from None
 
 
-def _open(content: bytes) -> Workbook:
-    try:
-        with zipfile.ZipFile(BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise ImportRefused(["Filen är för stor uppackad för att vara en mall."])
-        return load_workbook(BytesIO(content), read_only=True, data_only=False)
-    except ImportRefused:
-        raise
-    except Exception:
-        raise ImportRefused([NOT_A_WORKBOOK]) from None
+def _rows(sheet: ReadOnlyWorksheet, width: int, last: int) -> Iterator[tuple[int, tuple]]:
+    """The sheet's rows up to row `last`, each as exactly `width` cells. Both bounds are
+    given to openpyxl because it otherwise pads every row to the sheet's declared size,
+    and a file may declare 16,384 columns and a million rows."""
+    yield from enumerate(sheet.iter_rows(min_row=1, max_row=last, max_col=width), start=1)
 
 
-def _cells(sheet, width: int):
-    """The sheet's rows, each padded (or cut) to `width` values, with the formulas found
-    anywhere in the row as errors."""
-    for line, cells in enumerate(sheet.iter_rows(min_row=1), start=1):
-        formulas = [
-            _at(sheet.title, line, get_column_letter(index))
-            + ": Cellen innehåller en formel. Skriv in värdet i stället för en formel."
-            for index, cell in enumerate(cells, start=1)
-            if cell.data_type == "f"
-        ]
-        values = [cell.value for cell in cells][:width]
-        values += [None] * (width - len(values))
-        yield line, values, formulas
+def _formulas(sheet: str, line: int, cells: tuple, problems: Problems) -> None:
+    for index, cell in enumerate(cells, start=1):
+        if cell.data_type == "f":
+            problems.add(
+                sheet,
+                line,
+                get_column_letter(index),
+                "Cellen innehåller en formel. Skriv in värdet i stället för en formel.",
+            )
 
 
-def _parse(workbook: Workbook, report: Report) -> tuple[list[ParsedRow], list[str]]:
-    """The file's filled rows, and the errors found reading them."""
+def _parse(workbook: Workbook, report: Report, problems: Problems) -> list[ParsedRow]:
+    """The file's filled rows of the report; the problems found reading them go to
+    `problems`. A row the file cannot be trusted to identify is left out whole."""
     _check_metadata(workbook, report)
     specs = [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else [])
-    errors: list[str] = []
-    rows: list[ParsedRow] = []
-    seen: set[tuple[str, int]] = set()
     for spec in specs:
         if spec.title not in workbook.sheetnames:
-            errors.append(NOT_A_TEMPLATE.format(sheet=spec.title))
-            continue
-        for line, values, formulas in _cells(workbook[spec.title], len(spec.headers)):
-            errors += formulas
+            raise ImportRefused([NOT_A_TEMPLATE.format(sheet=spec.title)])
+    rows: list[ParsedRow] = []
+    for spec in specs:
+        # The report's rows, so that a file naming rows of other reports, or many copies
+        # of one row, costs one message a row and nothing more.
+        known = set(spec.model.objects.filter(report=report).values_list("pk", flat=True))
+        seen: set[int] = set()
+        width = len(spec.headers)
+        for line, cells in _rows(workbook[spec.title], width, MAX_ROWS_PER_SHEET + 1):
+            values = [cell.value for cell in cells]
             if line == 1:
                 if [str(value or "") for value in values] != spec.headers:
-                    errors.append(
-                        _at(spec.title, 1)
-                        + ": Kolumnerna stämmer inte med mallen. Hämta en ny mall."
+                    problems.add(
+                        spec.title, 1, "", "Kolumnerna stämmer inte med mallen. Hämta en ny mall."
                     )
                     break
                 continue
-            if line > MAX_ROWS_PER_SHEET:
-                errors.append(_at(spec.title, line) + ": Bladet har för många rader.")
-                break
             if all(value is None or value == "" for value in values):
                 continue
-            row = _parse_row(spec, line, values, errors)
-            if row is None:
-                continue
-            if (row.kind, row.pk) in seen:
-                errors.append(
-                    _at(spec.title, line, get_column_letter(spec.id_column))
-                    + ": Raden finns två gånger i filen."
+            if line > MAX_ROWS_PER_SHEET:
+                problems.add(
+                    spec.title,
+                    line,
+                    "",
+                    f"Bladet har fler än {grouped(MAX_ROWS_PER_SHEET)} rader; bara mallens "
+                    "rader läses.",
                 )
-            seen.add((row.kind, row.pk))
-            rows.append(row)
-    return rows, errors
+                break
+            identity = _identity(spec, line, values, known, seen, problems)
+            if identity is None:
+                continue
+            # Formulas first: a formula is the problem of its cell, not that it is no number.
+            _formulas(spec.title, line, cells, problems)
+            data = _answers(spec, line, values, problems)
+            rows.append(ParsedRow(spec.title, line, spec.row_kind, *identity, data))
+    return rows
 
 
 def _check_metadata(workbook: Workbook, report: Report) -> None:
     if META_SHEET not in workbook.sheetnames:
         raise ImportRefused([NOT_A_TEMPLATE.format(sheet=META_SHEET)])
     meta: dict[str, tuple[int, object]] = {}
-    for line, (key, value), formulas in _cells(workbook[META_SHEET], 2):
-        if formulas:
-            raise ImportRefused(formulas)
+    formulas = Problems()
+    for line, cells in _rows(workbook[META_SHEET], 2, MAX_METADATA_ROWS):
+        _formulas(META_SHEET, line, cells, formulas)
+        key, value = (cell.value for cell in cells)
         meta[str(key)] = (line, value)
+    formulas.raise_any()
 
     def value_of(key: str) -> object:
         return meta.get(key, (1, None))[1]
 
     def at(key: str) -> str:
-        return _at(META_SHEET, meta.get(key, (1, None))[0], "B")
+        return where(META_SHEET, meta.get(key, (1, None))[0], "B")
 
     period = report.period
     if value_of("format") != TEMPLATE_FORMAT:
@@ -280,17 +263,40 @@ def _check_metadata(workbook: Workbook, report: Report) -> None:
         raise ImportRefused([at("rapport") + ": Filen hör till en annan rapport."])
 
 
-def _parse_row(
-    spec: SheetSpec, line: int, values: list[object], errors: list[str]
-) -> ParsedRow | None:
+ROW_NOT_IN_REPORT = "Raden finns inte i den här rapporten. Hämta en ny mall för rapporten."
+
+
+def _identity(
+    spec: SheetSpec,
+    line: int,
+    values: list[object],
+    known: set[int],
+    seen: set[int],
+    problems: Problems,
+) -> tuple[int, int] | None:
+    """The row's id and version from the hidden columns, if it is a row of the report not
+    met before in the file (`seen` gains it); otherwise None, and the problem is told."""
     pk, kind, version = values[spec.id_column - 1 : spec.id_column + 2]
     if not (isinstance(pk, int) and isinstance(version, int) and kind == spec.row_kind):
-        errors.append(
-            _at(spec.title, line, get_column_letter(spec.id_column))
-            + ": Raden saknar sitt id från mallen. Lägg inte till rader och ändra inte de dolda"
+        message = (
+            "Raden saknar sitt id från mallen. Lägg inte till rader och ändra inte de dolda"
             " kolumnerna; hämta en ny mall om det behövs."
         )
-        return None
+    elif pk not in known:
+        message = ROW_NOT_IN_REPORT
+    elif pk in seen:
+        message = "Raden finns två gånger i filen."
+    else:
+        seen.add(pk)
+        return pk, version
+    problems.add(spec.title, line, get_column_letter(spec.id_column), message)
+    return None
+
+
+def _answers(
+    spec: SheetSpec, line: int, values: list[object], problems: Problems
+) -> dict[str, str]:
+    """The row's answer cells as the page's form would post them."""
     data = {}
     for index, column in enumerate(spec.columns, start=1):
         if not column.field:
@@ -298,8 +304,8 @@ def _parse_row(
         try:
             data[column.field] = _form_value(column, values[index - 1])
         except ValueError as problem:
-            errors.append(f"{_at(spec.title, line, get_column_letter(index))}: {problem}")
-    return ParsedRow(spec.title, line, spec.row_kind, pk, version, data)
+            problems.add(spec.title, line, get_column_letter(index), str(problem))
+    return data
 
 
 def _form_value(column: Column, value: object) -> str:
@@ -367,30 +373,34 @@ def _same(old: object, new: object) -> bool:
     return old == new
 
 
-def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
+def rows_check(
+    *, report: Report, parsed: list[ParsedRow], problems: Problems | None = None
+) -> list[RowChange]:
     """Validate every parsed row against the report's row as it is now, with the row's
-    form. Returns the rows that change something; raises ImportRefused with every error."""
+    form. Returns the rows that change something; raises ImportRefused with every problem,
+    these and those already in `problems` (found reading the file)."""
+    problems = Problems() if problems is None else problems
     current = _current_rows(report, parsed)
     signer = get_signer()
-    errors: list[str] = []
     changes: list[RowChange] = []
     for parsed_row in parsed:
         spec = SHEETS[parsed_row.kind]
-        where = _at(parsed_row.sheet, parsed_row.line)
+        sheet, line = parsed_row.sheet, parsed_row.line
         row = current.get((parsed_row.kind, parsed_row.pk))
         if row is None:
-            errors.append(
-                _at(parsed_row.sheet, parsed_row.line, get_column_letter(spec.id_column))
-                + ": Raden finns inte i den här rapporten. Hämta en ny mall för rapporten."
-            )
+            problems.add(sheet, line, get_column_letter(spec.id_column), ROW_NOT_IN_REPORT)
             continue
         if row.version != parsed_row.version:
             by = ""
             if row.updated_by is not None:
                 by = f" av {row.updated_by.get_full_name() or row.updated_by.get_username()}"
-            errors.append(
-                f"{where} ({_item(row)}): Raden har ändrats{by} efter att mallen hämtades. "
-                "Hämta en ny mall, så att ingen annans ändring skrivs över."
+            problems.add(
+                sheet,
+                line,
+                "",
+                f"Raden har ändrats{by} efter att mallen hämtades. "
+                "Hämta en ny mall, så att ingen annans ändring skrivs över.",
+                about=_item(row),
             )
             continue
         prefix = row.prefix
@@ -401,9 +411,8 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column = spec.letters.get(name, "") if name != NON_FIELD_ERRORS else ""
-                errors += [
-                    f"{_at(parsed_row.sheet, parsed_row.line, column)}: {m}" for m in messages
-                ]
+                for message in messages:
+                    problems.add(sheet, line, column, message)
             continue
         fields = [
             FieldChange(
@@ -417,8 +426,7 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
         ]
         if fields:
             changes.append(RowChange(parsed_row, row, form, fields))
-    if errors:
-        raise ImportRefused(errors)
+    problems.raise_any()
     return changes
 
 
@@ -452,7 +460,7 @@ def import_apply(
             except services.StaleRow:
                 raise ImportRefused(
                     [
-                        f"{_at(change.parsed.sheet, change.parsed.line)} ({_item(change.row)}): "
+                        f"{where(change.parsed.sheet, change.parsed.line)} ({_item(change.row)}): "
                         "Raden ändrades medan ändringarna sparades. Ingenting är ändrat; "
                         "ladda upp filen igen."
                     ],
@@ -468,6 +476,8 @@ def parsed_from_dicts(items: list[dict]) -> list[ParsedRow]:
 class ExcelUploadForm(forms.Form):
     file = forms.FileField(
         label="Ifylld mall (.xlsx)",
+        # An empty file is told as such by checks.file_problem, not as no file at all.
+        allow_empty_file=True,
         widget=forms.FileInput(
             attrs={
                 "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

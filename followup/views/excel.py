@@ -52,7 +52,7 @@ def _upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         parsed, _ = upload.upload_read(report=report, file=form.cleaned_data["file"])
     except upload.ImportRefused as refused:
-        return _refused(request, report, refused.errors, refused.status)
+        return _refused(request, report, refused.errors, refused.status, refused.more_label)
     token = secrets.token_urlsafe(16)
     request.session[_pending_key(report)] = {
         "token": token,
@@ -101,7 +101,7 @@ def report_excel_import(request: HttpRequest, pk: int, token: str) -> HttpRespon
         else:
             changes = upload.import_preview(report=report, parsed=parsed)
     except upload.ImportRefused as refused:
-        return _refused(request, report, refused.errors, 409)
+        return _refused(request, report, refused.errors, 409, refused.more_label)
     if request.method == "POST":
         del request.session[_pending_key(report)]
         rows = "1 rad" if count == 1 else f"{count} rader"
@@ -114,7 +114,9 @@ def report_excel_import(request: HttpRequest, pk: int, token: str) -> HttpRespon
     )
 
 
-def _refused(request: HttpRequest, report: Report, errors: list[str], status: int) -> HttpResponse:
+def _refused(
+    request: HttpRequest, report: Report, errors: list[str], status: int, more: str = ""
+) -> HttpResponse:
     return render(
         request,
         "followup/import_errors.html",
@@ -122,6 +124,7 @@ def _refused(request: HttpRequest, report: Report, errors: list[str], status: in
             "report": report,
             "access": report.access,
             "errors": errors,
+            "more": more,
             "upload_form": upload.ExcelUploadForm(),
             "max_kb": upload.max_upload_bytes() // 1024,
         },
