@@ -18,7 +18,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms import ModelForm
-from django.utils.text import Truncator
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -36,9 +35,9 @@ from followup.excel.layout import (
     Row,
     SheetSpec,
 )
-from followup.forms import ActivityStatusForm, GoalAssessmentForm, IndicatorOutcomeForm
 from followup.history import display_value
 from followup.models import PeriodKind, Report
+from followup.rows import kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -99,37 +98,11 @@ class RowChange:
     row: Row
     form: ModelForm
     fields: list[FieldChange]
-
-    @property
-    def item(self) -> str:
-        row = self.row
-        if self.parsed.kind == "a":
-            return Truncator(row.activity.text).chars(120)
-        if self.parsed.kind == "i":
-            return Truncator(row.indicator.text).chars(120)
-        return f"Mål {row.goal.number}: {row.goal.title}"
+    item: str  # the row's wording, "Utbilda …", "Mål 3: Ett …"
 
 
 def _at(sheet: str, line: int, column: str = "") -> str:
     return f"{sheet}, rad {line}" + (f", kolumn {column}" if column else "")
-
-
-# --- Forms ------------------------------------------------------------------------------
-
-
-class _IndicatorImportForm(IndicatorOutcomeForm):
-    """The indicator form, keeping each error on its field: the page moves errors on
-    fields it does not show to the top of the row, but a sheet has a column for each."""
-
-    def _post_clean(self) -> None:
-        super(IndicatorOutcomeForm, self)._post_clean()
-
-
-_FORMS: dict[str, type[ModelForm]] = {
-    "a": ActivityStatusForm,
-    "i": _IndicatorImportForm,
-    "g": GoalAssessmentForm,
-}
 
 
 # --- Reading the file -------------------------------------------------------------------
@@ -347,15 +320,12 @@ def _form_value(column: Column, value: object) -> str:
 
 def _current_rows(report: Report, parsed: list[ParsedRow]) -> dict[tuple[str, int], Row]:
     """The report's rows the file names, in one query per kind."""
-    related = {"a": ("activity__goal",), "i": ("indicator__goal",), "g": ("goal",)}
     rows: dict[tuple[str, int], Row] = {}
     for kind, spec in SHEETS.items():
         pks = [row.pk for row in parsed if row.kind == kind]
         if not pks:
             continue
-        queryset = spec.model.objects.filter(report=report, pk__in=pks).select_related(
-            "updated_by", *related[kind]
-        )
+        queryset = spec.kind.rows().filter(report=report, pk__in=pks)
         rows.update({(kind, row.pk): row for row in queryset})
     return rows
 
@@ -389,15 +359,15 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
             if row.updated_by is not None:
                 by = f" av {row.updated_by.get_full_name() or row.updated_by.get_username()}"
             errors.append(
-                f"{where} ({_item(row)}): Raden har ändrats{by} efter att mallen hämtades. "
-                "Hämta en ny mall, så att ingen annans ändring skrivs över."
+                f"{where} ({_item(row, report)}): Raden har ändrats{by} efter att mallen "
+                "hämtades. Hämta en ny mall, så att ingen annans ändring skrivs över."
             )
             continue
         prefix = row.prefix
         data = {f"{prefix}-{name}": value for name, value in parsed_row.data.items()}
         data[f"{prefix}-version"] = signer.sign(parsed_row.version)
         # A copy: binding writes the new values onto the instance, and the old are wanted.
-        form = _FORMS[parsed_row.kind](data, instance=copy.copy(row))
+        form = spec.kind.sheet_form(data, instance=copy.copy(row))
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column = spec.letters.get(name, "") if name != NON_FIELD_ERRORS else ""
@@ -416,21 +386,15 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
             for field in [spec.model._meta.get_field(name)]
         ]
         if fields:
-            changes.append(RowChange(parsed_row, row, form, fields))
+            item = spec.kind.title(row, report, chars=120)
+            changes.append(RowChange(parsed_row, row, form, fields, item))
     if errors:
         raise ImportRefused(errors)
     return changes
 
 
-def _item(row: Row) -> str:
-    text = (
-        row.activity.text
-        if row.ROW_KIND == "a"
-        else row.indicator.text
-        if row.ROW_KIND == "i"
-        else f"mål {row.goal.number}"
-    )
-    return f"”{Truncator(text).chars(60)}”"
+def _item(row: Row, report: Report) -> str:
+    return f"”{kind_of(row).title(row, report, chars=60)}”"
 
 
 # --- Applying ----------------------------------------------------------------------------
@@ -452,7 +416,8 @@ def import_apply(
             except services.StaleRow:
                 raise ImportRefused(
                     [
-                        f"{_at(change.parsed.sheet, change.parsed.line)} ({_item(change.row)}): "
+                        f"{_at(change.parsed.sheet, change.parsed.line)} "
+                        f"({_item(change.row, locked)}): "
                         "Raden ändrades medan ändringarna sparades. Ingenting är ändrat; "
                         "ladda upp filen igen."
                     ],
