@@ -72,7 +72,7 @@ class RowKind:
 
     @property
     def key(self) -> str:
-        """ "a", "i" or "g": the kind in URLs, element ids and the Excel template."""
+        """The kind in URLs, element ids and the Excel template: "a", "i" or "g"."""
         return self.model.ROW_KIND
 
     @property
