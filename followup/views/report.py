@@ -122,7 +122,7 @@ def _render_report(
             conflict=conflict if row.prefix in bound else None,
         )
 
-    sections = [
+    sections: list[GoalSection[RowView]] = [
         GoalSection(
             section.goal,
             section.title,
