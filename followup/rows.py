@@ -46,9 +46,10 @@ Row = ActivityStatus | IndicatorOutcome | GoalAssessment
 Item = Activity | Indicator | Goal
 
 
-def shows_kept_wording(report: Report) -> bool:
-    """Whether the report's rows show the wording kept at submission (see the module)."""
-    return report.state not in EDITABLE_STATES
+def wording(state: str, kept: str, live: str) -> str:
+    """The module's wording rule on plain values, for exports that read values rather than
+    rows: `state` is the report's, `kept` the row's snapshot, `live` the catalog's wording."""
+    return kept if kept and state not in EDITABLE_STATES else live
 
 
 # eq=False: each kind exists once, compared and hashed (as a dict key) by identity.
@@ -109,10 +110,7 @@ class RowKind:
 
     def text(self, row: Row, report: Report) -> str:
         """The wording the row shows, by the module's rule; `report` is the row's report."""
-        kept = getattr(row, self.snapshot_field)
-        if kept and shows_kept_wording(report):
-            return kept
-        return self.live_text(row)
+        return wording(report.state, getattr(row, self.snapshot_field), self.live_text(row))
 
     def keep_wording(self, rows: list[Row]) -> None:
         """Keep on each row the wording it is being submitted with."""

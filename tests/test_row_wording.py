@@ -1,6 +1,6 @@
-"""One wording rule for a report's rows, the same on the page, in the API and in the Excel
-template: a submitted report shows the wording the board reported on, a report being written
-the catalog's current wording (followup.rows)."""
+"""One wording rule for a report's rows, the same on the page, in the API, in the Excel
+template and in the city's export: a submitted report shows the wording the board reported
+on, a report being written the catalog's current wording (followup.rows)."""
 
 from io import BytesIO
 
@@ -84,6 +84,23 @@ class RowWordingTests(TestCase):
             cell(GOALS, self.goal_row.pk, 1),
         )
 
+    def city_export(self) -> set[str]:
+        """Every wording of the board's rows in the programme year's export."""
+        url = reverse("city-export", args=[self.world.programme.slug, 2023])
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+        board = self.world.report.board.name
+        # After the five common columns: goal and number before an activity's text, the goal
+        # before an indicator's text and before a goal's title.
+        columns = {"Aktiviteter": 7, "Indikatorer": 6, "Måluppfyllelse": 6}
+        return {
+            values[column]
+            for title, column in columns.items()
+            for values in workbook[title].iter_rows(min_row=2, values_only=True)
+            if values[0] == board
+        }
+
     def assertWording(self, activity: str, indicator: str, goal: str, *, not_: str) -> None:
         page = self.page()
         for text in (activity, indicator, goal):
@@ -92,6 +109,10 @@ class RowWordingTests(TestCase):
         self.assertEqual(self.api(), (activity, indicator, goal))
         number = self.goal_row.goal.number
         self.assertEqual(self.excel(), (activity, indicator, f"{number}. {goal}"))
+        export = self.city_export()
+        missing = {activity, indicator, goal} - export
+        self.assertFalse(missing, f"{missing} not in the export")
+        self.assertFalse(any(not_ in text for text in export), f"{not_!r} in the export")
 
     def test_submitted_report_keeps_the_wording_it_was_reported_on_everywhere(self) -> None:
         report_submit(report=self.world.report, user=self.world.reporter, on_behalf=False)
