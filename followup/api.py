@@ -32,6 +32,7 @@ from followup.models import (
     Report,
     ReportEvent,
 )
+from followup.rows import ACTIVITY, GOAL, INDICATOR
 
 PAGE_SIZE = 50
 
@@ -124,11 +125,11 @@ def _event_json(event: ReportEvent) -> dict[str, Any]:
     }
 
 
-def _activity_json(row: ActivityStatus) -> dict[str, Any]:
+def _activity_json(row: ActivityStatus, report: Report) -> dict[str, Any]:
     return {
         "activity": row.activity_id,
         # The wording the board reported on, kept at submission; until then the catalog's.
-        "text": row.activity_text or row.activity.text,
+        "text": ACTIVITY.text(row, report),
         "own": row.activity.is_own,
         "progress": row.progress,
         "progress_label": row.get_progress_display(),
@@ -141,10 +142,10 @@ def _activity_json(row: ActivityStatus) -> dict[str, Any]:
     }
 
 
-def _indicator_json(row: IndicatorOutcome) -> dict[str, Any]:
+def _indicator_json(row: IndicatorOutcome, report: Report) -> dict[str, Any]:
     return {
         "indicator": row.indicator_id,
-        "text": row.indicator_text or row.indicator.text,
+        "text": INDICATOR.text(row, report),
         "kind": row.indicator.kind,
         "own": row.indicator.is_own,
         "numerator": row.numerator,
@@ -163,10 +164,10 @@ def _indicator_json(row: IndicatorOutcome) -> dict[str, Any]:
     }
 
 
-def _goal_json(row: GoalAssessment) -> dict[str, Any]:
+def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
     return {
         "goal": row.goal.number,
-        "title": row.goal_title or row.goal.title,
+        "title": GOAL.text(row, report),
         "fulfilment": row.fulfilment,
         "fulfilment_label": row.get_fulfilment_display(),
         "analysis": row.analysis,
@@ -194,9 +195,9 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "events": [_event_json(event) for event in report.events.all()],
         # Rows come in the report page's order (see selectors.reports_for_api).
-        "activities": [_activity_json(row) for row in report.activity_rows.all()],
-        "indicators": [_indicator_json(row) for row in report.indicator_rows.all()],
-        "goals": [_goal_json(row) for row in report.goal_rows.all()],
+        "activities": [_activity_json(row, report) for row in report.activity_rows.all()],
+        "indicators": [_indicator_json(row, report) for row in report.indicator_rows.all()],
+        "goals": [_goal_json(row, report) for row in report.goal_rows.all()],
     }
 
 

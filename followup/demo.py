@@ -58,6 +58,7 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
+from followup.rows import ROW_KINDS, Row, in_page_order, rows_of_reports
 from followup.services import (
     boards_with_commitments,
     own_item_add,
@@ -623,8 +624,6 @@ def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
 
 # --- Rows ------------------------------------------------------------------------------
 
-Row = ActivityStatus | IndicatorOutcome | GoalAssessment
-
 # What every save stamps, besides the fields a rapportör fills in (ANSWER_FIELDS).
 _STAMP_FIELDS = ("updated_by", "updated_on_behalf", "updated_at", "version")
 # T1 covers January–April and T2 January–August: counts so far in the year.
@@ -636,20 +635,9 @@ _SPLITTABLE = ("individer", "personer", "våldsutövare", "unga ")
 def _rows_of(reports: models.QuerySet[Report]) -> dict[int, list[Row]]:
     """Each report's rows in the order of its page: goal by goal, activities, indicators and
     the goal's assessment."""
-    rows: dict[int, list[tuple[tuple, Row]]] = defaultdict(list)
-    for row in ActivityStatus.objects.filter(report__in=reports).select_related("activity__goal"):
-        item = row.activity
-        rows[row.report_id].append(((item.goal.number, 0, item.is_own, item.position), row))
-    for row in IndicatorOutcome.objects.filter(report__in=reports).select_related(
-        "indicator__goal"
-    ):
-        item = row.indicator
-        rows[row.report_id].append(((item.goal.number, 1, item.is_own, item.position), row))
-    for row in GoalAssessment.objects.filter(report__in=reports).select_related("goal"):
-        rows[row.report_id].append(((row.goal.number, 2, False, 0), row))
     return {
-        pk: [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
-        for pk, keyed in rows.items()
+        pk: in_page_order(rows)
+        for pk, rows in rows_of_reports(reports.values_list("pk", flat=True)).items()
     }
 
 
@@ -728,7 +716,7 @@ def _rows_correct(demo: _Demo, step: _Step) -> None:
 
 def _rows_save(rows: list[Row]) -> None:
     """Write filled-in rows the way `row_save` leaves them, with their history, in bulk."""
-    for model in (ActivityStatus, IndicatorOutcome, GoalAssessment):
+    for model in (kind.model for kind in ROW_KINDS):
         fields = model.ANSWER_FIELDS
         of_model = [row for row in rows if type(row) is model]
         if of_model:

@@ -81,6 +81,15 @@ class IndicatorOutcomeForm(RowForm):
                 self.add_error(None, error)
 
 
+class IndicatorOutcomeSheetForm(IndicatorOutcomeForm):
+    """The indicator form for a row of an uploaded Excel template, keeping each error on its
+    field: the page moves errors on fields it does not show to the top of the row, but a
+    sheet has a column for each."""
+
+    def _post_clean(self) -> None:
+        super(IndicatorOutcomeForm, self)._post_clean()
+
+
 def field_applies(field: str, kind: str) -> bool:
     if field in ("target", "comment"):
         return True

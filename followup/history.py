@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.utils.text import Truncator
 
-from catalog.models import Activity, Goal, Indicator
-from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
+from followup.models import Report
+from followup.rows import ROW_KINDS, RowKind
 
 
 @dataclass(frozen=True)
@@ -22,14 +21,6 @@ class Change:
     new: str
 
 
-# Row model, and its catalog item's model and field.
-_TRACKED = (
-    (ActivityStatus, Activity, "activity"),
-    (IndicatorOutcome, Indicator, "indicator"),
-    (GoalAssessment, Goal, "goal"),
-)
-
-
 def display_value(field: models.Field, value: object) -> str:
     if value is None or value == "":
         return "–"
@@ -38,11 +29,16 @@ def display_value(field: models.Field, value: object) -> str:
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
 
 
-def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
-    if item_field == "goal":
-        return f"Mål {item.number}: måluppfyllelse"
-    prefix = "Aktivitet" if item_field == "activity" else "Indikator"
-    return f"{prefix}: {Truncator(item.text).chars(90)}"
+def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, str]:
+    """Each item's row named as the report page words it; an item whose row has gone (the
+    board lost the commitment while writing) by the catalog's wording."""
+    rows = kind.model.objects.filter(report=report).select_related(kind.item_field)
+    names = {kind.item_id(row): kind.name(row, report, chars=90) for row in rows}
+    if gone := item_ids - names.keys():
+        item_model = kind.model._meta.get_field(kind.item_field).related_model
+        for pk, item in item_model.objects.in_bulk(gone).items():
+            names[pk] = kind.name(kind.model(**{kind.item_field: item}), report, chars=90)
+    return names
 
 
 def _changes(
@@ -79,20 +75,20 @@ def _changes(
 def report_history(report: Report) -> list[Change]:
     """Every change to the report's rows and summary, newest first."""
     changes: list[Change] = []
-    for row_model, item_model, item_field in _TRACKED:
+    for kind in ROW_KINDS:
         records = list(
-            row_model.history.filter(report_id=report.pk)
+            kind.model.history.filter(report_id=report.pk)
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
-        items = item_model.objects.in_bulk({getattr(r, f"{item_field}_id") for r in records})
+        if not records:
+            continue
+        names = _item_names(kind, report, {kind.item_id(record) for record in records})
         changes += _changes(
             records,
-            row_model.ANSWER_FIELDS,
-            row_model,
-            lambda record, items=items, item_field=item_field: _item_label(
-                item_field, items[getattr(record, f"{item_field}_id")]
-            ),
+            kind.model.ANSWER_FIELDS,
+            kind.model,
+            lambda record, names=names, kind=kind: names[kind.item_id(record)],
         )
     summary_records = list(
         Report.history.filter(id=report.pk)

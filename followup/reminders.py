@@ -32,10 +32,7 @@ from django.utils import translation
 
 from followup.models import (
     EDITABLE_STATES,
-    ActivityStatus,
     BoardRole,
-    GoalAssessment,
-    IndicatorOutcome,
     Membership,
     PeriodState,
     Reminder,
@@ -43,6 +40,7 @@ from followup.models import (
     Report,
     ReportState,
 )
+from followup.rows import rows_of_reports
 from followup.services import report_completeness
 
 WEEK = 7
@@ -122,31 +120,8 @@ def _missing_by_report(reports: set[Report]) -> dict[int, list[str]]:
     """What each report still lacks, in the report page's words: three queries for all."""
     if not reports:
         return {}
-    report_ids = [report.pk for report in reports]
-    rows: dict[str, dict[int, list]] = {key: defaultdict(list) for key in "aig"}
-    for key, queryset in (
-        (
-            "a",
-            ActivityStatus.objects.select_related("activity").order_by(
-                "activity__goal__number", "activity__position", "pk"
-            ),
-        ),
-        (
-            "i",
-            IndicatorOutcome.objects.select_related("indicator").order_by(
-                "indicator__goal__number", "indicator__position", "pk"
-            ),
-        ),
-        ("g", GoalAssessment.objects.select_related("goal").order_by("goal__number")),
-    ):
-        for row in queryset.filter(report_id__in=report_ids):
-            rows[key][row.report_id].append(row)
-    return {
-        report.pk: report_completeness(
-            report, rows["a"][report.pk], rows["i"][report.pk], rows["g"][report.pk]
-        ).missing
-        for report in reports
-    }
+    rows = rows_of_reports(report.pk for report in reports)
+    return {report.pk: report_completeness(report, rows[report.pk]).missing for report in reports}
 
 
 def reminders_deliver(due: DueReminders) -> list[Reminder]:

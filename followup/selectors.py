@@ -1,135 +1,128 @@
 """Reads of the follow-up that pages and the API share, each a fixed number of queries."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
+from itertools import chain
+from typing import Generic, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from catalog.models import Goal, IndicatorKind
+from catalog.models import Goal
 from followup.access import coordinated_programmes, reports_visible_to
 from followup.models import (
-    ActivityStatus,
-    GoalAssessment,
-    IndicatorOutcome,
     PeriodState,
     Report,
     ReportEvent,
     ReportingPeriod,
     ReportState,
 )
+from followup.rows import ACTIVITY, GOAL, INDICATOR, ROW_KINDS, Row, RowKind
 from followup.services import Completeness, previous_report, report_completeness
+
+T = TypeVar("T")
 
 
 @dataclass
-class GoalSection:
+class GoalSection(Generic[T]):
+    """One goal's part of the report: its rows by kind (model rows here; the page's view
+    objects in followup.views.report), and the goal's title as the report shows it: in an
+    annual report, by the wording rule of the goal's own row (followup.rows); elsewhere the
+    catalog's."""
+
     goal: Goal
-    activity_rows: list[ActivityStatus] = field(default_factory=list)
-    indicator_rows: list[IndicatorOutcome] = field(default_factory=list)
-    goal_row: GoalAssessment | None = None
+    title: str
+    rows: dict[RowKind, list[T]]
+
+    @property
+    def activity_rows(self) -> list[T]:
+        return self.rows[ACTIVITY]
+
+    @property
+    def indicator_rows(self) -> list[T]:
+        return self.rows[INDICATOR]
+
+    @property
+    def goal_row(self) -> T | None:
+        return next(iter(self.rows[GOAL]), None)
 
 
 @dataclass
 class ReportPage:
     report: Report
-    sections: list[GoalSection]
+    rows: dict[RowKind, list[Row]]  # each kind's rows in page order
+    sections: list[GoalSection[Row]]
     previous: Report | None
-    previous_rows: dict[tuple[str, int], ActivityStatus | IndicatorOutcome | GoalAssessment]
+    # The previous period's rows, by kind and item (goals: the year before's annual report).
+    previous_rows: dict[tuple[RowKind, int], Row]
     completeness: Completeness
     events: list[ReportEvent]
 
+    def goal_title(self, goal: Goal) -> str:
+        """The goal's title as the report shows it (see GoalSection.title)."""
+        return next(
+            (section.title for section in self.sections if section.goal.pk == goal.pk),
+            goal.title,
+        )
 
-def _activity_rows() -> QuerySet[ActivityStatus]:
-    """Rows in the order the report shows them: by goal, the programme's items before the
-    board's own, each in its list's order."""
-    return ActivityStatus.objects.select_related("activity__goal", "updated_by").order_by(
-        "activity__goal__number",
-        F("activity__added_by").asc(nulls_first=True),
-        "activity__position",
-    )
-
-
-def _indicator_rows() -> QuerySet[IndicatorOutcome]:
-    return IndicatorOutcome.objects.select_related("indicator__goal", "updated_by").order_by(
-        "indicator__goal__number",
-        F("indicator__added_by").asc(nulls_first=True),
-        "indicator__position",
-    )
-
-
-def _goal_rows() -> QuerySet[GoalAssessment]:
-    return GoalAssessment.objects.select_related("goal", "updated_by").order_by("goal__number")
-
-
-_ROWS = {"a": _activity_rows, "i": _indicator_rows, "g": _goal_rows}
+    def previous_of(self, kind: RowKind, row: Row) -> Row | None:
+        """The same item's row in the period before, if any."""
+        return self.previous_rows.get((kind, kind.item_id(row)))
 
 
 def report_page(report: Report) -> ReportPage:
     """Everything the report page shows: rows grouped by goal, the previous period's
     answers beside them, how complete the report is and what has happened to it."""
-    activity_rows = list(_activity_rows().filter(report=report))
-    indicator_rows = list(_indicator_rows().filter(report=report))
-    goal_rows = list(_goal_rows().filter(report=report))
+    rows = {kind: list(kind.rows().filter(report=report)) for kind in ROW_KINDS}
 
-    sections: dict[int, GoalSection] = {}
+    sections: dict[int, GoalSection[Row]] = {}
+    for kind in ROW_KINDS:
+        for row in rows[kind]:
+            goal = kind.goal(row)
+            if goal.pk not in sections:
+                sections[goal.pk] = GoalSection(goal, goal.title, {k: [] for k in ROW_KINDS})
+            sections[goal.pk].rows[kind].append(row)
+            if kind is GOAL:
+                # In the annual report the goal's row keeps the title the board reported on.
+                sections[goal.pk].title = GOAL.text(row, report)
 
-    def section(goal: Goal) -> GoalSection:
-        return sections.setdefault(goal.pk, GoalSection(goal=goal))
-
-    for row in activity_rows:
-        section(row.activity.goal).activity_rows.append(row)
-    for row in indicator_rows:
-        section(row.indicator.goal).indicator_rows.append(row)
-    for row in goal_rows:
-        section(row.goal).goal_row = row
-
+    previous_rows: dict[tuple[RowKind, int], Row] = {}
     previous = previous_report(report)
-    previous_rows: dict = {}
-    if previous is not None:
-        previous_rows.update({("a", row.activity_id): row for row in previous.activity_rows.all()})
-        previous_rows.update(
-            {
-                ("i", row.indicator_id): row
-                for row in previous.indicator_rows.select_related("indicator")
-            }
-        )
     # Goal fulfilment is only assessed in annual reports: compare with the year before's.
-    if goal_rows and (previous_annual := previous_report(report, annual=True)):
-        previous_rows.update({("g", row.goal_id): row for row in previous_annual.goal_rows.all()})
+    previous_annual = previous_report(report, annual=True) if rows[GOAL] else None
+    for kind in ROW_KINDS:
+        earlier = previous_annual if kind.annual_only else previous
+        if earlier is None:
+            continue
+        for row in kind.model.objects.filter(report=earlier).select_related(kind.item_field):
+            previous_rows[kind, kind.item_id(row)] = row
 
     return ReportPage(
         report=report,
-        sections=sorted(sections.values(), key=lambda s: s.goal.number),
+        rows=rows,
+        sections=sorted(sections.values(), key=lambda section: section.goal.number),
         previous=previous,
         previous_rows=previous_rows,
-        completeness=report_completeness(report, activity_rows, indicator_rows, goal_rows),
+        completeness=report_completeness(report, chain.from_iterable(rows.values())),
         events=list(report.events.select_related("actor")),
     )
 
 
-def report_row(
-    report: Report, kind: str, pk: int
-) -> ActivityStatus | IndicatorOutcome | GoalAssessment:
+def report_row(report: Report, kind: RowKind, pk: int) -> Row:
     """One row of the report, or DoesNotExist: a row id from another report (a forged
     form) is not found here."""
-    return _ROWS[kind]().filter(report=report).get(pk=pk)
+    return kind.rows().filter(report=report).get(pk=pk)
 
 
-_ITEM_FIELDS = {"a": "activity_id", "i": "indicator_id", "g": "goal_id"}
-
-
-def previous_row(
-    report: Report, kind: str, row: ActivityStatus | IndicatorOutcome | GoalAssessment
-) -> ActivityStatus | IndicatorOutcome | GoalAssessment | None:
+def previous_row(report: Report, kind: RowKind, row: Row) -> Row | None:
     """The same item's row in the board's report for the period before, if any."""
-    previous = previous_report(report, annual=kind == "g")
+    previous = previous_report(report, annual=kind.annual_only)
     if previous is None:
         return None
-    item_field = _ITEM_FIELDS[kind]
-    return (
-        type(row).objects.filter(report=previous, **{item_field: getattr(row, item_field)}).first()
-    )
+    return kind.model.objects.filter(
+        report=previous, **{f"{kind.item_field}_id": kind.item_id(row)}
+    ).first()
 
 
 # --- Start pages -----------------------------------------------------------------------
@@ -154,26 +147,13 @@ def _row_count(model: type, condition: Q | None = None) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-# Mirror `is_filled` on the row models, in the database, so that listing a thousand reports
-# costs one query.
-_ACTIVITY_FILLED = ~Q(progress="") & ~Q(assessment="")
-_INDICATOR_FILLED = (
-    Q(indicator__kind=IndicatorKind.SHARE, numerator__isnull=False, denominator__isnull=False)
-    | Q(indicator__kind=IndicatorKind.COUNT, numerator__isnull=False)
-    | Q(indicator__kind=IndicatorKind.YES_NO, answer__isnull=False)
-)
-_GOAL_FILLED = ~Q(fulfilment="") & ~Q(analysis="")
-
-
 def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
-    return reports.annotate(
-        activities_total=_row_count(ActivityStatus),
-        activities_filled=_row_count(ActivityStatus, _ACTIVITY_FILLED),
-        indicators_total=_row_count(IndicatorOutcome),
-        indicators_filled=_row_count(IndicatorOutcome, _INDICATOR_FILLED),
-        goals_total=_row_count(GoalAssessment),
-        goals_filled=_row_count(GoalAssessment, _GOAL_FILLED),
-    )
+    """Each report's rows and filled rows, by kind ("a_total", "a_filled", …)."""
+    counts = {}
+    for kind in ROW_KINDS:
+        counts[f"{kind.key}_total"] = _row_count(kind.model)
+        counts[f"{kind.key}_filled"] = _row_count(kind.model, kind.filled())
+    return reports.annotate(**counts)
 
 
 def _summaries(reports: QuerySet[Report]) -> list[ReportSummary]:
@@ -181,18 +161,10 @@ def _summaries(reports: QuerySet[Report]) -> list[ReportSummary]:
     for report in _with_fill_counts(reports).select_related("period__programme", "board"):
         annual = report.period.is_annual
         summary_filled = int(annual and bool(report.summary.strip()))
+        filled = sum(getattr(report, f"{kind.key}_filled") for kind in ROW_KINDS)
+        total = sum(getattr(report, f"{kind.key}_total") for kind in ROW_KINDS)
         summaries.append(
-            ReportSummary(
-                report=report,
-                filled=report.activities_filled
-                + report.indicators_filled
-                + report.goals_filled
-                + summary_filled,
-                total=report.activities_total
-                + report.indicators_total
-                + report.goals_total
-                + int(annual),
-            )
+            ReportSummary(report=report, filled=filled + summary_filled, total=total + int(annual))
         )
     return summaries
 
@@ -262,9 +234,7 @@ def reports_for_api(user: AbstractBaseUser) -> QuerySet[Report]:
         reports_visible_to(user)
         .select_related("period__programme", "board")
         .prefetch_related(
-            Prefetch("activity_rows", queryset=_activity_rows()),
-            Prefetch("indicator_rows", queryset=_indicator_rows()),
-            Prefetch("goal_rows", queryset=_goal_rows()),
+            *(Prefetch(kind.related_name, queryset=kind.rows()) for kind in ROW_KINDS),
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         )
     )

@@ -4,6 +4,7 @@ Each function checks the state it needs inside its own transaction, with the rep
 locked, so that a save racing a submit cannot slip into a submitted report.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,7 +14,6 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.forms import ModelForm
 from django.utils import timezone
-from django.utils.text import Truncator
 from simple_history.utils import bulk_create_with_history
 
 from catalog.models import (
@@ -38,6 +38,7 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
+from followup.rows import ROW_KINDS, Row, kind_of, rows_of_reports
 
 
 class FollowupError(Exception):
@@ -183,17 +184,6 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
     return activity_ids, indicator_ids, goal_ids
 
 
-# (row model, the field naming its catalog item, the fields a new row takes from the
-# previous period's row). What describes the work carries over; the judgements the period
-# asks for (assessment, outcome, fulfilment) are made anew, so that no report can be sent
-# in unchanged.
-_ROW_KINDS = (
-    (ActivityStatus, "activity", ("progress", "not_applicable_reason", "comment")),
-    (IndicatorOutcome, "indicator", ("target",)),
-    (GoalAssessment, "goal", ("analysis",)),
-)
-
-
 def report_rows_sync(*, report: Report) -> None:
     """Give a report being written in an open period exactly one row per commitment the
     board has now: rows for new commitments start from the previous period's answers, rows
@@ -202,7 +192,8 @@ def report_rows_sync(*, report: Report) -> None:
     if report.state not in EDITABLE_STATES or report.period.state != PeriodState.OPEN:
         return
     wanted_ids = dict(zip(("activity", "indicator", "goal"), _board_items(report), strict=True))
-    for model, item_field, carried in _ROW_KINDS:
+    for kind in ROW_KINDS:
+        model, item_field = kind.model, kind.item_field
         rows = model.objects.filter(report=report)
         have = set(rows.values_list(f"{item_field}_id", flat=True))
         wanted = set(wanted_ids[item_field])
@@ -211,7 +202,7 @@ def report_rows_sync(*, report: Report) -> None:
         missing = wanted - have
         if not missing:
             continue
-        previous = previous_report(report, annual=model is GoalAssessment)
+        previous = previous_report(report, annual=kind.annual_only)
         earlier = {}
         if previous is not None:
             earlier = {
@@ -226,11 +217,7 @@ def report_rows_sync(*, report: Report) -> None:
                 model(
                     report=report,
                     **{f"{item_field}_id": item_id},
-                    **{
-                        field: getattr(earlier[item_id], field)
-                        for field in carried
-                        if item_id in earlier
-                    },
+                    **kind.carried_over(earlier.get(item_id)),
                 )
                 for item_id in sorted(missing)
             ],
@@ -301,29 +288,12 @@ class Completeness:
         return self.filled == self.total
 
 
-def report_completeness(
-    report: Report,
-    activity_rows: list[ActivityStatus],
-    indicator_rows: list[IndicatorOutcome],
-    goal_rows: list[GoalAssessment],
-) -> Completeness:
-    """How much of the report is filled, and what is missing, in the page's words."""
-    missing = [
-        f"Aktivitet: {Truncator(row.activity.text).chars(80)} – {_missing_activity_part(row)}"
-        for row in activity_rows
-        if not row.is_filled
-    ]
-    missing += [
-        f"Indikator: {Truncator(row.indicator.text).chars(80)} – utfall saknas"
-        for row in indicator_rows
-        if not row.is_filled
-    ]
-    missing += [
-        f"Mål {row.goal.number}: måluppfyllelse och analys saknas"
-        for row in goal_rows
-        if not row.is_filled
-    ]
-    total = len(activity_rows) + len(indicator_rows) + len(goal_rows)
+def report_completeness(report: Report, rows: Iterable[Row]) -> Completeness:
+    """How much of the report is filled, and what is missing, in the page's words; `rows`
+    are the report's rows (with their items), the missing ones are listed in their order."""
+    rows = list(rows)
+    missing = [kind_of(row).missing(row, report) for row in rows if not row.is_filled]
+    total = len(rows)
     if report.period.is_annual:
         total += 1
         if not report.summary.strip():
@@ -331,47 +301,21 @@ def report_completeness(
     return Completeness(filled=total - len(missing), total=total, missing=missing)
 
 
-def _missing_activity_part(row: ActivityStatus) -> str:
-    parts = [
-        name
-        for name, value in (("status", row.progress), ("bedömning", row.assessment))
-        if not value
-    ]
-    return " och ".join(parts) + " saknas"
-
-
-def _report_rows(
-    report: Report,
-) -> tuple[list[ActivityStatus], list[IndicatorOutcome], list[GoalAssessment]]:
-    return (
-        list(report.activity_rows.select_related("activity")),
-        list(report.indicator_rows.select_related("indicator")),
-        list(report.goal_rows.select_related("goal")),
-    )
-
-
 def report_completeness_now(report: Report) -> Completeness:
-    return report_completeness(report, *_report_rows(report))
+    return report_completeness(report, rows_of_reports([report.pk])[report.pk])
 
 
 def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) -> Report:
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
-        activity_rows, indicator_rows, goal_rows = _report_rows(locked)
-        completeness = report_completeness(locked, activity_rows, indicator_rows, goal_rows)
+        rows = rows_of_reports([locked.pk])[locked.pk]
+        completeness = report_completeness(locked, rows)
         if not completeness.is_complete:
             raise IncompleteReport(completeness.missing)
         # Keep the wording the board reported on, whatever the catalog says later.
-        for row in activity_rows:
-            row.activity_text = row.activity.text
-        for row in indicator_rows:
-            row.indicator_text = row.indicator.text
-        for row in goal_rows:
-            row.goal_title = row.goal.title
-        ActivityStatus.objects.bulk_update(activity_rows, ["activity_text"])
-        IndicatorOutcome.objects.bulk_update(indicator_rows, ["indicator_text"])
-        GoalAssessment.objects.bulk_update(goal_rows, ["goal_title"])
+        for kind in ROW_KINDS:
+            kind.keep_wording([row for row in rows if kind_of(row) is kind])
         locked.state = ReportState.SUBMITTED
         locked.save()
         ReportEvent.objects.create(

@@ -1,5 +1,7 @@
 """Saving a report's rows: validation, closed reports, forged ids, concurrent edits."""
 
+import re
+
 from django.test import TestCase
 from django.urls import reverse
 
@@ -90,6 +92,29 @@ class RowSaveTests(TestCase):
         self.assertIn('id="report-progress" hx-swap-oob="true"', content)
         self.assertIn("Ifyllt: 1 av", content)
         self.assertNotIn("<html", content)
+
+    def test_htmx_row_is_the_row_the_page_draws(self) -> None:
+        # Both come from one view object (views.report.row_view): a row swapped in by htmx
+        # must read exactly as the page would draw it after a plain-form save.
+        response = self.client.post(
+            save_url(self.share_row, "i"),
+            indicator_post(self.share_row, numerator="3", denominator="4", comment="Bra."),
+            headers={"HX-Request": "true"},
+        )
+        prefix = f"i{self.share_row.pk}"
+        page = self.client.get(
+            reverse("report-detail", args=[self.world.report.pk]), {"sparad": prefix}
+        )
+
+        def article(html: str) -> str:
+            found = re.search(rf'<article [^>]*id="{prefix}".*?</article>', html, re.S)
+            self.assertIsNotNone(found)
+            # The CSRF token differs per response, the time of saving by the minute.
+            text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", found.group())
+            return re.sub(r"Sparat \d\d:\d\d", "Sparat", text)
+
+        self.assertIn("✔ Sparat", article(response.content.decode()))
+        self.assertEqual(article(response.content.decode()), article(page.content.decode()))
 
     def test_not_applicable_needs_a_reason_and_nothing_is_saved(self) -> None:
         response = self.client.post(

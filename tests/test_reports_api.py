@@ -17,6 +17,7 @@ from followup.models import (
     Report,
     ReportEvent,
     ReportingPeriod,
+    ReportState,
 )
 from followup.services import own_item_add, period_open, periods_create
 from tests.catalog_data import sodertalje_data
@@ -256,22 +257,32 @@ class ReportsApiValueTests(TestCase):
         self.assertEqual((yes_no["answer"], yes_no["share"]), (True, None))
         self.assertEqual((count["numerator"], count["share"]), (9, None))
 
-    def test_text_is_the_wording_reported_on_once_kept(self) -> None:
+    def test_text_is_the_wording_reported_on_while_the_report_is_in(self) -> None:
         ActivityStatus.objects.filter(pk=self.activity_row.pk).update(
             activity_text="Formuleringen när rapporten skickades in."
         )
         IndicatorOutcome.objects.filter(pk=self.share_row.pk).update(
             indicator_text="Andel familjer, som det stod då."
         )
-        report = self.report()
-        activity = next(
-            a for a in report["activities"] if a["activity"] == self.activity_row.activity_id
+
+        def texts() -> tuple[str, str]:
+            report = self.report()
+            activity = next(
+                a for a in report["activities"] if a["activity"] == self.activity_row.activity_id
+            )
+            indicator = next(
+                i for i in report["indicators"] if i["indicator"] == self.share_row.indicator_id
+            )
+            return activity["text"], indicator["text"]
+
+        Report.objects.filter(pk=self.world.report.pk).update(state=ReportState.SUBMITTED)
+        self.assertEqual(
+            texts(),
+            ("Formuleringen när rapporten skickades in.", "Andel familjer, som det stod då."),
         )
-        indicator = next(
-            i for i in report["indicators"] if i["indicator"] == self.share_row.indicator_id
-        )
-        self.assertEqual(activity["text"], "Formuleringen när rapporten skickades in.")
-        self.assertEqual(indicator["text"], "Andel familjer, som det stod då.")
+        # Sent back, the board answers to the catalog's wording again (and submits with it).
+        Report.objects.filter(pk=self.world.report.pk).update(state=ReportState.RETURNED)
+        self.assertEqual(texts(), (self.activity_row.activity.text, self.share_row.indicator.text))
 
     def test_boards_own_activity_is_marked_and_follows_the_programmes_in_its_goal(self) -> None:
         goal = self.world.programme.goals.get(number=1)

@@ -24,6 +24,7 @@ from followup.models import (
     Progress,
     ReportState,
 )
+from followup.rows import wording
 
 CHUNK_SIZE = 2000
 _COMMON = ["Nämnd", "Typ av nämnd", "År", "Period", "Rapportens läge"]
@@ -88,7 +89,7 @@ def _activity_rows(programme: Programme, year: int) -> Iterator[list[object]]:
             *_common(values),
             goal,
             number,
-            snapshot or text,
+            wording(values[4], snapshot, text),
             "Ja" if own else "Nej",
             _label("progress", progress),
             reason,
@@ -121,7 +122,7 @@ def _indicator_rows(programme: Programme, year: int) -> Iterator[list[object]]:
         yield [
             *_common(values),
             goal,
-            snapshot or text,
+            wording(values[4], snapshot, text),
             _label("indicator_kind", kind),
             "Ja" if own else "Nej",
             numerator,
@@ -150,7 +151,7 @@ def _goal_rows(programme: Programme, year: int) -> Iterator[list[object]]:
         yield [
             *_common(values),
             goal,
-            snapshot or title,
+            wording(values[4], snapshot, title),
             _label("fulfilment", fulfilment),
             analysis,
         ]

@@ -2,20 +2,18 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from followup.forms import field_applies
-from followup.models import (
-    ActivityStatus,
-    Assessment,
-    Fulfilment,
-    GoalAssessment,
-    IndicatorOutcome,
-    Progress,
-)
+from followup.models import Assessment, Fulfilment, IndicatorOutcome, Progress
+from followup.rows import ACTIVITY, GOAL, INDICATOR, Row, RowKind
+
+if TYPE_CHECKING:
+    from followup.selectors import ReportPage
 
 META_SHEET = "Metadata"
 TEMPLATE_FORMAT = 1
@@ -23,8 +21,6 @@ TEMPLATE_FORMAT = 1
 # tab and carriage return are on OWASP's list because some programs strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 YES_NO = (("true", "Ja"), ("false", "Nej"))
-
-Row = ActivityStatus | IndicatorOutcome | GoalAssessment
 
 
 def safe_text(value: str) -> str:
@@ -43,7 +39,8 @@ class Column:
 
     header: str
     width: int
-    value: Callable[[Row], object] | None = None  # what a structure column shows
+    # What a structure column shows of a row, on the report's page (selectors.report_page).
+    value: Callable[[Row, "ReportPage"], object] | None = None
     field: str = ""  # the answer field the column holds
     kind: str = "text"  # text, choice, bool, int or decimal
     choices: tuple[tuple[str, str], ...] = ()
@@ -58,8 +55,7 @@ class Column:
 @dataclass(frozen=True)
 class SheetSpec:
     title: str
-    row_kind: str
-    model: type[models.Model]
+    kind: RowKind
     columns: tuple[Column, ...]
     # Hidden at the end, so that the letters the user sees start at A.
     id_headers: tuple[str, ...] = ("Rad-id", "Radtyp", "Version")
@@ -71,6 +67,14 @@ class SheetSpec:
                 self.letters[column.field] = get_column_letter(index)
 
     @property
+    def row_kind(self) -> str:
+        return self.kind.key
+
+    @property
+    def model(self) -> type[models.Model]:
+        return self.kind.model
+
+    @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns] + list(self.id_headers)
 
@@ -80,16 +84,19 @@ class SheetSpec:
         return len(self.columns) + 1
 
 
-def _goal_text(goal: object) -> str:
-    return f"{goal.number}. {goal.title}"
+def _goal_column(kind: RowKind) -> Callable[[Row, "ReportPage"], str]:
+    """The goal a row sits under, "3. Ett …", titled as the report page titles it."""
+
+    def value(row: Row, page: "ReportPage") -> str:
+        goal = kind.goal(row)
+        return f"{goal.number}. {page.goal_title(goal)}"
+
+    return value
 
 
-def _activity_text(row: ActivityStatus) -> str:
-    return row.activity_text or row.activity.text
-
-
-def _indicator_text(row: IndicatorOutcome) -> str:
-    return row.indicator_text or row.indicator.text
+def _text_column(kind: RowKind) -> Callable[[Row, "ReportPage"], str]:
+    """The activity's or indicator's wording, by the wording rule (followup.rows)."""
+    return lambda row, page: kind.text(row, page.report)
 
 
 def _answer(name: str, header: str, width: int, kind: str = "text", choices=()) -> Column:
@@ -98,11 +105,10 @@ def _answer(name: str, header: str, width: int, kind: str = "text", choices=()) 
 
 ACTIVITIES = SheetSpec(
     title="Aktiviteter",
-    row_kind="a",
-    model=ActivityStatus,
+    kind=ACTIVITY,
     columns=(
-        Column("Mål", 30, value=lambda row: _goal_text(row.activity.goal)),
-        Column("Aktivitet", 60, value=_activity_text),
+        Column("Mål", 30, value=_goal_column(ACTIVITY)),
+        Column("Aktivitet", 60, value=_text_column(ACTIVITY)),
         _answer("progress", "Status", 18, "choice", Progress.choices),
         _answer("not_applicable_reason", "Skäl till ”Ej aktuell”", 30),
         _answer("assessment", "Bedömning", 20, "choice", Assessment.choices),
@@ -112,12 +118,11 @@ ACTIVITIES = SheetSpec(
 
 INDICATORS = SheetSpec(
     title="Indikatorer",
-    row_kind="i",
-    model=IndicatorOutcome,
+    kind=INDICATOR,
     columns=(
-        Column("Mål", 30, value=lambda row: _goal_text(row.indicator.goal)),
-        Column("Indikator", 60, value=_indicator_text),
-        Column("Typ", 10, value=lambda row: row.indicator.get_kind_display()),
+        Column("Mål", 30, value=_goal_column(INDICATOR)),
+        Column("Indikator", 60, value=_text_column(INDICATOR)),
+        Column("Typ", 10, value=lambda row, page: row.indicator.get_kind_display()),
         _answer("numerator", "Antal", 10, "int"),
         _answer("denominator", "Av totalt", 10, "int"),
         _answer("answer", "Svar (Ja/Nej)", 12, "bool", YES_NO),
@@ -132,10 +137,9 @@ INDICATORS = SheetSpec(
 
 GOALS = SheetSpec(
     title="Mål",
-    row_kind="g",
-    model=GoalAssessment,
+    kind=GOAL,
     columns=(
-        Column("Mål", 50, value=lambda row: _goal_text(row.goal)),
+        Column("Mål", 50, value=_goal_column(GOAL)),
         _answer("fulfilment", "Måluppfyllelse", 18, "choice", Fulfilment.choices),
         _answer("analysis", "Analys", 80),
     ),

@@ -21,6 +21,7 @@ from followup.excel.layout import (
     SheetSpec,
 )
 from followup.models import PRIVACY_HINT, Report
+from followup.selectors import ReportPage
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FONT = Font(bold=True)
@@ -37,18 +38,11 @@ def report_template(report: Report) -> bytes:
     """The report's rows as a workbook: the answers editable, everything else locked, the
     rows' ids and versions hidden, so that an upload can be matched and checked."""
     page = selectors.report_page(report)
-    rows: dict[str, list[Row]] = {"a": [], "i": [], "g": []}
-    for section in page.sections:
-        rows["a"] += section.activity_rows
-        rows["i"] += section.indicator_rows
-        if section.goal_row is not None:
-            rows["g"].append(section.goal_row)
-
     workbook = Workbook()
     _instructions(workbook.active, report)
     specs = [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else [])
     for spec in specs:
-        _data_sheet(workbook.create_sheet(spec.title), spec, rows[spec.row_kind])
+        _data_sheet(workbook.create_sheet(spec.title), spec, page)
     _metadata(workbook.create_sheet(META_SHEET), report)
     buffer = BytesIO()
     workbook.save(buffer)
@@ -105,7 +99,8 @@ def _instructions(sheet: Worksheet, report: Report) -> None:
     sheet.protection.sheet = True
 
 
-def _data_sheet(sheet: Worksheet, spec: SheetSpec, rows: list[Row]) -> None:
+def _data_sheet(sheet: Worksheet, spec: SheetSpec, page: ReportPage) -> None:
+    rows = page.rows[spec.kind]
     for index, header in enumerate(spec.headers, start=1):
         cell = set_value(sheet.cell(row=1, column=index), header)
         cell.font = HEADER_FONT
@@ -113,13 +108,13 @@ def _data_sheet(sheet: Worksheet, spec: SheetSpec, rows: list[Row]) -> None:
     for number, row in enumerate(rows, start=2):
         for index, column in enumerate(spec.columns, start=1):
             cell = sheet.cell(row=number, column=index)
-            set_value(cell, _cell_value(column, row))
+            set_value(cell, _cell_value(column, row, page))
             cell.alignment = WRAP
             if column.field and column.applies(row):
                 cell.protection = UNLOCKED
             else:
                 cell.fill = LOCKED_FILL
-        for offset, value in enumerate((row.pk, row.ROW_KIND, row.version)):
+        for offset, value in enumerate((row.pk, spec.kind.key, row.version)):
             set_value(sheet.cell(row=number, column=spec.id_column + offset), value)
 
     last = max(len(rows) + 1, 2)
@@ -139,9 +134,9 @@ def _data_sheet(sheet: Worksheet, spec: SheetSpec, rows: list[Row]) -> None:
     protection.formatRows = False
 
 
-def _cell_value(column: Column, row: Row) -> object:
+def _cell_value(column: Column, row: Row, page: ReportPage) -> object:
     if column.value is not None:
-        return column.value(row)
+        return column.value(row, page)
     value = getattr(row, column.field)
     if column.kind in ("choice", "bool"):
         return dict(column.choices).get(str(value).lower() if column.kind == "bool" else value)

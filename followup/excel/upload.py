@@ -18,7 +18,6 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.forms import ModelForm
-from django.utils.text import Truncator
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -39,9 +38,9 @@ from followup.excel.layout import (
     Row,
     SheetSpec,
 )
-from followup.forms import ActivityStatusForm, GoalAssessmentForm, IndicatorOutcomeForm
 from followup.history import display_value
 from followup.models import PeriodKind, Report
+from followup.rows import kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -87,33 +86,7 @@ class RowChange:
     row: Row
     form: ModelForm
     fields: list[FieldChange]
-
-    @property
-    def item(self) -> str:
-        row = self.row
-        if self.parsed.kind == "a":
-            return Truncator(row.activity.text).chars(120)
-        if self.parsed.kind == "i":
-            return Truncator(row.indicator.text).chars(120)
-        return f"Mål {row.goal.number}: {row.goal.title}"
-
-
-# --- Forms ------------------------------------------------------------------------------
-
-
-class _IndicatorImportForm(IndicatorOutcomeForm):
-    """The indicator form, keeping each error on its field: the page moves errors on
-    fields it does not show to the top of the row, but a sheet has a column for each."""
-
-    def _post_clean(self) -> None:
-        super(IndicatorOutcomeForm, self)._post_clean()
-
-
-_FORMS: dict[str, type[ModelForm]] = {
-    "a": ActivityStatusForm,
-    "i": _IndicatorImportForm,
-    "g": GoalAssessmentForm,
-}
+    item: str  # the row's wording, "Utbilda …", "Mål 3: Ett …"
 
 
 # --- Reading the file -------------------------------------------------------------------
@@ -353,15 +326,12 @@ def _form_value(column: Column, value: object) -> str:
 
 def _current_rows(report: Report, parsed: list[ParsedRow]) -> dict[tuple[str, int], Row]:
     """The report's rows the file names, in one query per kind."""
-    related = {"a": ("activity__goal",), "i": ("indicator__goal",), "g": ("goal",)}
     rows: dict[tuple[str, int], Row] = {}
     for kind, spec in SHEETS.items():
         pks = [row.pk for row in parsed if row.kind == kind]
         if not pks:
             continue
-        queryset = spec.model.objects.filter(report=report, pk__in=pks).select_related(
-            "updated_by", *related[kind]
-        )
+        queryset = spec.kind.rows().filter(report=report, pk__in=pks)
         rows.update({(kind, row.pk): row for row in queryset})
     return rows
 
@@ -400,14 +370,14 @@ def rows_check(
                 "",
                 f"Raden har ändrats{by} efter att mallen hämtades. "
                 "Hämta en ny mall, så att ingen annans ändring skrivs över.",
-                about=_item(row),
+                about=_item(row, report),
             )
             continue
         prefix = row.prefix
         data = {f"{prefix}-{name}": value for name, value in parsed_row.data.items()}
         data[f"{prefix}-version"] = signer.sign(parsed_row.version)
         # A copy: binding writes the new values onto the instance, and the old are wanted.
-        form = _FORMS[parsed_row.kind](data, instance=copy.copy(row))
+        form = spec.kind.sheet_form(data, instance=copy.copy(row))
         if not form.is_valid():
             for name, messages in form.errors.items():
                 column = spec.letters.get(name, "") if name != NON_FIELD_ERRORS else ""
@@ -425,20 +395,14 @@ def rows_check(
             for field in [spec.model._meta.get_field(name)]
         ]
         if fields:
-            changes.append(RowChange(parsed_row, row, form, fields))
+            item = spec.kind.title(row, report, chars=120)
+            changes.append(RowChange(parsed_row, row, form, fields, item))
     problems.raise_any()
     return changes
 
 
-def _item(row: Row) -> str:
-    text = (
-        row.activity.text
-        if row.ROW_KIND == "a"
-        else row.indicator.text
-        if row.ROW_KIND == "i"
-        else f"mål {row.goal.number}"
-    )
-    return f"”{Truncator(text).chars(60)}”"
+def _item(row: Row, report: Report) -> str:
+    return f"”{kind_of(row).title(row, report, chars=60)}”"
 
 
 # --- Applying ----------------------------------------------------------------------------
@@ -460,7 +424,8 @@ def import_apply(
             except services.StaleRow:
                 raise ImportRefused(
                     [
-                        f"{where(change.parsed.sheet, change.parsed.line)} ({_item(change.row)}): "
+                        f"{where(change.parsed.sheet, change.parsed.line)} "
+                        f"({_item(change.row, locked)}): "
                         "Raden ändrades medan ändringarna sparades. Ingenting är ändrat; "
                         "ladda upp filen igen."
                     ],

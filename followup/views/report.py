@@ -1,6 +1,7 @@
 """The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
 
 import copy
+from dataclasses import dataclass
 
 from concurrency.forms import get_signer
 from django.contrib import messages
@@ -13,24 +14,76 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from catalog.models import Activity, Goal, Indicator
 from followup import access, selectors, services
 from followup.forms import (
-    ActivityStatusForm,
-    GoalAssessmentForm,
-    IndicatorOutcomeForm,
     OwnItemForm,
     ReasonForm,
     ReportSummaryForm,
     ReviewForm,
+    RowForm,
 )
 from followup.history import report_history
 from followup.models import Report
+from followup.rows import Row, RowKind, kind_by_key
+from followup.selectors import GoalSection
 
-ROW_FORMS: dict[str, type[ModelForm]] = {
-    "a": ActivityStatusForm,
-    "i": IndicatorOutcomeForm,
-    "g": GoalAssessmentForm,
-}
+
+@dataclass(frozen=True)
+class RowView:
+    """One row as the report page draws it: the row, its form when it may be written, the
+    same item's row in the period before, and how the last save of it went."""
+
+    kind: RowKind
+    row: Row
+    report: Report
+    form: RowForm | None
+    previous: Row | None
+    saved: bool = False
+    conflict: services.StaleRow | None = None
+    error: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        """The row's element id and its form's prefix: "a12"."""
+        return self.row.prefix
+
+    @property
+    def text(self) -> str:
+        """The activity's or indicator's wording (the goal's title), by the registry's rule."""
+        return self.kind.text(self.row, self.report)
+
+    @property
+    def item(self) -> Activity | Indicator | Goal:
+        return self.kind.item(self.row)
+
+
+def row_view(
+    kind: RowKind,
+    row: Row,
+    report: Report,
+    *,
+    writable: bool,
+    previous: Row | None,
+    form: RowForm | None = None,
+    saved: bool = False,
+    conflict: services.StaleRow | None = None,
+    error: str | None = None,
+) -> RowView:
+    """The view of a row, for the whole page and for the row alone. `form` is one that came
+    back with errors, shown instead of a fresh one so that nothing typed is lost."""
+    if not writable:
+        return RowView(kind, row, report, form=None, previous=previous)
+    return RowView(
+        kind,
+        row,
+        report,
+        form=form or kind.form(instance=row),
+        previous=previous,
+        saved=saved,
+        conflict=conflict,
+        error=error,
+    )
 
 
 def _report_url(report: Report, anchor: str = "") -> str:
@@ -57,27 +110,29 @@ def _render_report(
     conflict = extra.pop("conflict", None)
     saved_prefix = extra.pop("saved_prefix", "")
 
-    def form_for(kind: str, row: object) -> ModelForm | None:
-        if not writable:
-            return None
-        row.conflict = conflict if row.prefix in bound else None
-        row.saved = row.prefix == saved_prefix
-        return bound.get(row.prefix) or ROW_FORMS[kind](instance=row)
+    def view(kind: RowKind, row: Row) -> RowView:
+        return row_view(
+            kind,
+            row,
+            report,
+            writable=writable,
+            previous=page.previous_of(kind, row),
+            form=bound.get(row.prefix),
+            saved=row.prefix == saved_prefix,
+            conflict=conflict if row.prefix in bound else None,
+        )
 
-    for section in page.sections:
-        for row in section.activity_rows:
-            row.form = form_for("a", row)
-            row.previous = page.previous_rows.get(("a", row.activity_id))
-        for row in section.indicator_rows:
-            row.form = form_for("i", row)
-            row.previous = page.previous_rows.get(("i", row.indicator_id))
-        if section.goal_row is not None:
-            row = section.goal_row
-            row.form = form_for("g", row)
-            row.previous = page.previous_rows.get(("g", row.goal_id))
-
+    sections: list[GoalSection[RowView]] = [
+        GoalSection(
+            section.goal,
+            section.title,
+            {kind: [view(kind, row) for row in of_kind] for kind, of_kind in section.rows.items()},
+        )
+        for section in page.sections
+    ]
     context = {
         "page": page,
+        "sections": sections,
         "report": report,
         "access": report.access,
         "writable": writable,
@@ -103,10 +158,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     try:
-        row = selectors.report_row(report, kind, row_pk)
+        row_kind = kind_by_key(kind)
+        row = selectors.report_row(report, row_kind, row_pk)
     except (KeyError, ObjectDoesNotExist):
         raise Http404("Raden finns inte i rapporten.") from None
-    form = ROW_FORMS[kind](request.POST, instance=row)
+    form = row_kind.form(request.POST, instance=row)
     conflict = error = None
     if form.is_valid():
         try:
@@ -120,7 +176,7 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
             error = str(refused)
     saved = form.is_bound and not form.errors and conflict is None and error is None
     if request.htmx:
-        return _render_row(request, report, kind, row, form, saved, conflict, error)
+        return _render_row(request, report, row_kind, row, form, saved, conflict, error)
     if saved:
         url = reverse("report-detail", args=[report.pk])
         return redirect(f"{url}?sparad={row.prefix}#{row.prefix}")
@@ -151,18 +207,27 @@ def form_after_conflict(form: ModelForm, request: HttpRequest, current: object) 
 def _render_row(
     request: HttpRequest,
     report: Report,
-    kind: str,
-    row: object,
-    form: ModelForm,
+    kind: RowKind,
+    row: Row,
+    form: RowForm,
     saved: bool,
     conflict: services.StaleRow | None,
     error: str | None,
 ) -> HttpResponse:
     """The row alone, for htmx, with the progress line swapped out of band."""
-    row.form = ROW_FORMS[kind](instance=row) if saved else form
-    row.saved, row.conflict, row.error = saved, conflict, error
-    row.previous = selectors.previous_row(report, kind, row)
-    context = {"report": report, "access": report.access, "writable": True, "row": row}
+    view = row_view(
+        kind,
+        row,
+        report,
+        writable=True,
+        previous=selectors.previous_row(report, kind, row),
+        # Once saved, a fresh form carries the new version.
+        form=None if saved else form,
+        saved=saved,
+        conflict=conflict,
+        error=error,
+    )
+    context = {"report": report, "access": report.access, "writable": True, "row": view}
     template = "followup/report_detail.html"
     html = render_to_string(f"{template}#report-row", context, request=request)
     html += render_to_string(

@@ -1,0 +1,232 @@
+"""The three kinds of report row, each described once: an activity's status ("a"), an
+indicator's outcome ("i") and, in the annual report only, a goal's assessment ("g").
+
+Everything that differs between the kinds lives in its `RowKind` here: the model and its
+form, the catalog item the row answers for, the order of the rows on the page, the label,
+which wording the row shows, when a row counts as filled in, what a new row carries over from
+the period before, and how the list of what is missing names an unfilled row. Pages, the API,
+the Excel template and upload, reminders, the history and the demo all read it from here.
+
+The wording rule, the same on the page, in the API and in Excel (`RowKind.text`):
+
+    A row shows the wording of its activity or indicator (or the title of its goal) that the
+    board reported on, kept on the row when the report was submitted, as long as the report is
+    submitted or approved. While the report is being written (a draft, or returned to the
+    board, also when reopened in a locked period), it shows the catalog's current wording: that
+    is what the board answers to, and what will be kept when it submits again. A submitted row
+    with nothing kept (made before wording was kept) shows the catalog's wording too.
+
+The one-letter keys are the models' `ROW_KIND`: they appear in URLs and element ids and must
+not change.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.utils.text import Truncator
+
+from catalog.models import Activity, Goal, Indicator
+from followup.forms import (
+    ActivityStatusForm,
+    GoalAssessmentForm,
+    IndicatorOutcomeForm,
+    IndicatorOutcomeSheetForm,
+    RowForm,
+)
+from followup.models import (
+    EDITABLE_STATES,
+    ActivityStatus,
+    GoalAssessment,
+    IndicatorOutcome,
+    Report,
+)
+
+Row = ActivityStatus | IndicatorOutcome | GoalAssessment
+Item = Activity | Indicator | Goal
+
+
+def wording(state: str, kept: str, live: str) -> str:
+    """The module's wording rule on plain values, for exports that read values rather than
+    rows: `state` is the report's, `kept` the row's snapshot, `live` the catalog's wording."""
+    return kept if kept and state not in EDITABLE_STATES else live
+
+
+# eq=False: each kind exists once, compared and hashed (as a dict key) by identity.
+@dataclass(frozen=True, eq=False)
+class RowKind:
+    model: type[Row]
+    form: type[RowForm]  # the page's form for a row
+    sheet_form: type[RowForm]  # the form an uploaded Excel row is checked with
+    item_field: str  # the row's catalog item: "activity", "indicator", "goal"
+    label: str  # the kind in the interface: "Aktivitet"
+    snapshot_field: str  # the item's wording as kept at submission
+    wording_field: str  # the item's wording in the catalog: "text", "title"
+    goal_path: str  # from the row to the goal it sits under
+    order: tuple[str | OrderBy, ...]  # the rows in the order the report page shows them
+    # What a new row takes over from the same item's row in the period before. What
+    # describes the work carries over; the judgements the period asks for (assessment,
+    # outcome, fulfilment) are made anew, so that no report can be sent in unchanged.
+    carried: tuple[str, ...]
+    lacks: Callable[[Row], str]  # what an unfilled row lacks, for the missing list
+    annual_only: bool = False  # only in the annual report, compared with the year before
+
+    @property
+    def key(self) -> str:
+        """The kind in URLs, element ids and the Excel template: "a", "i" or "g"."""
+        return self.model.ROW_KIND
+
+    @property
+    def related_name(self) -> str:
+        """A report's rows of the kind: `report.activity_rows`."""
+        return self.model._meta.get_field("report").remote_field.related_name
+
+    @property
+    def is_goal(self) -> bool:
+        """A goal's own row: the item is the goal itself, numbered rather than worded."""
+        return self.item_field == "goal"
+
+    def rows(self) -> QuerySet[Row]:
+        """All rows of the kind, in page order, with what the page shows of them."""
+        return self.model.objects.select_related(self.goal_path, "updated_by").order_by(*self.order)
+
+    def filled(self) -> Q:
+        """The row is filled in: `is_filled`, in the database."""
+        return self.model.filled()
+
+    def item(self, row: Row) -> Item:
+        return getattr(row, self.item_field)
+
+    def item_id(self, row: Row) -> int:
+        return getattr(row, f"{self.item_field}_id")
+
+    def goal(self, row: Row) -> Goal:
+        item = self.item(row)
+        return item if self.is_goal else item.goal
+
+    def live_text(self, row: Row) -> str:
+        """The catalog's current wording of the row's item."""
+        return getattr(self.item(row), self.wording_field)
+
+    def text(self, row: Row, report: Report) -> str:
+        """The wording the row shows, by the module's rule; `report` is the row's report."""
+        return wording(report.state, getattr(row, self.snapshot_field), self.live_text(row))
+
+    def keep_wording(self, rows: list[Row]) -> None:
+        """Keep on each row the wording it is being submitted with."""
+        for row in rows:
+            setattr(row, self.snapshot_field, self.live_text(row))
+        self.model.objects.bulk_update(rows, [self.snapshot_field])
+
+    def title(self, row: Row, report: Report, chars: int = 80) -> str:
+        """The row's wording cut to `chars`, after "Mål 3:" for a goal's row."""
+        text = Truncator(self.text(row, report)).chars(chars)
+        return f"{self.label} {row.goal.number}: {text}" if self.is_goal else text
+
+    def name(self, row: Row, report: Report, chars: int = 80) -> str:
+        """The row in a list that mixes kinds: "Aktivitet: Utbilda …", "Mål 3: Ett …"."""
+        title = self.title(row, report, chars)
+        return title if self.is_goal else f"{self.label}: {title}"
+
+    def missing(self, row: Row, report: Report) -> str:
+        """An unfilled row in the list of what the report still lacks."""
+        return f"{self.name(row, report)} – {self.lacks(row)} saknas"
+
+    def carried_over(self, previous: Row | None) -> dict[str, object]:
+        """The values a new row starts from, given the item's row in the period before."""
+        if previous is None:
+            return {}
+        return {name: getattr(previous, name) for name in self.carried}
+
+
+def _lacks_activity(row: ActivityStatus) -> str:
+    return " och ".join(
+        name
+        for name, value in (("status", row.progress), ("bedömning", row.assessment))
+        if not value
+    )
+
+
+ACTIVITY = RowKind(
+    model=ActivityStatus,
+    form=ActivityStatusForm,
+    sheet_form=ActivityStatusForm,
+    item_field="activity",
+    label="Aktivitet",
+    snapshot_field="activity_text",
+    wording_field="text",
+    goal_path="activity__goal",
+    # By goal, the programme's items before the board's own, each in its list's order.
+    order=(
+        "activity__goal__number",
+        F("activity__added_by").asc(nulls_first=True),
+        "activity__position",
+    ),
+    carried=("progress", "not_applicable_reason", "comment"),
+    lacks=_lacks_activity,
+)
+
+INDICATOR = RowKind(
+    model=IndicatorOutcome,
+    form=IndicatorOutcomeForm,
+    sheet_form=IndicatorOutcomeSheetForm,
+    item_field="indicator",
+    label="Indikator",
+    snapshot_field="indicator_text",
+    wording_field="text",
+    goal_path="indicator__goal",
+    order=(
+        "indicator__goal__number",
+        F("indicator__added_by").asc(nulls_first=True),
+        "indicator__position",
+    ),
+    carried=("target",),
+    lacks=lambda row: "utfall",
+)
+
+GOAL = RowKind(
+    model=GoalAssessment,
+    form=GoalAssessmentForm,
+    sheet_form=GoalAssessmentForm,
+    item_field="goal",
+    label="Mål",
+    snapshot_field="goal_title",
+    wording_field="title",
+    goal_path="goal",
+    order=("goal__number",),
+    carried=("analysis",),
+    lacks=lambda row: "måluppfyllelse och analys",
+    annual_only=True,
+)
+
+# In the order a goal's section of the report shows them.
+ROW_KINDS = (ACTIVITY, INDICATOR, GOAL)
+_BY_KEY = {kind.key: kind for kind in ROW_KINDS}
+_BY_MODEL: dict[type, RowKind] = {kind.model: kind for kind in ROW_KINDS}
+
+
+def kind_by_key(key: str) -> RowKind:
+    """The kind a URL or an uploaded row names; KeyError for anything else."""
+    return _BY_KEY[key]
+
+
+def kind_of(row: Row) -> RowKind:
+    return _BY_MODEL[type(row)]
+
+
+def rows_of_reports(report_ids: Iterable[int]) -> dict[int, list[Row]]:
+    """Each report's rows, kind by kind (activities, indicators, goals), each kind in page
+    order: one query per kind, however many reports."""
+    ids = list(report_ids)
+    rows: dict[int, list[Row]] = {pk: [] for pk in ids}
+    for kind in ROW_KINDS:
+        for row in kind.rows().filter(report_id__in=ids):
+            rows[row.report_id].append(row)
+    return rows
+
+
+def in_page_order(rows: Iterable[Row]) -> list[Row]:
+    """Rows of one report as its page shows them: goal by goal, and within a goal the
+    activities, the indicators, then the goal's assessment. `rows` must come kind by kind,
+    each in page order (as `rows_of_reports` gives them)."""
+    return sorted(rows, key=lambda row: kind_of(row).goal(row).number)
