@@ -190,7 +190,10 @@ class Value:
     @property
     def part_text(self) -> str:
         """A women's or men's part with its basis: "41 av 51 (80,4 %) — från 2 av 3
-        nämnder"; only "saknas" when no board reported the indicator at all."""
+        nämnder"; only "saknas" when no board reported the indicator at all, and "–" for a
+        yes/no indicator, which has no such parts."""
+        if self.kind == IndicatorKind.YES_NO:
+            return "–"
         if not self.of_boards:
             return "saknas"
         return f"{self.text} — {self.basis_text}"

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import IndicatorKind
+from catalog.models import Board, IndicatorKind
 from followup.models import (
     ActivityStatus,
     BoardRole,
@@ -25,7 +25,7 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
-from followup.services import boards_with_commitments, report_completeness_now
+from followup.services import report_completeness_now
 from tests.catalog_data import load_stockholm
 
 
@@ -41,7 +41,7 @@ class SeedDemoTests(TestCase):
         cls.programme = load_stockholm()
         cls.output = _seed()
         cls.current = ReportingPeriod.objects.get(programme=cls.programme, year=2025, kind="T1")
-        cls.boards = boards_with_commitments(cls.programme)
+        cls.boards = list(Board.objects.responsible_in(cls.programme))
 
     def log_in(self, username: str) -> None:
         # Through the login page: django-axes wants a request, so client.login() will not do.

@@ -300,9 +300,7 @@ class TrendAndChangeTests(TestCase):
     def test_year_figures_are_json_ready(self) -> None:
         figures = year_figures(self.programme, 2022)
         self.assertEqual(json.loads(json.dumps(figures)), figures)
-        self.assertEqual(
-            figures["completeness"], {"reported": 1, "expected": 23, "opened": True}
-        )
+        self.assertEqual(figures["completeness"], {"reported": 1, "expected": 23, "opened": True})
         goal = figures["goals"][0]
         on_track = goal["activities"]["by_assessment"]["enligt_plan"]
         self.assertEqual(on_track["count"], 1)
