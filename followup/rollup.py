@@ -956,11 +956,13 @@ def changed_rows_behind(
 # --- A board's latest status (the styrkort) --------------------------------------------------
 
 
-def latest_reported(rows: QuerySet, item_field: str) -> dict[int, Model]:
+def latest_reported(
+    rows: QuerySet[ActivityStatus] | QuerySet[IndicatorOutcome] | QuerySet[GoalAssessment],
+    item_field: str,
+) -> dict[int, Model]:
     """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
-    row among `rows` from a report that counts (submitted or approved), never a draft. One
-    query. `rows` are one board's rows of one kind (ActivityStatus, IndicatorOutcome or
-    GoalAssessment)."""
+    row among `rows` (the row model's `filled()`) from a report that counts (submitted or
+    approved), never a draft. One query; `rows` are one board's rows of one kind."""
     ranked = rows.filter(reported(), rows.model.filled()).annotate(
         rank=Window(
             RowNumber(),

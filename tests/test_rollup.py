@@ -306,7 +306,7 @@ class TrendAndChangeTests(TestCase):
         self.assertEqual(on_track["count"], 1)
         self.assertIn("fulfilment", goal)
         share = figures["goals"][1]["indicators"][0]
-        self.assertEqual(share["completeness"], {"reported": 0, "expected": 13})
+        self.assertEqual(share["completeness"], {"reported": 0, "expected": 13, "opened": True})
         self.assertIsNone(share["boards"][0]["value"])
 
     def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
