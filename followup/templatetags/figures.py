@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from followup import rollup
+from followup.models import IndicatorOutcome
 
 register = template.Library()
 
@@ -18,6 +19,13 @@ def completeness(value: rollup.Completeness | dict[str, Any], words: str = "rapp
     if not isinstance(value, rollup.Completeness):
         value = rollup.Completeness.from_dict(value)
     return value.describe(words)
+
+
+@register.filter
+def board_value(row: IndicatorOutcome) -> rollup.Value | None:
+    """One board's value of an indicator (`rollup.row_value`): None while its report is not
+    in or the value was not given, so that the page shows it as missing."""
+    return rollup.row_value(row)
 
 
 @register.filter
