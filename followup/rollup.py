@@ -26,13 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
+    Choices,
     Count,
     Exists,
     F,
-    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -247,7 +247,7 @@ class Tally:
     def completeness(self, opened: bool = True) -> Completeness:
         return Completeness(self.reported, self.rows, opened)
 
-    def buckets(self, choices: type, *, blank: bool | None = None) -> list["Bucket"]:
+    def buckets(self, choices: type[Choices], *, blank: bool | None = None) -> list["Bucket"]:
         """One bucket per value of the scale. A reported row left blank (a report sent in
         before a field became required) is counted too, as "Ej angivet", so that the
         buckets add up to the rows reported; `blank` forces that bucket on or off (so that
@@ -350,8 +350,8 @@ def row_value(row: IndicatorOutcome) -> Value | None:
         return None
     kind = row.indicator.kind
     if kind == IndicatorKind.YES_NO:
-        return Value(kind, int(row.answer), 1, 1)
-    return Value(kind, row.numerator, row.denominator or 0, 1)
+        return Value(kind, int(bool(row.answer)), 1, 1)
+    return Value(kind, row.numerator or 0, row.denominator or 0, 1)
 
 
 # --- The figures ------------------------------------------------------------------------
@@ -467,7 +467,7 @@ def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     return periods[0] if periods else None
 
 
-def _label(choices: type, key: str) -> str:
+def _label(choices: type[Choices], key: str) -> str:
     return dict(choices.choices).get(key, "Ej angivet")
 
 
@@ -788,7 +788,7 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
             pairs[("bedomning", before_assessment, after_assessment)] += n
         if before_progress != after_progress:
             pairs[("status", before_progress, after_progress)] += n
-    choices = {"bedomning": Assessment, "status": Progress}
+    choices: dict[str, type[Choices]] = {"bedomning": Assessment, "status": Progress}
     transitions = [
         Transition(
             scale,
@@ -840,7 +840,7 @@ def indicator_figures(
         .annotate(rows=Count("pk"), **_value_sums(), **_value_sums("women_"), **_value_sums("men_"))
         .order_by()
     ):
-        sums[(entry["indicator_id"], entry["report__period_id"])] = entry
+        sums[(entry["indicator_id"], entry["report__period_id"])] = dict(entry)
     shown = set(responsible) | {indicator_id for indicator_id, _ in sums}
     figures = []
     for indicator in Indicator.objects.filter(pk__in=shown).order_by(
@@ -956,10 +956,10 @@ def changed_rows_behind(
 # --- A board's latest status (the styrkort) --------------------------------------------------
 
 
-def latest_reported(
-    rows: QuerySet[ActivityStatus] | QuerySet[IndicatorOutcome] | QuerySet[GoalAssessment],
-    item_field: str,
-) -> dict[int, Model]:
+ReportRowT = TypeVar("ReportRowT", ActivityStatus, IndicatorOutcome, GoalAssessment)
+
+
+def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, ReportRowT]:
     """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
     row among `rows` (the row model's `filled()`) from a report that counts (submitted or
     approved), never a draft. One query; `rows` are one board's rows of one kind."""
@@ -1036,12 +1036,12 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
         for row in own_indicator_rows(scope)
     ]
     analyses: dict[tuple[int, str], list[dict[str, str]]] = defaultdict(list)
-    for row in goal_rows_behind(scope):
-        analyses[(row.goal_id, row.fulfilment)].append(
+    for goal_row in goal_rows_behind(scope):
+        analyses[(goal_row.goal_id, goal_row.fulfilment)].append(
             {
-                "board": row.report.board.name,
-                "board_slug": row.report.board.slug,
-                "analysis": row.analysis,
+                "board": goal_row.report.board.name,
+                "board_slug": goal_row.report.board.slug,
+                "analysis": goal_row.analysis,
             }
         )
 

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, Window
+from django.db.models import Choices, Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -411,17 +411,14 @@ def _distribution(
     column: YearColumn,
     tallies: dict[TallyKey, Tally],
     goal_ids: set[int],
-    scale: type,
+    scale: type[Choices],
     *,
     blank: bool,
 ) -> Distribution:
     """One year of the goals' rows over a scale, from the engine's tallies."""
     period = column.period
-    tally = Tally.merged(
-        tallies[key]
-        for key in ((goal_id, period.pk) for goal_id in goal_ids)
-        if period is not None and key in tallies
-    )
+    keys = [] if period is None else [(goal_id, period.pk) for goal_id in goal_ids]
+    tally = Tally.merged(tallies[key] for key in keys if key in tallies)
     return Distribution(
         column=column,
         counts=tally.buckets(scale, blank=blank),

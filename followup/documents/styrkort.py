@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
-from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -198,9 +198,9 @@ def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> 
         board,
     )
 
-    latest_activity: dict[int, Model] = {}
-    latest_indicator: dict[int, Model] = {}
-    latest_goal: dict[int, Model] = {}
+    latest_activity: dict[int, ActivityStatus] = {}
+    latest_indicator: dict[int, IndicatorOutcome] = {}
+    latest_goal: dict[int, GoalAssessment] = {}
     last_report = None
     if with_status:
         mine = {"report__board": board, "report__period__programme": programme}
