@@ -185,7 +185,8 @@ class Value:
     @property
     def basis_text(self) -> str:
         """What a women's or men's part rests on: "från 2 av 3 nämnder"."""
-        return f"från {self.boards} av {self.of_boards or 0} nämnder"
+        of_boards = self.of_boards or 0
+        return f"från {self.boards} av {of_boards} nämnd{'' if of_boards == 1 else 'er'}"
 
     @property
     def part_text(self) -> str:
@@ -701,6 +702,9 @@ def period_rollup(
         StateCount(value, label, by_state.get(value, 0)) for value, label in ReportState.choices
     ]
     overdue = period.is_overdue(today)
+    # Before the period is opened nobody has been asked to report: nobody is missing yet.
+    missing_count = completeness.expected - completeness.reported if completeness.opened else 0
+    name_missing = bool(missing_count) and not figures_only
     missing = [
         BoardState(
             board=board,
@@ -709,7 +713,7 @@ def period_rollup(
             else None,
             overdue=overdue,
         )
-        for board in ([] if figures_only else scope.board_states("saknas")[:MISSING_SHOWN])
+        for board in (scope.board_states("saknas")[:MISSING_SHOWN] if name_missing else ())
     ]
 
     programme_goals = list(Goal.objects.filter(programme=programme).order_by("number"))
@@ -747,7 +751,7 @@ def period_rollup(
         states=states,
         overdue=completeness.expected - completeness.reported if overdue else 0,
         missing=missing,
-        missing_count=completeness.expected - completeness.reported,
+        missing_count=missing_count,
         goals=goal_figures,
         off_track=sum(assessment[(g.pk, period.pk)].counts[Assessment.OFF_TRACK] for g in goals),
         off_track_boards=[

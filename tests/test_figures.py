@@ -260,7 +260,7 @@ class EngineArithmeticTests(SmallWorld):
         # A count is summed; Bro's blank value is missing, not zero.
         self.assertEqual(count.value.text, "7")
         self.assertEqual(count.completeness.text, "1 av 2 rapporterat")
-        self.assertEqual(count.women.part_text, "4 — från 1 av 1 nämnder")
+        self.assertEqual(count.women.part_text, "4 — från 1 av 1 nämnd")
 
     def test_an_indicator_nobody_reported_is_missing(self) -> None:
         [answer] = self.rollup().goals[1].indicators
@@ -295,6 +295,7 @@ class EngineArithmeticTests(SmallWorld):
         rollup = self.rollup(2021)
         self.assertEqual(rollup.completeness.text, "ej öppnad")
         self.assertIsNone(rollup.completeness.percent)
+        self.assertEqual((rollup.missing_count, rollup.missing), (0, []))  # not asked yet
         self.assertEqual(rollup.goals[0].activity_completeness.text, "ej öppnad")
         self.assertEqual(rollup.goals[0].indicators[0].completeness.text, "ej öppnad")
         self.assertEqual(year_figures(self.programme, 2021)["completeness"]["opened"], False)
@@ -349,6 +350,7 @@ class DashboardShowsTheEngineTests(SmallWorld):
         self.assertIn("ej öppnad", content)
         self.assertIn("Perioden är inte öppnad", content)
         self.assertNotIn("0 av 4", content)
+        self.assertNotIn("Saknas (", content)
 
 
 class SamladShowsTheEngineTests(SmallWorld):
