@@ -22,6 +22,7 @@ from catalog.models import (
     Prerequisite,
     Programme,
     Responsibility,
+    programme_item,
 )
 
 CATALOG_MODELS = (
@@ -190,22 +191,22 @@ def responsible_boards(
     return responsibilities
 
 
-def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
-    """Boards responsible for anything in the programme, with their number of commitments."""
-    in_programme_activities = Q(
-        activity_roles__activity__goal__programme=programme,
-        activity_roles__activity__added_by__isnull=True,
+def responsible_boards_with_counts(programme: Programme) -> QuerySet[Board]:
+    """The boards the programme makes responsible (`Board.objects.responsible_in`), by name,
+    each with its number of the programme's activities and indicators (`activity_count`,
+    `indicator_count`; boards' own items aside)."""
+    in_programme_activities = Q(activity_roles__activity__goal__programme=programme) & (
+        programme_item("activity_roles__activity__")
     )
-    in_programme_indicators = Q(
-        indicator_roles__indicator__goal__programme=programme,
-        indicator_roles__indicator__added_by__isnull=True,
+    in_programme_indicators = Q(indicator_roles__indicator__goal__programme=programme) & (
+        programme_item("indicator_roles__indicator__")
     )
     return (
-        Board.objects.annotate(
+        Board.objects.filter(pk__in=Board.objects.responsible_in(programme).values("pk"))
+        .annotate(
             activity_count=Count("activity_roles", filter=in_programme_activities, distinct=True),
             indicator_count=Count("indicator_roles", filter=in_programme_indicators, distinct=True),
         )
-        .filter(Q(activity_count__gt=0) | Q(indicator_count__gt=0))
         .order_by("name")
     )
 

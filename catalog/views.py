@@ -97,7 +97,7 @@ def responsible_list(
 def board_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _get_programme(slug)
     boards = sorted(
-        selectors.boards_with_commitments(programme),
+        selectors.responsible_boards_with_counts(programme),
         key=lambda board: (BoardKind.values.index(board.kind), board.name),
     )
     kinds = [

@@ -60,7 +60,6 @@ from followup.models import (
 )
 from followup.rows import ROW_KINDS, Row, in_page_order, rows_of_reports
 from followup.services import (
-    boards_with_commitments,
     own_item_add,
     period_lock,
     period_open,
@@ -134,7 +133,7 @@ def demo_usernames(boards: Sequence[Board]) -> list[str]:
 def demo_exists(programme: Programme) -> bool:
     """Whether the database already has reports or any of the demo's users: then seeding
     would clash with what is there (or give a real account the demo password)."""
-    boards = boards_with_commitments(programme)
+    boards = list(Board.objects.responsible_in(programme))
     return (
         Report.objects.filter(period__programme=programme).exists()
         or User.objects.filter(username__in=demo_usernames(boards)).exists()
@@ -249,7 +248,7 @@ def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None
     periods_create(programme=programme)
     periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "kind"))
     current = next(p for p in periods if (p.year, p.kind) == (programme.end_year, PeriodKind.T1))
-    boards = boards_with_commitments(programme)
+    boards = list(Board.objects.responsible_in(programme))
     joined_at = _moment(
         _rng(seed, "start"),
         periods[0].opens_on - timedelta(days=30),
@@ -923,7 +922,7 @@ def _summary_text(rng: random.Random) -> str:
 
 
 def _summary(programme: Programme) -> DemoSummary:
-    boards = boards_with_commitments(programme)
+    boards = list(Board.objects.responsible_in(programme))
     states: dict[int, dict[str, int]] = defaultdict(dict)
     for period_id, state, count in (
         Report.objects.filter(period__programme=programme)

@@ -1,26 +1,35 @@
-"""The city-wide roll-up of a period: who has reported, how the activities stand, what the
-indicators add up to, what is off track and what changed.
+"""The city-wide figures: who has reported, how the activities stand, what the indicators add
+up to, what is off track and what changed. This is the one engine behind every place that
+shows them: the dashboard and the rows behind its numbers, the samlad uppföljning (page,
+workbook, PDF and the figures it freezes, `year_figures`), the halvtidsrapport (its per-year
+counts and indicator values) and the styrkort's latest status (`latest_reported`).
 
-Rules (DESIGN.md, "Roll-up rules"): a report counts as reported when it is submitted or
-approved. A share is Σ numerators / Σ denominators over the boards that reported it, never the
-mean of their percentages; counts are summed; a board that has not reported is missing,
-never zero. Every aggregate carries its completeness.
+Rules (DESIGN.md, "Roll-up rules"): a report counts when it is submitted or approved
+(`followup.models.reported`). A share is Σ numerators / Σ denominators over the boards that
+reported it, never the mean of their percentages; counts are summed; a board that has not
+reported is missing, never zero; a period that was never opened is "ej öppnad", never
+"0 av 23". Every aggregate carries its completeness, and a women's or men's part says how
+many of the boards behind the indicator it rests on. A board's own indicators are never
+summed across the city: one board's indicator has no city-wide value; they are listed apart
+with their values.
 
 Everything is counted and summed in the database (GROUP BY), so that a roll-up costs the
-same few queries and about the same time whether the city has twenty boards or two thousand.
-The rows behind a number are fetched only when someone asks for them, a page at a time:
-`Scope.activity_rows`, `Scope.indicator_rows` and the other row queries below.
+same few queries and about the same time whether the city has twenty boards or two thousand,
+and one year or ten. The rows behind a number are fetched only when someone asks for them, a
+page at a time: `Scope.activity_rows`, `Scope.indicator_rows` and the other row queries below.
 
 The dashboard is for city-wide readers; the caller checks `access.city_wide_programmes`.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import (
+    Choices,
     Count,
     Exists,
     F,
@@ -29,9 +38,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
 from django.db.models import Value as SqlValue
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 
 from catalog.models import (
     Board,
@@ -41,8 +51,10 @@ from catalog.models import (
     IndicatorKind,
     IndicatorResponsibility,
     Programme,
+    programme_item,
 )
 from followup.models import (
+    REPORTED_STATES,
     ActivityStatus,
     Assessment,
     Fulfilment,
@@ -54,10 +66,11 @@ from followup.models import (
     Report,
     ReportingPeriod,
     ReportState,
+    reported,
 )
 
-REPORTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 NOT_STARTED = "ej_paborjad"  # an expected board without a report in the period
+NOT_OPENED = "ej öppnad"  # how a period that was never opened reads, wherever it is shown
 MISSING_SHOWN = 30  # boards named on the dashboard; the rest are a click away
 TOP = 10  # boards and activities with the most "Ej enligt plan"
 
@@ -68,31 +81,54 @@ BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bolag": ("Bolag och kommunstyrelsen", (BoardKind.BOLAG, BoardKind.KOMMUNSTYRELSE)),
 }
 
-REPORTED = Q(report__state__in=REPORTED_STATES)
-
 
 def percent_text(value: float | None) -> str:
     """A percentage the Swedish way: "89,2 %"; "–" when there is none."""
     return "–" if value is None else f"{value:.1f} %".replace(".", ",")
 
 
+def is_opened(period: ReportingPeriod) -> bool:
+    """Whether the period has ever been opened: before that nobody is asked to report, so
+    its figures read "ej öppnad" rather than "0 av 23"."""
+    return period.state != PeriodState.NOT_OPEN
+
+
 @dataclass(frozen=True)
 class Completeness:
-    """Reports (or rows) reported against those expected."""
+    """Reports (or rows) reported against those expected. `opened` is False for a period
+    that was never opened: nothing is missing yet, and it says so instead of "0 av 23"."""
 
     reported: int
     expected: int
+    opened: bool = True
 
     @property
     def percent(self) -> float | None:
-        return 100 * self.reported / self.expected if self.expected else None
+        if not self.opened or not self.expected:
+            return None
+        return 100 * self.reported / self.expected
+
+    @property
+    def fraction(self) -> str:
+        """The fraction as "2 av 23", or "ej öppnad"."""
+        return f"{self.reported} av {self.expected}" if self.opened else NOT_OPENED
+
+    def describe(self, words: str = "rapporterat") -> str:
+        """The fraction followed by `words` ("2 av 23 rapporterat"), or "ej öppnad"."""
+        return f"{self.fraction} {words}" if self.opened else NOT_OPENED
 
     @property
     def text(self) -> str:
-        return f"{self.reported} av {self.expected} rapporterat"
+        """The fraction as "2 av 23 rapporterat", or "ej öppnad"."""
+        return self.describe()
 
-    def as_dict(self) -> dict[str, int]:
-        return {"reported": self.reported, "expected": self.expected}
+    def as_dict(self) -> dict[str, Any]:
+        return {"reported": self.reported, "expected": self.expected, "opened": self.opened}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Completeness":
+        """From `as_dict`; figures frozen before `opened` was kept were of opened periods."""
+        return cls(data["reported"], data["expected"], data.get("opened", True))
 
 
 @dataclass
@@ -112,12 +148,16 @@ class BoardState:
 class Value:
     """An indicator's value over some boards. For a share `numerator`/`denominator`; for a
     count `numerator` alone; for yes/no `numerator` is the number of ja and `denominator` the
-    number of answers. `boards` is how many boards it was made from; 0 means missing."""
+    number of answers. `boards` is how many boards it was made from; 0 means missing.
+
+    A women's or men's part also knows `of_boards`, the boards that reported the indicator
+    at all, so that it can say what it rests on: "från 2 av 3 nämnder"."""
 
     kind: str
     numerator: int = 0
     denominator: int = 0
     boards: int = 0
+    of_boards: int | None = None
 
     @property
     def missing(self) -> bool:
@@ -142,8 +182,25 @@ class Value:
             return f"{self.numerator} av {self.denominator} ja"
         return f"{self.numerator} av {self.denominator} ({percent_text(self.number)})"
 
+    @property
+    def basis_text(self) -> str:
+        """What a women's or men's part rests on: "från 2 av 3 nämnder"."""
+        of_boards = self.of_boards or 0
+        return f"från {self.boards} av {of_boards} nämnd{'' if of_boards == 1 else 'er'}"
+
+    @property
+    def part_text(self) -> str:
+        """A women's or men's part with its basis: "41 av 51 (80,4 %) — från 2 av 3
+        nämnder"; only "saknas" when no board reported the indicator at all, and "–" for a
+        yes/no indicator, which has no such parts."""
+        if self.kind == IndicatorKind.YES_NO:
+            return "–"
+        if not self.of_boards:
+            return "saknas"
+        return f"{self.text} — {self.basis_text}"
+
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "numerator": self.numerator if not self.missing else None,
             "denominator": self.denominator
             if not self.missing and self.kind != IndicatorKind.COUNT
@@ -152,66 +209,150 @@ class Value:
             "value": None if self.number is None else round(self.number, 1),
             "text": self.text,
         }
+        if self.of_boards is not None:
+            data["of_boards"] = self.of_boards
+            data["part_text"] = self.part_text
+        return data
+
+
+def part_text(indicator: dict[str, Any], part: str) -> str:
+    """The women's or men's part (`part` "women" or "men") of an indicator of `year_figures`,
+    with its basis, also for figures frozen before the basis was kept."""
+    data = indicator[part]
+    if "part_text" in data:
+        return data["part_text"]
+    return Value(
+        indicator["kind"],
+        data["numerator"] or 0,
+        data["denominator"] or 0,
+        data["boards"],
+        of_boards=indicator["value"]["boards"],
+    ).part_text
+
+
+# --- Counting rows of a scale, in SQL ------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """How the rows of one scale stand somewhere (a goal in a period): the reported rows per
+    value of the scale, and every row, reported or not (the rows expected)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    rows: int = 0
+
+    @property
+    def reported(self) -> int:
+        return sum(self.counts.values())
+
+    def completeness(self, opened: bool = True) -> Completeness:
+        return Completeness(self.reported, self.rows, opened)
+
+    def buckets(self, choices: type[Choices], *, blank: bool | None = None) -> list["Bucket"]:
+        """One bucket per value of the scale. A reported row left blank (a report sent in
+        before a field became required) is counted too, as "Ej angivet", so that the
+        buckets add up to the rows reported; `blank` forces that bucket on or off (so that
+        several years line up)."""
+        total = self.reported
+        buckets = [
+            Bucket(key=value, label=label, count=self.counts.get(value, 0), total=total)
+            for value, label in choices.choices
+        ]
+        if blank if blank is not None else bool(self.counts.get("")):
+            buckets.append(
+                Bucket(key="", label="Ej angivet", count=self.counts.get("", 0), total=total)
+            )
+        return buckets
+
+    @staticmethod
+    def merged(tallies: Iterable["Tally"]) -> "Tally":
+        result = Tally()
+        for tally in tallies:
+            result.rows += tally.rows
+            for key, n in tally.counts.items():
+                result.counts[key] += n
+        return result
+
+
+TallyKey = tuple[int, int]  # (goal id, period id)
+
+
+def activity_tallies(
+    rows: QuerySet[ActivityStatus],
+) -> tuple[dict[TallyKey, Tally], dict[TallyKey, Tally]]:
+    """The activity rows per goal and period, by status and by assessment. One query."""
+    progress: dict[TallyKey, Tally] = defaultdict(Tally)
+    assessment: dict[TallyKey, Tally] = defaultdict(Tally)
+    for goal_id, period_id, progress_key, assessment_key, n_reported, n_rows in (
+        rows.values_list("activity__goal_id", "report__period_id", "progress", "assessment")
+        .annotate(n_reported=Count("pk", filter=reported()), n_rows=Count("pk"))
+        .order_by()
+    ):
+        for tallies, key in ((progress, progress_key), (assessment, assessment_key)):
+            tally = tallies[(goal_id, period_id)]
+            tally.rows += n_rows
+            if n_reported:
+                tally.counts[key] += n_reported
+    return progress, assessment
+
+
+def fulfilment_tallies(rows: QuerySet[GoalAssessment]) -> dict[TallyKey, Tally]:
+    """The boards' fulfilment of each goal per period. One query."""
+    fulfilment: dict[TallyKey, Tally] = defaultdict(Tally)
+    for goal_id, period_id, key, n_reported, n_rows in (
+        rows.values_list("goal_id", "report__period_id", "fulfilment")
+        .annotate(n_reported=Count("pk", filter=reported()), n_rows=Count("pk"))
+        .order_by()
+    ):
+        tally = fulfilment[(goal_id, period_id)]
+        tally.rows += n_rows
+        if n_reported:
+            tally.counts[key] += n_reported
+    return fulfilment
 
 
 # --- Indicator values, summed in SQL -----------------------------------------------------
 
 
-def _valid(prefix: str = "") -> Q:
-    """A row that gives the indicator's value (or its women's/men's part): a share needs
-    both numbers, a count its number, yes/no an answer (and has no women/men split)."""
-    share = Q(
-        indicator__kind=IndicatorKind.SHARE,
-        **{f"{prefix}numerator__isnull": False, f"{prefix}denominator__isnull": False},
-    )
-    count = Q(indicator__kind=IndicatorKind.COUNT, **{f"{prefix}numerator__isnull": False})
-    return share | count
-
-
-YES_NO = Q(indicator__kind=IndicatorKind.YES_NO, answer__isnull=False)
-
-
 def _value_sums(prefix: str = "") -> dict[str, Any]:
-    """Aggregates for `Value`: the number of boards and the sums over the reported rows."""
-    valid = REPORTED & _valid(prefix)
+    """Aggregates for `Value`: the number of boards and the sums over the reported rows that
+    give the value (or its women's/men's part)."""
+    given = reported() & IndicatorOutcome.filled(prefix)
+    numbers = given & ~Q(indicator__kind=IndicatorKind.YES_NO)
     sums = {
-        f"{prefix}boards": Count("pk", filter=valid),
-        f"{prefix}part": Coalesce(Sum(f"{prefix}numerator", filter=valid), 0),
-        f"{prefix}whole": Coalesce(Sum(f"{prefix}denominator", filter=valid), 0),
+        f"{prefix}boards": Count("pk", filter=given),
+        f"{prefix}part": Coalesce(Sum(f"{prefix}numerator", filter=numbers), 0),
+        f"{prefix}whole": Coalesce(Sum(f"{prefix}denominator", filter=numbers), 0),
     }
     if not prefix:  # yes/no answers count as ja of answers
-        answered = REPORTED & YES_NO
-        sums["boards"] = Count("pk", filter=valid | answered)
-        sums["ja"] = Count("pk", filter=answered & Q(answer=True))
-        sums["answers"] = Count("pk", filter=answered)
+        sums["ja"] = Count("pk", filter=given & Q(answer=True))
     return sums
 
 
 def _value(kind: str, sums: dict[str, Any] | None, prefix: str = "") -> Value:
-    if not sums:
-        return Value(kind)
+    """The value (or with `prefix` the women's or men's part) from `_value_sums`."""
+    of_boards = (sums["boards"] if sums else 0) if prefix else None
+    if not sums or (prefix and kind == IndicatorKind.YES_NO):
+        return Value(kind, of_boards=of_boards)
     if kind == IndicatorKind.YES_NO:
-        if prefix:
-            return Value(kind)
-        return Value(kind, sums["ja"], sums["answers"], sums["boards"])
+        return Value(kind, sums["ja"], sums["boards"], sums["boards"])
     return Value(
         kind,
         sums[f"{prefix}part"],
         sums[f"{prefix}whole"],
         sums[f"{prefix}boards"],
+        of_boards=of_boards,
     )
 
 
 def row_value(row: IndicatorOutcome) -> Value | None:
     """One board's value, or None when its report is not in or the value was not given."""
-    if row.report.state not in REPORTED_STATES:
+    if not row.report.is_reported or not row.is_filled:
         return None
     kind = row.indicator.kind
     if kind == IndicatorKind.YES_NO:
-        return None if row.answer is None else Value(kind, int(row.answer), 1, 1)
-    if row.numerator is None or (kind == IndicatorKind.SHARE and row.denominator is None):
-        return None
-    return Value(kind, row.numerator, row.denominator or 0, 1)
+        return Value(kind, int(bool(row.answer)), 1, 1)
+    return Value(kind, row.numerator or 0, row.denominator or 0, 1)
 
 
 # --- The figures ------------------------------------------------------------------------
@@ -233,19 +374,6 @@ class Bucket:
     @property
     def share_text(self) -> str:
         return percent_text(self.share)
-
-
-def _buckets(counts: dict[str, int], choices: type) -> list[Bucket]:
-    total = sum(counts.values())
-    buckets = [
-        Bucket(key=value, label=label, count=counts.get(value, 0), total=total)
-        for value, label in choices.choices
-    ]
-    # A reported row left blank (a report sent in before a field became required) is
-    # counted too, so that the buckets add up to the rows reported.
-    if counts.get(""):
-        buckets.append(Bucket(key="", label="Ej angivet", count=counts[""], total=total))
-    return buckets
 
 
 @dataclass
@@ -334,13 +462,13 @@ def programme_periods(programme: Programme) -> list[ReportingPeriod]:
 
 def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     """The latest open or locked period; failing that, the first one."""
-    started = [p for p in periods if p.state != PeriodState.NOT_OPEN]
+    started = [p for p in periods if is_opened(p)]
     if started:
         return started[-1]
     return periods[0] if periods else None
 
 
-def _label(choices: type, key: str) -> str:
+def _label(choices: type[Choices], key: str) -> str:
     return dict(choices.choices).get(key, "Ej angivet")
 
 
@@ -348,7 +476,8 @@ def _label(choices: type, key: str) -> str:
 class Scope:
     """What a roll-up covers: one period of a programme, optionally one goal and one group
     of boards (a key of BOARD_GROUPS). Every query of the roll-up and of the rows behind it
-    starts here, so the filters are applied the same way everywhere."""
+    starts here, so the filters are applied the same way everywhere. Queries over several
+    periods (a trend, the halvtidsrapport's years) take the periods' ids."""
 
     programme: Programme
     period: ReportingPeriod
@@ -381,18 +510,25 @@ class Scope:
     def has_reports(self) -> bool:
         return self.reports().exists()
 
+    def responsible_boards(self) -> QuerySet[Board]:
+        """The boards of the group that the programme makes responsible for something
+        (`Board.objects.responsible_in`): the catalog's answer, whatever the period."""
+        return self.in_group(Board.objects.responsible_in(self.programme), "")
+
     def expected_boards(self) -> QuerySet[Board]:
-        """Every board with a report in the period; before the period is opened (or while
-        nobody has a report), every board with commitments in the programme."""
-        in_period = Report.objects.filter(period=self.period, board=OuterRef("pk"))
-        boards = Board.objects.filter(Exists(in_period))
-        if self.period.state == PeriodState.NOT_OPEN or not self.has_reports:
-            boards = Board.objects.filter(
-                Q(Exists(in_period))
-                | Q(activity_roles__activity__goal__programme=self.programme)
-                | Q(indicator_roles__indicator__goal__programme=self.programme)
-            ).distinct()
-        return self.in_group(boards, "").order_by("name")
+        """The boards expected to report in the period: every board with a report in it.
+        Before the period is opened (or while no board of the group has a report in it),
+        the boards the programme makes responsible (`responsible_boards`).
+
+        This differs from `Board.objects.responsible_in` once the period is open: a board
+        given its first commitment after the period opened has no report in it and is not
+        expected there, and a board that lost its commitments keeps the report it has."""
+        if is_opened(self.period) and self.has_reports:
+            in_period = Report.objects.filter(period=self.period, board=OuterRef("pk"))
+            boards = self.in_group(Board.objects.filter(Exists(in_period)), "")
+        else:
+            boards = self.responsible_boards()
+        return boards.order_by("name")
 
     def board_states(self, state: str | None = None) -> QuerySet[Board]:
         """The expected boards with their report's id and state in the period (`report_pk`,
@@ -407,17 +543,20 @@ class Scope:
             return boards.exclude(report_state__in=REPORTED_STATES)
         return boards.filter(report_state=state) if state else boards
 
-    def activity_rows(self, period: ReportingPeriod | None = None) -> QuerySet[ActivityStatus]:
-        """Every activity row of the period (any state) within the scope."""
+    def activity_rows(self, periods: list[int] | None = None) -> QuerySet[ActivityStatus]:
+        """Every activity row of the period (or of `periods`), any state, within the scope."""
         return self.in_group(
             ActivityStatus.objects.filter(
-                self.goal_filter("activity__goal__"), report__period=period or self.period
+                self.goal_filter("activity__goal__"),
+                report__period__in=periods or [self.period.pk],
             )
         )
 
-    def goal_rows(self) -> QuerySet[GoalAssessment]:
+    def goal_rows(self, periods: list[int] | None = None) -> QuerySet[GoalAssessment]:
         return self.in_group(
-            GoalAssessment.objects.filter(self.goal_filter("goal__"), report__period=self.period)
+            GoalAssessment.objects.filter(
+                self.goal_filter("goal__"), report__period__in=periods or [self.period.pk]
+            )
         )
 
     def indicator_rows(self, periods: list[int] | None = None) -> QuerySet[IndicatorOutcome]:
@@ -435,14 +574,14 @@ class Scope:
         if self.previous is None:
             return ActivityStatus.objects.none()
         before = ActivityStatus.objects.filter(
-            REPORTED,
+            reported(),
             report__period=self.previous,
             report__board=OuterRef("report__board"),
             activity=OuterRef("activity"),
         )
         return (
             self.activity_rows()
-            .filter(REPORTED)
+            .filter(reported())
             .annotate(
                 before_progress=Subquery(before.values("progress")[:1]),
                 before_assessment=Subquery(before.values("assessment")[:1]),
@@ -479,6 +618,55 @@ def make_scope(
     )
 
 
+# --- Who has reported ---------------------------------------------------------------------
+
+
+@dataclass
+class ReportCounts:
+    """The reports of some periods by state, and the completeness of each period."""
+
+    states: dict[int, dict[str, int]]  # period id -> state -> reports
+    completeness: dict[int, Completeness]  # period id -> reports reported of expected
+
+    def has_reports(self, period: ReportingPeriod) -> bool:
+        return bool(self.states.get(period.pk))
+
+
+def report_counts(scope: Scope, periods: list[ReportingPeriod]) -> ReportCounts:
+    """How many reports of the scope's boards are in each of `periods`, by state, and each
+    period's completeness: reported (submitted or approved) of expected. A period's expected
+    reports are its reports; before it is opened, or while none of the boards has a report
+    in it, the boards the programme makes responsible (as `Scope.expected_boards`).
+
+    One query, and one more (the responsible boards) only if some period needs it."""
+    states: dict[int, dict[str, int]] = defaultdict(dict)
+    for period_id, state, n in (
+        scope.reports([p.pk for p in periods])
+        .values_list("period_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        states[period_id][state] = n
+    responsible: int | None = None
+    completeness = {}
+    for period in periods:
+        counts = states.get(period.pk, {})
+        reports = sum(counts.values())
+        if is_opened(period) and reports:
+            expected = reports
+        else:
+            if responsible is None:
+                responsible = scope.responsible_boards().count()
+            expected = max(responsible, reports)
+        completeness[period.pk] = Completeness(
+            sum(counts.get(state, 0) for state in REPORTED_STATES), expected, is_opened(period)
+        )
+    return ReportCounts(states=states, completeness=completeness)
+
+
+# --- The roll-up of a period ----------------------------------------------------------------
+
+
 def period_rollup(
     programme: Programme,
     year: int,
@@ -501,17 +689,22 @@ def period_rollup(
         programme, year, kind, goal_number=goal_number, board_group=board_group, periods=periods
     )
     period = scope.period
+    trend_periods = _trend_periods(scope)
 
-    # Who has reported. Boards without a report only exist before the period is opened
-    # (or for a board given commitments since).
-    by_state = dict(scope.reports().values_list("state").annotate(n=Count("pk")).order_by())
-    not_started = scope.board_states(NOT_STARTED).count()
-    expected = sum(by_state.values()) + not_started
-    reported = sum(by_state.get(state, 0) for state in REPORTED_STATES)
+    # Who has reported, in this period and in those of the trend: one query.
+    counts = report_counts(scope, list({p.pk: p for p in [period, *trend_periods]}.values()))
+    by_state = counts.states.get(period.pk, {})
+    completeness = counts.completeness[period.pk]
+    # Boards without a report only exist before the period is opened (or while nobody of
+    # the group has one).
+    not_started = max(completeness.expected - sum(by_state.values()), 0)
     states = [StateCount(NOT_STARTED, "Ej påbörjad", not_started)] + [
         StateCount(value, label, by_state.get(value, 0)) for value, label in ReportState.choices
     ]
     overdue = period.is_overdue(today)
+    # Before the period is opened nobody has been asked to report: nobody is missing yet.
+    missing_count = completeness.expected - completeness.reported if completeness.opened else 0
+    name_missing = bool(missing_count) and not figures_only
     missing = [
         BoardState(
             board=board,
@@ -520,60 +713,32 @@ def period_rollup(
             else None,
             overdue=overdue,
         )
-        for board in ([] if figures_only else scope.board_states("saknas")[:MISSING_SHOWN])
+        for board in (scope.board_states("saknas")[:MISSING_SHOWN] if name_missing else ())
     ]
 
     programme_goals = list(Goal.objects.filter(programme=programme).order_by("number"))
     goals = [goal for goal in programme_goals if goal_number in (None, goal.number)]
 
-    activity_counts = (
-        scope.activity_rows()
-        .values_list("activity__goal_id", "progress", "assessment")
-        .annotate(reported=Count("pk", filter=REPORTED), rows=Count("pk"))
-        .order_by()
-    )
-    progress: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    assessment: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    activity_rows: dict[int, int] = defaultdict(int)
-    for goal_id, progress_key, assessment_key, n_reported, n_rows in activity_counts:
-        activity_rows[goal_id] += n_rows
-        if n_reported:
-            progress[goal_id][progress_key] += n_reported
-            assessment[goal_id][assessment_key] += n_reported
-
-    fulfilment: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    goal_rows: dict[int, int] = defaultdict(int)
-    if period.is_annual:
-        for goal_id, key, n_reported, n_rows in (
-            scope.goal_rows()
-            .values_list("goal_id", "fulfilment")
-            .annotate(reported=Count("pk", filter=REPORTED), rows=Count("pk"))
-            .order_by()
-        ):
-            goal_rows[goal_id] += n_rows
-            if n_reported:
-                fulfilment[goal_id][key] += n_reported
-
-    indicators = _indicator_figures(scope)
+    progress, assessment = activity_tallies(scope.activity_rows())
+    fulfilment = fulfilment_tallies(scope.goal_rows()) if period.is_annual else {}
+    indicators = indicator_figures(scope, trend_periods, counts)
+    opened = is_opened(period)
     goal_figures = []
     for goal in goals:
+        key = (goal.pk, period.pk)
         figure = GoalFigure(
             goal=goal,
-            activity_completeness=Completeness(
-                sum(progress[goal.pk].values()), activity_rows[goal.pk]
-            ),
-            by_progress=_buckets(progress[goal.pk], Progress),
-            by_assessment=_buckets(assessment[goal.pk], Assessment),
+            activity_completeness=progress[key].completeness(opened),
+            by_progress=progress[key].buckets(Progress),
+            by_assessment=assessment[key].buckets(Assessment),
             indicators=[item for item in indicators if item.indicator.goal_id == goal.pk],
         )
         if period.is_annual:
-            figure.fulfilment_completeness = Completeness(
-                sum(fulfilment[goal.pk].values()), goal_rows[goal.pk]
-            )
-            figure.by_fulfilment = _buckets(fulfilment[goal.pk], Fulfilment)
+            figure.fulfilment_completeness = fulfilment[key].completeness(opened)
+            figure.by_fulfilment = fulfilment[key].buckets(Fulfilment)
         goal_figures.append(figure)
 
-    off_track = scope.activity_rows().filter(REPORTED, assessment=Assessment.OFF_TRACK)
+    off_track = scope.activity_rows().filter(reported(), assessment=Assessment.OFF_TRACK)
     if figures_only:
         off_track = off_track.none()
     transitions, changes = ([], 0) if figures_only else _transitions(scope)
@@ -582,13 +747,13 @@ def period_rollup(
         period=period,
         previous=scope.previous,
         scope=scope,
-        completeness=Completeness(reported=reported, expected=expected),
+        completeness=completeness,
         states=states,
-        overdue=expected - reported if overdue else 0,
+        overdue=completeness.expected - completeness.reported if overdue else 0,
         missing=missing,
-        missing_count=expected - reported,
+        missing_count=missing_count,
         goals=goal_figures,
-        off_track=sum(counts[Assessment.OFF_TRACK] for counts in assessment.values()),
+        off_track=sum(assessment[(g.pk, period.pk)].counts[Assessment.OFF_TRACK] for g in goals),
         off_track_boards=[
             Ranked(pk, name, n)
             for pk, name, n in off_track.values_list("report__board_id", "report__board__name")
@@ -603,9 +768,7 @@ def period_rollup(
         ],
         transitions=transitions,
         changes=changes,
-        own_indicator_rows=0
-        if figures_only
-        else scope.indicator_rows().filter(REPORTED, indicator__added_by__isnull=False).count(),
+        own_indicator_rows=0 if figures_only else own_indicator_rows(scope).count(),
         programme_goals=programme_goals,
     )
 
@@ -629,7 +792,7 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
             pairs[("bedomning", before_assessment, after_assessment)] += n
         if before_progress != after_progress:
             pairs[("status", before_progress, after_progress)] += n
-    choices = {"bedomning": Assessment, "status": Progress}
+    choices: dict[str, type[Choices]] = {"bedomning": Assessment, "status": Progress}
     transitions = [
         Transition(
             scale,
@@ -644,13 +807,28 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     return transitions, changed
 
 
-def _indicator_figures(scope: Scope) -> list[IndicatorFigure]:
-    """The programme's indicators in the scope: value in the period, and over the years.
-    Boards' own indicators are not summed across the city; they are counted apart."""
-    trend_periods = {p.year: p for p in scope.periods if p.kind == scope.period.kind}
-    wanted = [p.pk for p in trend_periods.values()]
+def _trend_periods(scope: Scope) -> list[ReportingPeriod]:
+    """The programme's periods of the scope's kind, one per year: what a trend is drawn of."""
+    return [p for p in scope.periods if p.kind == scope.period.kind]
+
+
+def indicator_figures(
+    scope: Scope,
+    periods: list[ReportingPeriod],
+    counts: ReportCounts,
+    years: Iterable[int] | None = None,
+) -> list[IndicatorFigure]:
+    """The programme's indicators in the scope: the value in the scope's period, and the
+    trend over `years` (the programme's, by default) from `periods` (one per year; a year
+    without one is a point without a period). `counts` must cover the scope's period and
+    `periods` (`report_counts`). Boards' own indicators are never among them: one board's
+    indicator has no city-wide value (`own_indicator_rows` lists them).
+
+    Three queries: the responsible boards per indicator, the sums, the indicators."""
+    by_year = {p.year: p for p in periods}
+    wanted = list({p.pk for p in [scope.period, *periods]})
     responsibilities = IndicatorResponsibility.objects.filter(
-        scope.goal_filter("indicator__goal__")
+        programme_item("indicator__"), scope.goal_filter("indicator__goal__")
     )
     responsible = dict(
         scope.in_group(responsibilities, "board__")
@@ -658,18 +836,15 @@ def _indicator_figures(scope: Scope) -> list[IndicatorFigure]:
         .annotate(n=Count("board", distinct=True))
         .order_by()
     )
-    reports_in = dict(
-        scope.reports(wanted).values_list("period_id").annotate(n=Count("pk")).order_by()
-    )
     sums: dict[tuple[int, int], dict[str, Any]] = {}
     for entry in (
         scope.indicator_rows(wanted)
-        .filter(indicator__added_by__isnull=True)
+        .filter(programme_item("indicator__"))
         .values("indicator_id", "report__period_id")
         .annotate(rows=Count("pk"), **_value_sums(), **_value_sums("women_"), **_value_sums("men_"))
         .order_by()
     ):
-        sums[(entry["indicator_id"], entry["report__period_id"])] = entry
+        sums[(entry["indicator_id"], entry["report__period_id"])] = dict(entry)
     shown = set(responsible) | {indicator_id for indicator_id, _ in sums}
     figures = []
     for indicator in Indicator.objects.filter(pk__in=shown).order_by(
@@ -679,11 +854,13 @@ def _indicator_figures(scope: Scope) -> list[IndicatorFigure]:
         def at(p: ReportingPeriod, indicator: Indicator = indicator) -> tuple:
             entry = sums.get((indicator.pk, p.pk))
             value = _value(indicator.kind, entry)
-            if reports_in.get(p.pk):
-                expected = entry["rows"] if entry else 0
+            if not is_opened(p):
+                completeness = Completeness(0, responsible.get(indicator.pk, 0), opened=False)
+            elif counts.has_reports(p):
+                completeness = Completeness(value.boards, entry["rows"] if entry else 0)
             else:
-                expected = responsible.get(indicator.pk, 0)
-            return entry, value, Completeness(value.boards, expected)
+                completeness = Completeness(value.boards, responsible.get(indicator.pk, 0))
+            return entry, value, completeness
 
         entry, value, completeness = at(scope.period)
         figure = IndicatorFigure(
@@ -693,8 +870,8 @@ def _indicator_figures(scope: Scope) -> list[IndicatorFigure]:
             men=_value(indicator.kind, entry, "men_"),
             completeness=completeness,
         )
-        for year in scope.programme.years:
-            trend_period = trend_periods.get(year)
+        for year in scope.programme.years if years is None else years:
+            trend_period = by_year.get(year)
             if trend_period is None:
                 figure.trend.append(
                     TrendPoint(None, year, Value(indicator.kind), Completeness(0, 0))
@@ -718,7 +895,7 @@ def activity_rows_behind(
     activity: int | None = None,
 ) -> QuerySet[ActivityStatus]:
     """The reported activity rows behind a count of the dashboard, by board and activity."""
-    rows = scope.activity_rows().filter(REPORTED)
+    rows = scope.activity_rows().filter(reported())
     if progress is not None:
         rows = rows.filter(progress=progress)
     if assessment is not None:
@@ -733,7 +910,7 @@ def activity_rows_behind(
 
 
 def goal_rows_behind(scope: Scope, fulfilment: str | None = None) -> QuerySet[GoalAssessment]:
-    rows = scope.goal_rows().filter(REPORTED)
+    rows = scope.goal_rows().filter(reported())
     if fulfilment is not None:
         rows = rows.filter(fulfilment=fulfilment)
     return rows.select_related("report__board", "goal").order_by(
@@ -742,20 +919,22 @@ def goal_rows_behind(scope: Scope, fulfilment: str | None = None) -> QuerySet[Go
 
 
 def indicator_rows_behind(scope: Scope, indicator: int) -> QuerySet[IndicatorOutcome]:
-    """Every board's row for one indicator in the period, reported or not (those not
-    reported show as missing)."""
+    """Every board's row for one programme indicator in the period, reported or not (those
+    not reported show as missing)."""
     return (
         scope.indicator_rows()
-        .filter(indicator=indicator)
+        .filter(programme_item("indicator__"), indicator=indicator)
         .select_related("report__board", "indicator")
         .order_by("report__board__name")
     )
 
 
 def own_indicator_rows(scope: Scope) -> QuerySet[IndicatorOutcome]:
+    """The boards' own indicators in reported reports: each board's value, never summed."""
     return (
         scope.indicator_rows()
-        .filter(REPORTED, indicator__added_by__isnull=False)
+        .filter(reported())
+        .exclude(programme_item("indicator__"))
         .select_related("report__board", "indicator__goal")
         .order_by("report__board__name", "indicator__goal__number", "indicator__position")
     )
@@ -778,7 +957,49 @@ def changed_rows_behind(
     )
 
 
+# --- A board's latest status (the styrkort) --------------------------------------------------
+
+
+ReportRowT = TypeVar("ReportRowT", ActivityStatus, IndicatorOutcome, GoalAssessment)
+
+
+def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, ReportRowT]:
+    """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
+    row among `rows` (the row model's `filled()`) from a report that counts (submitted or
+    approved), never a draft. One query; `rows` are one board's rows of one kind."""
+    ranked = rows.filter(reported(), rows.model.filled()).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F(item_field)],
+            order_by=[F("report__period__year").desc(), F("report__period__kind").desc()],
+        )
+    )
+    return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
+
+
+def latest_report(board: Board, programme: Programme) -> Report | None:
+    """The board's latest report in the programme that counts (submitted or approved)."""
+    return (
+        Report.objects.filter(reported(""), board=board, period__programme=programme)
+        .select_related("period")
+        .order_by("-period__year", "-period__kind")
+        .first()
+    )
+
+
 # --- The samlad uppföljning's figures ----------------------------------------------------
+
+
+def _board_value(row: IndicatorOutcome) -> dict[str, Any]:
+    """One board's row of an indicator as the samlad uppföljning quotes it."""
+    value = row_value(row)
+    return {
+        "board": row.report.board.name,
+        "board_slug": row.report.board.slug,
+        "value": value.as_dict() if value else None,
+        "target": None if row.target is None or value is None else str(row.target),
+        "comment": row.comment if value else "",
+    }
 
 
 def year_figures(programme: Programme, year: int) -> dict[str, Any]:
@@ -787,8 +1008,9 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
     and dicts. Raises ReportingPeriod.DoesNotExist if the year has no VB period.
 
     Beside the aggregates it keeps what the document quotes: every board's value and
-    comment per indicator and every board's goal assessment and analysis. The activity rows
-    behind the counts are not copied; the dashboard lists them for the period."""
+    comment per indicator, the boards' own indicators with their values (never summed), and
+    every board's goal assessment and analysis. The activity rows behind the counts are not
+    copied; the dashboard lists them for the period."""
     rollup = period_rollup(programme, year, PeriodKind.VB, figures_only=True)
     scope = rollup.scope
     boards = [
@@ -803,27 +1025,27 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
     values: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in (
         scope.indicator_rows()
-        .filter(indicator__added_by__isnull=True)
+        .filter(programme_item("indicator__"))
         .select_related("report__board", "indicator")
         .order_by("report__board__name")
     ):
-        value = row_value(row)
-        values[row.indicator_id].append(
-            {
-                "board": row.report.board.name,
-                "board_slug": row.report.board.slug,
-                "value": value.as_dict() if value else None,
-                "target": None if row.target is None or value is None else str(row.target),
-                "comment": row.comment if value else "",
-            }
-        )
+        values[row.indicator_id].append(_board_value(row))
+    own = [
+        {
+            "goal": row.indicator.goal.number,
+            "text": row.indicator.text,
+            "kind": str(row.indicator.kind),
+            **_board_value(row),
+        }
+        for row in own_indicator_rows(scope)
+    ]
     analyses: dict[tuple[int, str], list[dict[str, str]]] = defaultdict(list)
-    for row in goal_rows_behind(scope):
-        analyses[(row.goal_id, row.fulfilment)].append(
+    for goal_row in goal_rows_behind(scope):
+        analyses[(goal_row.goal_id, goal_row.fulfilment)].append(
             {
-                "board": row.report.board.name,
-                "board_slug": row.report.board.slug,
-                "analysis": row.analysis,
+                "board": goal_row.report.board.name,
+                "board_slug": goal_row.report.board.slug,
+                "analysis": goal_row.analysis,
             }
         )
 
@@ -879,4 +1101,5 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
             }
             for figure in rollup.goals
         ],
+        "own_indicators": own,
     }

@@ -94,17 +94,6 @@ def periods_create(*, programme: Programme) -> list[ReportingPeriod]:
     return created
 
 
-def boards_with_commitments(programme: Programme) -> list[Board]:
-    return list(
-        Board.objects.filter(
-            Q(activity_roles__activity__goal__programme=programme)
-            | Q(indicator_roles__indicator__goal__programme=programme)
-        )
-        .distinct()
-        .order_by("name")
-    )
-
-
 @transaction.atomic
 def period_open(*, period: ReportingPeriod) -> int:
     """Open the period and give every board with commitments its report. Returns how many
@@ -115,7 +104,7 @@ def period_open(*, period: ReportingPeriod) -> int:
     new_reports = bulk_create_with_history(
         [
             Report(period=period, board=board)
-            for board in boards_with_commitments(period.programme)
+            for board in Board.objects.responsible_in(period.programme)
             if board.pk not in existing
         ],
         Report,

@@ -14,6 +14,7 @@ PUBLIC_VIEWS = {
     "catalog.views.goal_detail",
     "catalog.views.programme_detail",
     "catalog.views.programme_list",
+    "catalog.views.responsible_list",
     "followup.views.documents.styrkort_commitments",
     "django.contrib.auth.views.LoginView",
     # Not public: checks the login itself, to answer an API client 401 instead of a redirect.

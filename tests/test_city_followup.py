@@ -149,8 +149,9 @@ class CityFollowupTests(TestCase):
 
 
 # session, user, the programme (city-wide), the document, its goal ids, the programme's goals,
-# may the user write; the roll-up's figures (rollup.year_figures: periods, reports by state,
-# boards not started, goals, activity and goal counts, indicator sums with responsibilities,
-# reports per year and the indicators, then the boards, indicator rows and analyses); the
-# document's goal narratives
+# may the user write; the roll-up's figures (rollup.year_figures: periods, reports per period
+# and state, the responsible boards (for the years not yet opened), goals, activity and goal
+# tallies, indicator responsibilities, sums and the indicators, then whether the period has
+# reports, the boards, indicator rows, own indicators and analyses); the document's goal
+# narratives
 CITY_PAGE_QUERIES = 22

@@ -10,7 +10,8 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import IndicatorKind
+from catalog.models import Board, IndicatorKind
+from followup.demo import OWN_INDICATOR
 from followup.models import (
     ActivityStatus,
     BoardRole,
@@ -25,7 +26,8 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
-from followup.services import boards_with_commitments, report_completeness_now
+from followup.rollup import period_rollup
+from followup.services import report_completeness_now
 from tests.catalog_data import load_stockholm
 
 
@@ -41,7 +43,7 @@ class SeedDemoTests(TestCase):
         cls.programme = load_stockholm()
         cls.output = _seed()
         cls.current = ReportingPeriod.objects.get(programme=cls.programme, year=2025, kind="T1")
-        cls.boards = boards_with_commitments(cls.programme)
+        cls.boards = list(Board.objects.responsible_in(cls.programme))
 
     def log_in(self, username: str) -> None:
         # Through the login page: django-axes wants a request, so client.login() will not do.
@@ -203,6 +205,20 @@ class SeedDemoTests(TestCase):
             activity__added_by__slug="skarholmens-stadsdelsnamnd", report__period=self.current
         )
         self.assertEqual(own.count(), 1)
+
+    def test_the_own_indicator_is_never_a_city_wide_figure(self) -> None:
+        # Skärholmen's own indicator once stood among the programme's as "saknas (0 av 0
+        # rapporterat)" on the dashboard, although the board had reported it.
+        rollup = period_rollup(self.programme, 2025, "T1")
+        texts = {item.indicator.text for goal in rollup.goals for item in goal.indicators}
+        self.assertNotIn(OWN_INDICATOR, texts)
+        self.assertFalse(
+            [item for goal in rollup.goals for item in goal.indicators if item.indicator.is_own]
+        )
+        self.client.force_login(User.objects.get(username="samordnare"))
+        response = self.client.get(reverse("dashboard"), {"ar": 2025, "period": "T1"})
+        self.assertNotContains(response, "0 av 0 rapporterat")
+        self.assertNotContains(response, OWN_INDICATOR)
 
     def test_the_summary_counts_reports_per_state(self) -> None:
         self.assertIn("T1 2025 (öppen):", self.output)

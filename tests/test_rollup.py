@@ -300,13 +300,13 @@ class TrendAndChangeTests(TestCase):
     def test_year_figures_are_json_ready(self) -> None:
         figures = year_figures(self.programme, 2022)
         self.assertEqual(json.loads(json.dumps(figures)), figures)
-        self.assertEqual(figures["completeness"], {"reported": 1, "expected": 23})
+        self.assertEqual(figures["completeness"], {"reported": 1, "expected": 23, "opened": True})
         goal = figures["goals"][0]
         on_track = goal["activities"]["by_assessment"]["enligt_plan"]
         self.assertEqual(on_track["count"], 1)
         self.assertIn("fulfilment", goal)
         share = figures["goals"][1]["indicators"][0]
-        self.assertEqual(share["completeness"], {"reported": 0, "expected": 13})
+        self.assertEqual(share["completeness"], {"reported": 0, "expected": 13, "opened": True})
         self.assertIsNone(share["boards"][0]["value"])
 
     def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
@@ -317,10 +317,11 @@ class TrendAndChangeTests(TestCase):
             return len(queries)
 
         before = count()
-        # Reports by state, boards not started, boards missing, goals, activity counts,
-        # indicator responsibilities, reports per year, indicator sums, indicators,
-        # off track per board and per activity, changes, own indicators.
-        self.assertEqual(before, 14)
+        # Reports per period and state (this period's and the trend's), the responsible
+        # boards (for the trend's periods not yet opened), whether the period has reports,
+        # boards missing, goals, activity tallies, indicator responsibilities, indicator
+        # sums, indicators, off track per board and per activity, changes, own indicators.
+        self.assertEqual(before, 13)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
         )

@@ -8,26 +8,31 @@ boards judge their fulfilment of each goal, where the indicators are heading, wh
 themselves write, and where more support is needed. Beside the figures stand the samordnare's
 own sections (`MidtermSection`), written in the app before the document is rendered.
 
-Everything is counted and summed in the database (GROUP BY with filtered aggregates), so the
-document costs the same eleven queries whether the city has twenty boards or two thousand,
-and whatever the number of years:
+Every figure comes from the city-wide engine (`followup.rollup`), the same that counts the
+dashboard and the samlad uppföljning: the reports per year (`report_counts`), the activity
+and goal rows per goal and year (`activity_tallies`, `fulfilment_tallies`) and the
+indicators' values and trends (`indicator_figures`). Here they are only arranged year by year.
+The document costs the same thirteen queries whether the city has twenty boards or two
+thousand, and whatever the number of years:
 
-1. the VB periods up to the year, with their reports expected and reported;
-2. the goals, 3. their prerequisites;
-4. the programme's indicators;
-5. activity rows counted per goal, year, status and assessment;
-6. goal rows counted per goal, year and fulfilment;
-7. indicator values summed per indicator and year;
-8. the boards with the most "Ej enligt plan" (a bounded number);
-9. the activities no board has got past "Ej påbörjad";
-10. a bounded number of the boards' analyses per goal (a window function);
-11. the samordnare's sections.
+1. the programme's periods; 2. the reports per VB period and state (and the responsible
+boards, only for a year not opened or without reports);
+3. the goals, 4. their prerequisites;
+5. the indicators' responsible boards, 6. their values summed per indicator and year,
+7. the indicators;
+8. activity rows counted per goal, year, status and assessment;
+9. goal rows counted per goal, year and fulfilment;
+10. the boards with the most "Ej enligt plan" (a bounded number);
+11. the activities no board has got past "Ej påbörjad";
+12. a bounded number of the boards' analyses per goal (a window function);
+13. the samordnare's sections.
 
-Roll-up rules (DESIGN.md): a report counts when it is submitted or approved; a share is
-Σ numerators / Σ denominators over the boards that reported it; counts are summed; a board
-or year that has not reported is missing, never zero. The boards' own activities count in the
-activity figures (they are part of the boards' work under the goal), but their own indicators
-do not: one board's indicator has no city-wide value.
+Roll-up rules (DESIGN.md, kept by the engine): a report counts when it is submitted or
+approved; a share is Σ numerators / Σ denominators over the boards that reported it; counts
+are summed; a board or year that has not reported is missing, never zero, and a year whose
+period was never opened reads "ej öppnad". The boards' own activities count in the activity
+figures (they are part of the boards' work under the goal), but their own indicators do not:
+one board's indicator has no city-wide value.
 """
 
 from collections import defaultdict
@@ -35,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Choices, Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -49,15 +54,31 @@ from followup.models import (
     Assessment,
     Fulfilment,
     GoalAssessment,
-    IndicatorOutcome,
     MidtermSection,
     MidtermSectionKind,
     PeriodKind,
     PrerequisiteState,
     Progress,
     ReportingPeriod,
+    reported,
 )
-from followup.rollup import REPORTED_STATES, Bucket, Completeness, Value, percent_text
+from followup.rollup import (
+    Bucket,
+    Completeness,
+    IndicatorFigure,
+    ReportCounts,
+    Scope,
+    Tally,
+    TallyKey,
+    TrendPoint,
+    activity_tallies,
+    fulfilment_tallies,
+    indicator_figures,
+    is_opened,
+    percent_text,
+    programme_periods,
+    report_counts,
+)
 
 TOP_BOARDS = 5  # boards named under "where more support is needed"
 EXCERPTS_PER_LEVEL = 2  # analyses quoted per goal and level of fulfilment
@@ -66,9 +87,6 @@ EXCERPT_LENGTH = 450  # characters quoted from one analysis
 
 # Past "Ej påbörjad": the activity has got going somewhere.
 STARTED = (Progress.STARTED, Progress.ONGOING, Progress.DONE)
-UNANSWERED = ("", "Ej angivet")  # a reported row left blank, so that the counts add up
-
-REPORTED = Q(report__state__in=REPORTED_STATES)
 
 
 def middle_year(programme: Programme) -> int:
@@ -115,17 +133,13 @@ class Distribution:
         return 100 * started / applicable if applicable else None
 
 
-@dataclass(frozen=True)
-class IndicatorPoint:
-    column: YearColumn
-    value: Value
-    completeness: Completeness  # boards that gave a value of boards expected to
-
-
 @dataclass
 class IndicatorTrend:
+    """An indicator year by year (the engine's trend: value, and boards that gave a value of
+    boards expected to), with its chart."""
+
     indicator: Indicator
-    points: list[IndicatorPoint]
+    points: list[TrendPoint]
     chart: SafeString
 
 
@@ -268,25 +282,47 @@ def midterm_document(
     `year`. The caller checks that the user may read the programme and that `year` is one
     of its years. `for_print` sets the charts in the PDF's fonts."""
     finish: Callable[[SafeString], SafeString] = chart_for_print if for_print else _same
-    columns = _columns(programme, year)
+    years = range(programme.start_year, year + 1)
+    periods = programme_periods(programme)
+    by_year = {p.year: p for p in periods if p.kind == PeriodKind.VB and p.year in years}
+    vb_periods = list(by_year.values())
+    period_ids = [period.pk for period in vb_periods]
+    # The engine counts within a scope; the year's VB period (or the latest before it)
+    # anchors it, and every query below covers all of `vb_periods`.
+    anchor = by_year.get(year) or (vb_periods[-1] if vb_periods else None)
+    scope = (
+        Scope(programme=programme, period=anchor, previous=None, periods=tuple(periods))
+        if anchor
+        else None
+    )
+    counts = report_counts(scope, vb_periods) if scope else ReportCounts({}, {})
+    columns = [
+        YearColumn(
+            year=each,
+            period=by_year.get(each),
+            completeness=counts.completeness[by_year[each].pk]
+            if each in by_year
+            else Completeness(0, 0),
+        )
+        for each in years
+    ]
     with_data = [column for column in columns if column.has_data]
     basis = with_data[-1] if with_data else None
     basis_index = columns.index(basis) if basis else None
-    period_ids = [column.period.pk for column in columns if column.period is not None]
 
     goals = list(
         Goal.objects.filter(programme=programme)
         .order_by("number")
         .prefetch_related("prerequisites")
     )
-    indicators = list(
-        Indicator.objects.in_programme()
-        .filter(goal__programme=programme)
-        .order_by("goal__number", "position")
-    )
-    activity_counts = _activity_counts(period_ids)
-    fulfilment_counts = _fulfilment_counts(period_ids)
-    indicator_values = _indicator_values(programme, period_ids)
+    indicators: list[IndicatorFigure] = []
+    progress_tallies: dict[TallyKey, Tally] = {}
+    assessment_tallies: dict[TallyKey, Tally] = {}
+    fulfilment_counts: dict[TallyKey, Tally] = {}
+    if scope is not None:
+        indicators = indicator_figures(scope, vb_periods, counts, years=years)
+        progress_tallies, assessment_tallies = activity_tallies(scope.activity_rows(period_ids))
+        fulfilment_counts = fulfilment_tallies(scope.goal_rows(period_ids))
     sections = {
         section.key: section
         for section in MidtermSection.objects.filter(
@@ -303,19 +339,16 @@ def midterm_document(
         excerpts = _excerpts(basis)
 
     def distributions(
-        counts: dict[tuple, list[int]], goal_ids: Iterable[int], scale: type
+        tallies: dict[TallyKey, Tally], goal_ids: Iterable[int], scale: type
     ) -> list[Distribution]:
         ids = set(goal_ids)
         # "Ej angivet" is a column of every year or of none, so that the years line up.
-        blank = any(
-            key == "" and goal_id in ids and reported
-            for (goal_id, _, key), (reported, _) in counts.items()
-        )
-        return [_distribution(column, counts, ids, scale, blank=blank) for column in columns]
+        blank = any(tally.counts.get("") for (goal, _), tally in tallies.items() if goal in ids)
+        return [_distribution(column, tallies, ids, scale, blank=blank) for column in columns]
 
     parts = []
     for goal in goals:
-        progress = distributions(activity_counts["progress"], [goal.pk], Progress)
+        progress = distributions(progress_tallies, [goal.pk], Progress)
         section = sections.get(f"mal-{goal.number}")
         states = section.prerequisite_states if section else {}
         parts.append(
@@ -327,12 +360,12 @@ def midterm_document(
                 ],
                 section=section,
                 progress=progress,
-                assessment=distributions(activity_counts["assessment"], [goal.pk], Assessment),
+                assessment=distributions(assessment_tallies, [goal.pk], Assessment),
                 fulfilment=distributions(fulfilment_counts, [goal.pk], Fulfilment),
                 indicators=[
-                    _indicator_trend(indicator, columns, indicator_values, finish)
-                    for indicator in indicators
-                    if indicator.goal_id == goal.pk
+                    _indicator_trend(figure, finish)
+                    for figure in indicators
+                    if figure.indicator.goal_id == goal.pk
                 ],
                 excerpts=excerpts.get(goal.pk, []),
                 progress_chart=finish(
@@ -346,7 +379,7 @@ def midterm_document(
             )
         )
     goal_ids = [goal.pk for goal in goals]
-    progress = distributions(activity_counts["progress"], goal_ids, Progress)
+    progress = distributions(progress_tallies, goal_ids, Progress)
     return MidtermDocument(
         programme=programme,
         year=year,
@@ -354,7 +387,7 @@ def midterm_document(
         basis=basis,
         goals=parts,
         progress=progress,
-        assessment=distributions(activity_counts["assessment"], goal_ids, Assessment),
+        assessment=distributions(assessment_tallies, goal_ids, Assessment),
         fulfilment=distributions(fulfilment_counts, goal_ids, Fulfilment),
         progress_chart=finish(
             _progress_chart(
@@ -374,129 +407,23 @@ def _state(value: object) -> str:
     return value if value in PrerequisiteState.values else ""
 
 
-def _columns(programme: Programme, year: int) -> list[YearColumn]:
-    periods = {
-        period.year: period
-        for period in ReportingPeriod.objects.filter(
-            programme=programme,
-            kind=PeriodKind.VB,
-            year__gte=programme.start_year,
-            year__lte=year,
-        ).annotate(
-            expected=Count("reports"),
-            reported=Count("reports", filter=Q(reports__state__in=REPORTED_STATES)),
-        )
-    }
-    columns = []
-    for each in range(programme.start_year, year + 1):
-        period = periods.get(each)
-        columns.append(
-            YearColumn(
-                year=each,
-                period=period,
-                completeness=Completeness(period.reported, period.expected)
-                if period
-                else Completeness(0, 0),
-            )
-        )
-    return columns
-
-
-def _activity_counts(period_ids: list[int]) -> dict[str, dict[tuple, list[int]]]:
-    """Activity rows per (goal, period, value) for status and for assessment:
-    [reported, expected]."""
-    counts: dict[str, dict[tuple, list[int]]] = {
-        "progress": defaultdict(lambda: [0, 0]),
-        "assessment": defaultdict(lambda: [0, 0]),
-    }
-    if not period_ids:
-        return counts
-    rows = (
-        ActivityStatus.objects.filter(report__period__in=period_ids)
-        .values("activity__goal_id", "report__period_id", "progress", "assessment")
-        .annotate(rows=Count("pk"), reported=Count("pk", filter=REPORTED))
-        .order_by()
-    )
-    for row in rows:
-        for scale in ("progress", "assessment"):
-            entry = counts[scale][(row["activity__goal_id"], row["report__period_id"], row[scale])]
-            entry[0] += row["reported"]
-            entry[1] += row["rows"]
-    return counts
-
-
-def _fulfilment_counts(period_ids: list[int]) -> dict[tuple, list[int]]:
-    counts: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    if not period_ids:
-        return counts
-    rows = (
-        GoalAssessment.objects.filter(report__period__in=period_ids)
-        .values("goal_id", "report__period_id", "fulfilment")
-        .annotate(rows=Count("pk"), reported=Count("pk", filter=REPORTED))
-        .order_by()
-    )
-    for row in rows:
-        entry = counts[(row["goal_id"], row["report__period_id"], row["fulfilment"])]
-        entry[0] += row["reported"]
-        entry[1] += row["rows"]
-    return counts
-
-
 def _distribution(
     column: YearColumn,
-    counts: dict[tuple, list[int]],
+    tallies: dict[TallyKey, Tally],
     goal_ids: set[int],
-    scale: type,
+    scale: type[Choices],
     *,
     blank: bool,
 ) -> Distribution:
-    by_key: dict[str, int] = defaultdict(int)
-    reported = expected = 0
-    for (goal_id, period_id, key), (n_reported, n_rows) in counts.items():
-        if column.period is not None and period_id == column.period.pk and goal_id in goal_ids:
-            by_key[key] += n_reported
-            reported += n_reported
-            expected += n_rows
-    choices = [*scale.choices, UNANSWERED] if blank else list(scale.choices)
+    """One year of the goals' rows over a scale, from the engine's tallies."""
+    period = column.period
+    keys = [] if period is None else [(goal_id, period.pk) for goal_id in goal_ids]
+    tally = Tally.merged(tallies[key] for key in keys if key in tallies)
     return Distribution(
         column=column,
-        counts=[
-            Bucket(key=key, label=label, count=by_key.get(key, 0), total=reported)
-            for key, label in choices
-        ],
-        completeness=Completeness(reported, expected),
+        counts=tally.buckets(scale, blank=blank),
+        completeness=tally.completeness(period is None or is_opened(period)),
     )
-
-
-def _indicator_values(programme: Programme, period_ids: list[int]) -> dict[tuple, dict]:
-    """Per (indicator, period): the rows expected and the sums over the reported values."""
-    if not period_ids:
-        return {}
-    valid = (
-        Q(indicator__kind=IndicatorKind.SHARE, numerator__isnull=False, denominator__isnull=False)
-        | Q(indicator__kind=IndicatorKind.COUNT, numerator__isnull=False)
-        | Q(indicator__kind=IndicatorKind.YES_NO, answer__isnull=False)
-    )
-    given = REPORTED & valid
-    rows = (
-        IndicatorOutcome.objects.filter(
-            report__period__in=period_ids,
-            indicator__goal__programme=programme,
-            indicator__added_by__isnull=True,
-        )
-        .values("indicator_id", "report__period_id")
-        .annotate(
-            rows=Count("pk"),
-            boards=Count("pk", filter=given),
-            numerator_sum=Sum("numerator", filter=given & ~Q(indicator__kind=IndicatorKind.YES_NO)),
-            denominator_sum=Sum(
-                "denominator", filter=given & Q(indicator__kind=IndicatorKind.SHARE)
-            ),
-            yes=Count("pk", filter=given & Q(answer=True)),
-        )
-        .order_by()
-    )
-    return {(row["indicator_id"], row["report__period_id"]): row for row in rows}
 
 
 def _same(svg: SafeString) -> SafeString:
@@ -504,36 +431,17 @@ def _same(svg: SafeString) -> SafeString:
 
 
 def _indicator_trend(
-    indicator: Indicator,
-    columns: list[YearColumn],
-    values: dict[tuple, dict],
-    finish: Callable[[SafeString], SafeString],
+    figure: IndicatorFigure, finish: Callable[[SafeString], SafeString]
 ) -> IndicatorTrend:
-    points = []
-    for column in columns:
-        row = values.get((indicator.pk, column.period.pk)) if column.period else None
-        if row is None:
-            points.append(IndicatorPoint(column, Value(indicator.kind), Completeness(0, 0)))
-            continue
-        boards = row["boards"]
-        if indicator.kind == IndicatorKind.YES_NO:
-            value = Value(indicator.kind, numerator=row["yes"], denominator=boards, boards=boards)
-        else:
-            value = Value(
-                indicator.kind,
-                numerator=row["numerator_sum"] or 0,
-                denominator=row["denominator_sum"] or 0,
-                boards=boards,
-            )
-        points.append(IndicatorPoint(column, value, Completeness(boards, row["rows"])))
+    indicator, points = figure.indicator, figure.trend
     count = indicator.kind == IndicatorKind.COUNT
     chart = trend_chart(
         chart_id=f"indikator-{indicator.pk}",
         title=f"Utveckling år för år: {indicator.text}",
-        desc="; ".join(f"{point.column.year}: {point.value.text}" for point in points),
+        desc="; ".join(f"{point.year}: {point.value.text}" for point in points),
         points=[
             Bar(
-                str(point.column.year),
+                str(point.year),
                 point.value.number,
                 point.value.text if count else percent_text(point.value.number),
             )
@@ -579,7 +487,7 @@ def _top_boards(columns: list[YearColumn], basis: YearColumn) -> list[BoardOffTr
         annotations[f"rows_{period.pk}"] = Count("pk", filter=in_period)
     now = basis.period.pk
     rows = (
-        ActivityStatus.objects.filter(REPORTED, report__period__in=[p.pk for p in periods])
+        ActivityStatus.objects.filter(reported(), report__period__in=[p.pk for p in periods])
         .values("report__board_id", "report__board__name")
         .annotate(**annotations)
         .filter(**{f"off_{now}__gt": 0})
@@ -610,9 +518,9 @@ def _not_started(programme: Programme, basis: YearColumn) -> list[NotStarted]:
     activities = (
         Activity.objects.in_programme()
         .filter(
+            reported("statuses__report__"),
             goal__programme=programme,
             statuses__report__period_id=basis.period.pk,
-            statuses__report__state__in=REPORTED_STATES,
         )
         .annotate(
             reported=Count("statuses"),
@@ -633,7 +541,7 @@ def _excerpts(basis: YearColumn) -> dict[int, list[Excerpt]]:
     """A few of the boards' analyses of each goal in the latest year: per level of
     fulfilment the fullest ones, a board's text quoted once even if others wrote the same."""
     rows = (
-        GoalAssessment.objects.filter(REPORTED, report__period_id=basis.period.pk)
+        GoalAssessment.objects.filter(reported(), report__period_id=basis.period.pk)
         .exclude(analysis="")
         .annotate(
             rank=Window(

@@ -7,12 +7,16 @@ Two variants from one function (`styrkort_build`):
   programme and for anyone;
 - with status: for each activity the latest progress and assessment the board has reported,
   for each indicator the latest outcome and target, for each goal the latest fulfilment; only
-  from reports sent in or approved, never a draft. The board's own activities and indicators
-  (which are not in the public catalog) are listed too.
+  from reports sent in or approved, never a draft, and only rows that are filled in: the
+  city-wide engine's `rollup.latest_reported`, with the same rules as every other figure.
+  The board's own activities and indicators (which are not in the public catalog) are listed
+  too.
 
 A styrkort costs the same few queries however many boards share its activities and however
 many periods the board has reported: the other responsible boards are counted per kind in the
-database (`_others`), and only the latest reported row per item is fetched (`_latest`).
+database (`_others`), and only the latest reported row per item is fetched.
+
+Every board the programme makes responsible (`Board.objects.responsible_in`) has a styrkort.
 """
 
 from collections import defaultdict
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
-from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -36,11 +40,12 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
     ResponsibilityRole,
+    programme_item,
 )
 from followup import access
 from followup.documents.pdf import render_pdf
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
-from followup.rollup import REPORTED_STATES
+from followup.rollup import latest_report, latest_reported
 from followup.streaming import ChunkBuffer
 
 TEMPLATE = "documents/styrkort.html"
@@ -145,18 +150,6 @@ def _others(responsibilities: QuerySet, item_field: str, board: Board) -> dict[i
     return texts
 
 
-def _latest(rows: QuerySet, item_field: str, filled: Q) -> dict[int, Model]:
-    """The board's latest filled row per item, from reports sent in or approved."""
-    ranked = rows.filter(filled, report__state__in=REPORTED_STATES).annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F(item_field)],
-            order_by=[F("report__period__year").desc(), F("report__period__kind").desc()],
-        )
-    )
-    return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
-
-
 def _commitments(
     model: type[Activity] | type[Indicator], programme: Programme, board: Board, *, own: bool
 ) -> QuerySet:
@@ -164,7 +157,7 @@ def _commitments(
     responsibility = ActivityResponsibility if model is Activity else IndicatorResponsibility
     item_field = "activity" if model is Activity else "indicator"
     items = model.objects.filter(goal__programme=programme)
-    mine = Q(responsibilities__board=board, added_by__isnull=True)
+    mine = Q(responsibilities__board=board) & programme_item()
     if own:
         mine |= Q(added_by=board)
     return (
@@ -205,35 +198,23 @@ def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> 
         board,
     )
 
-    latest_activity: dict[int, Model] = {}
-    latest_indicator: dict[int, Model] = {}
-    latest_goal: dict[int, Model] = {}
-    latest_report = None
+    latest_activity: dict[int, ActivityStatus] = {}
+    latest_indicator: dict[int, IndicatorOutcome] = {}
+    latest_goal: dict[int, GoalAssessment] = {}
+    last_report = None
     if with_status:
         mine = {"report__board": board, "report__period__programme": programme}
-        latest_activity = _latest(
-            ActivityStatus.objects.filter(**mine).select_related("report__period"),
-            "activity_id",
-            ~Q(progress="") | ~Q(assessment=""),
+        latest_activity = latest_reported(
+            ActivityStatus.objects.filter(**mine).select_related("report__period"), "activity_id"
         )
-        latest_indicator = _latest(
+        latest_indicator = latest_reported(
             IndicatorOutcome.objects.filter(**mine).select_related("report__period", "indicator"),
             "indicator_id",
-            Q(numerator__isnull=False) | Q(answer__isnull=False),
         )
-        latest_goal = _latest(
-            GoalAssessment.objects.filter(**mine).select_related("report__period"),
-            "goal_id",
-            ~Q(fulfilment=""),
+        latest_goal = latest_reported(
+            GoalAssessment.objects.filter(**mine).select_related("report__period"), "goal_id"
         )
-        latest_report = (
-            Report.objects.filter(
-                board=board, period__programme=programme, state__in=REPORTED_STATES
-            )
-            .select_related("period")
-            .order_by("-period__year", "-period__kind")
-            .first()
-        )
+        last_report = latest_report(board, programme)
 
     for item in activities:
         cards[item.goal_id].activities.append(
@@ -260,7 +241,7 @@ def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> 
         board=board,
         goals=list(cards.values()),
         with_status=with_status,
-        latest_report=latest_report,
+        latest_report=last_report,
     )
 
 
@@ -277,24 +258,6 @@ def styrkort_pdf(card: Styrkort) -> bytes:
     return render_pdf(TEMPLATE, card.context())
 
 
-def boards_with_commitments(programme: Programme) -> QuerySet[Board]:
-    """Every board with a commitment in the programme (its own items aside), by name."""
-    return (
-        Board.objects.filter(
-            Q(
-                activity_roles__activity__goal__programme=programme,
-                activity_roles__activity__added_by__isnull=True,
-            )
-            | Q(
-                indicator_roles__indicator__goal__programme=programme,
-                indicator_roles__indicator__added_by__isnull=True,
-            )
-        )
-        .distinct()
-        .order_by("name")
-    )
-
-
 def zip_filename(programme: Programme, *, with_status: bool) -> str:
     variant = "" if with_status else "-ataganden"
     return f"styrkort-{programme.slug}{variant}.zip"
@@ -305,7 +268,7 @@ def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[
     held in memory, and the download starts with the first board."""
     sink = ChunkBuffer()
     with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:  # type: ignore[arg-type]
-        for board in boards_with_commitments(programme):
+        for board in Board.objects.responsible_in(programme):
             pdf = styrkort_pdf(styrkort_build(programme, board, with_status=with_status))
             info = ZipInfo(
                 styrkort_filename(board, with_status=with_status),

@@ -1,5 +1,7 @@
 """The samlad uppföljning as a workbook, from the same figures the page shows (frozen once
-the document is final)."""
+the document is final), in the roll-up's own words (`rollup.Completeness`,
+`rollup.part_text`): a period never opened reads "ej öppnad", a women's or men's part says
+how many boards it rests on."""
 
 import tempfile
 from collections.abc import Iterator
@@ -9,6 +11,7 @@ from openpyxl import Workbook
 
 from followup.excel.city import write_sheet
 from followup.models import CityFollowup, CityFollowupGoal
+from followup.rollup import NOT_OPENED, Completeness, part_text
 
 
 def city_followup_filename(followup: CityFollowup) -> str:
@@ -27,6 +30,7 @@ def city_followup_workbook(
         ("Mål", _GOAL_COLUMNS, _goals(figures, narratives)),
         ("Indikatorer", _INDICATOR_COLUMNS, _indicators(figures)),
         ("Per nämnd", _BOARD_COLUMNS, _board_values(figures)),
+        ("Egna indikatorer", _OWN_COLUMNS, _own_indicators(figures)),
         ("Analyser", [("Mål", 8), ("Nämnd", 36), ("Måluppfyllelse", 18), ("Analys", 100)],
          _analyses(figures)),
     ]  # fmt: skip
@@ -39,13 +43,14 @@ def city_followup_workbook(
 
 
 def _summary(followup: CityFollowup, figures: dict[str, Any]) -> Iterator[list[object]]:
-    completeness = figures["completeness"]
+    completeness = Completeness.from_dict(figures["completeness"])
     yield ["Program", followup.programme.name]
     yield ["År", followup.year]
     yield ["Underlag", figures["period_label"]]
     yield ["Läge", followup.get_state_display()]
-    yield ["Nämnder som rapporterat", completeness["reported"]]
-    yield ["Nämnder som ska rapportera", completeness["expected"]]
+    reported, expected = _reported(completeness)
+    yield ["Nämnder som rapporterat", reported]
+    yield ["Nämnder som ska rapportera", expected]
     yield ["Samlad bedömning", followup.narrative]
 
 
@@ -63,6 +68,13 @@ _GOAL_COLUMNS = [
 ]
 
 
+def _reported(completeness: Completeness) -> list[object]:
+    """Reported and expected as two numbers, or "ej öppnad" (never "0" of "23")."""
+    if not completeness.opened:
+        return [NOT_OPENED, ""]
+    return [completeness.reported, completeness.expected]
+
+
 def _count(buckets: dict[str, Any], key: str) -> int:
     return buckets.get(key, {}).get("count", 0)
 
@@ -74,7 +86,7 @@ def _goals(figures: dict[str, Any], narratives: dict[int, str]) -> Iterator[list
         yield [
             goal["number"],
             goal["title"],
-            goal["activities"]["completeness"]["reported"],
+            _reported(Completeness.from_dict(goal["activities"]["completeness"]))[0],
             _count(assessment, "enligt_plan"),
             _count(assessment, "delvis_enligt_plan"),
             _count(assessment, "ej_enligt_plan"),
@@ -93,8 +105,8 @@ _INDICATOR_COLUMNS = [
     ("Täljare", 10),
     ("Nämnare", 10),
     ("Hela staden", 24),
-    ("Kvinnor/flickor", 24),
-    ("Män/pojkar", 24),
+    ("Kvinnor/flickor", 40),
+    ("Män/pojkar", 40),
     ("Nämnder som rapporterat", 14),
     ("Nämnder som ska rapportera", 14),
 ]
@@ -112,10 +124,9 @@ def _indicators(figures: dict[str, Any]) -> Iterator[list[object]]:
                 value["numerator"],
                 value["denominator"],
                 value["text"],
-                indicator["women"]["text"] if indicator["women"]["boards"] else "",
-                indicator["men"]["text"] if indicator["men"]["boards"] else "",
-                indicator["completeness"]["reported"],
-                indicator["completeness"]["expected"],
+                part_text(indicator, "women"),
+                part_text(indicator, "men"),
+                *_reported(Completeness.from_dict(indicator["completeness"])),
             ]
 
 
@@ -141,6 +152,29 @@ def _board_values(figures: dict[str, Any]) -> Iterator[list[object]]:
                     entry["target"] or "",
                     entry["comment"] or "",
                 ]
+
+
+_OWN_COLUMNS = [
+    ("Nämnd", 36),
+    ("Mål", 8),
+    ("Indikator", 60),
+    ("Utfall", 24),
+    ("Målvärde", 10),
+    ("Kommentar", 80),
+]
+
+
+def _own_indicators(figures: dict[str, Any]) -> Iterator[list[object]]:
+    """The boards' own indicators, each board's value: never summed for the city."""
+    for row in figures.get("own_indicators", []):  # figures frozen before they were kept
+        yield [
+            row["board"],
+            row["goal"],
+            row["text"],
+            row["value"]["text"] if row["value"] else "saknas",
+            row["target"] or "",
+            row["comment"] or "",
+        ]
 
 
 def _analyses(figures: dict[str, Any]) -> Iterator[list[object]]:

@@ -259,9 +259,7 @@ def dashboard_rows(request: HttpRequest) -> HttpResponse:
     selection = _selection(request)
     rows = _rows(selection.scope, request.GET)
     for row in rows.page:
-        if rows.kind in ("indikator", "egna-indikatorer"):
-            row.value = rollup.row_value(row)
-        elif rows.kind == "forandringar":
+        if rows.kind == "forandringar":
             row.before_progress_label = PROGRESS_LABELS.get(row.before_progress, "–")
             row.before_assessment_label = " ".join(
                 filter(

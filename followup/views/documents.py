@@ -17,7 +17,6 @@ from catalog.models import Board, Programme
 from followup import access
 from followup.documents.pdf import pdf_response
 from followup.documents.styrkort import (
-    boards_with_commitments,
     boards_with_status_for,
     styrkort_build,
     styrkort_pdf,
@@ -55,7 +54,9 @@ def styrkort_list(request: HttpRequest) -> HttpResponse:
     programmes = list(access.city_wide_programmes(request.user))
     if not programmes:
         raise Http404("Sidan finns inte.")
-    entries = [(programme, list(boards_with_commitments(programme))) for programme in programmes]
+    entries = [
+        (programme, list(Board.objects.responsible_in(programme))) for programme in programmes
+    ]
     return render(request, "documents/styrkort_list.html", {"entries": entries})
 
 
