@@ -10,8 +10,9 @@ against the text:
   "och"/"eller" ("Kultur- och fritidsnämnderna");
 - the measure tables, whose columns (measure, responsible boards, co-responsible boards after
   "Medansvarig:", prevention level) the OCR interleaved: read by the layout rules in
-  `_read_table`, and where the layout leaves a choice, by the decisions in `LAYOUT_DECISIONS`
-  (each with its line in the source and the reason).
+  `_read_table`, and where the layout leaves a choice, by the decisions in the tables from
+  `PAGE_HEADERS_READ_AS_MEASURES` to `OTHER_DECISIONS`, each with its line in the source, the
+  OCR line and the reason (`sodertalje_decisions()` lists them all).
 
 Everything else is kept as the plan has it. Text the catalog format has no place for (the
 introduction's purpose, target groups, the prevention levels, each focus area's introduction)
@@ -20,6 +21,7 @@ goes under `NOT_LOADED_KEY`, which `catalog.services.programme_load` does not re
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -32,7 +34,7 @@ NOT_LOADED_KEY = "plan_text_not_in_catalog_format"
 # The plan names some boards only collectively ("Utbildningsnämnderna"); it never says which
 # boards those are, so each such name is kept as one reporting unit rather than guessed apart.
 # The two councils (råd) are advisory bodies, not boards; BoardKind has no kind for them, so
-# they are listed as facknämnder (see LAYOUT_DECISIONS).
+# they are listed as facknämnder (see OTHER_DECISIONS).
 SODERTALJE_BOARDS: tuple[tuple[str, str], ...] = (
     ("Kommunstyrelsen", "kommunstyrelse"),
     ("Arbets- och näringslivsnämnden", "facknamnd"),
@@ -54,12 +56,6 @@ SODERTALJE_BOARDS: tuple[tuple[str, str], ...] = (
 # punctuation around it; the OCR read å/ä/ö as a, d, é, &, @, 6 and others. Only the words of
 # the parts this module reads are listed; any other word is kept as the scan has it.
 WORD_REPAIRS: dict[str, str] = {
-    "6ver": "över",
-    "6ka": "öka",
-    "6kad": "ökad",
-    "aterfallsforebyggande": "återfallsförebyggande",
-    "bor": "bör",
-    "utsattas": "utsättas",
     "anvdander": "använder",
     "anvénder": "använder",
     "arbetssatt": "arbetssätt",
@@ -87,8 +83,8 @@ WORD_REPAIRS: dict[str, str] = {
     "brdk": "bråk",
     "brék": "bråk",
     "bdsta": "bästa",
-    "bdttre": "bättre",
     "béde": "både",
+    "bor": "bör",
     "civilsamhdllet": "civilsamhället",
     "dar": "där",
     "ddr": "där",
@@ -96,8 +92,6 @@ WORD_REPAIRS: dict[str, str] = {
     "ersattning": "ersättning",
     "ersdttning": "ersättning",
     "fokusomrédena": "fokusområdena",
-    "fokusomradet": "fokusområdet",
-    "fokusomrddet": "fokusområdet",
     "framfér": "framför",
     "framstdlls": "framställs",
     "fritidsnamn-": "fritidsnämn-",
@@ -111,7 +105,6 @@ WORD_REPAIRS: dict[str, str] = {
     "frdga": "fråga",
     "fréga": "fråga",
     "fran": "från",
-    "frdn": "från",
     "frén": "från",
     "funktionshinderradet": "funktionshinderrådet",
     "funktionshinderrddet": "funktionshinderrådet",
@@ -121,7 +114,6 @@ WORD_REPAIRS: dict[str, str] = {
     "f&r": "får",
     "Félja": "Följa",
     "félja": "följa",
-    "féljande": "följande",
     "For": "För",
     "for": "för",
     "féor": "för",
@@ -281,7 +273,6 @@ WORD_REPAIRS: dict[str, str] = {
     "sérbara": "sårbara",
     "sdrbarhet": "sårbarhet",
     "séisom": "såsom",
-    "Soédertdlje": "Södertälje",
     "Sédertdlje": "Södertälje",
     "Sédertdljes": "Södertäljes",
     "soker": "söker",
@@ -299,7 +290,6 @@ WORD_REPAIRS: dict[str, str] = {
     "uppféljning": "uppföljning",
     "upphéra": "upphöra",
     "uppmdarksamma": "uppmärksamma",
-    "uppnd": "uppnå",
     "upprattas": "upprättas",
     "upprdttas": "upprättas",
     "uppstar": "uppstår",
@@ -315,6 +305,7 @@ WORD_REPAIRS: dict[str, str] = {
     "utifrdn": "utifrån",
     "utifrén": "utifrån",
     "utstréickning": "utsträckning",
+    "utsattas": "utsättas",
     "utsdattas": "utsättas",
     "utséttas": "utsättas",
     "utsdtter": "utsätter",
@@ -359,7 +350,6 @@ WORD_REPAIRS: dict[str, str] = {
     "Aldreomsorgsnédmnden": "Äldreomsorgsnämnden",
     "andamdl": "ändamål",
     "dndamadl": "ändamål",
-    "dndamal": "ändamål",
     "dndamdi": "ändamål",
     "dndamdl": "ändamål",
     "&r": "är",
@@ -371,9 +361,13 @@ WORD_REPAIRS: dict[str, str] = {
     "édven": "även",
     "aterfall": "återfall",
     "Aterfallsférebyggande": "Återfallsförebyggande",
+    "aterfallsforebyggande": "återfallsförebyggande",
     "éterfallsférebyggande": "återfallsförebyggande",
     "dtgarder": "åtgärder",
     "Atgarderna": "Åtgärderna",
+    "6ka": "öka",
+    "6kad": "ökad",
+    "6ver": "över",
     "éverensstémmer": "överensstämmer",
     "Overféormyndarndmnden": "Överförmyndarnämnden",
     "Overférmyndarnédmnden": "Överförmyndarnämnden",
@@ -391,7 +385,7 @@ PHRASE_REPAIRS: tuple[tuple[str, str], ...] = (
 )
 
 # Level words as printed. The plan's own description of the levels calls the third one
-# "Indikerad prevention"; two tables print it "Indikativ" (see LAYOUT_DECISIONS).
+# "Indikerad prevention"; two tables print it "Indikativ" (see OTHER_DECISIONS).
 LEVEL_WORDS: dict[str, str] = {
     "Universell": "universell",
     "Selektiv": "selektiv",
@@ -551,6 +545,10 @@ OTHER_DECISIONS: tuple[tuple[int, str, str], ...] = (
 )
 
 _BULLETS = "+«»•"
+_INNER_BULLET_RE = re.compile(r"\s[+«»•]\s")
+_BLOCK_START_LINES = {line: number for number, (line, _ocr, _why) in BOARD_BLOCK_STARTS.items()}
+# The plan's footnote markers (the scan has no footnotes) read as ”, ’ or ® after a full stop.
+_FOOTNOTE_MARKER_RE = re.compile(r"\.[”’®]+")
 _LEVEL_WORDS_RE = re.compile(r"(?:\s+|^)(Universell|Selektiv|Indikerad|Indikativ)$")
 _HEADING_RE = re.compile(r"^\s*Fokusomr\S*\s+([I1-5]):$")
 _PREREQUISITES_RE = re.compile(r"^For att uppnd fokusom\S+ beh\S+ f\S+ vara pd plats:$")
@@ -593,7 +591,7 @@ class _Segment:
     rows: bool = False  # some line holds both a measure's text and its board: row layout
 
 
-def parse_sodertalje_plan(text: str, source: str = PROGRAMME_SOURCE) -> dict:
+def parse_sodertalje_plan(text: str, source: str = PROGRAMME_SOURCE) -> dict[str, Any]:
     """Return the programme, its boards and its focus areas as plain, JSON-ready data."""
     lines = text.splitlines()
     known = {name: SLUG_PREFIX + slugify(name) for name, _kind in SODERTALJE_BOARDS}
@@ -601,13 +599,17 @@ def parse_sodertalje_plan(text: str, source: str = PROGRAMME_SOURCE) -> dict:
     if len(headings) != 5:
         raise ValueError(f"Väntade fem fokusområden, hittade {len(headings)}")
     goals, introductions = [], {}
-    for position, start in enumerate(headings):
-        end = headings[position + 1] if position + 1 < len(headings) else len(lines)
-        goal, introduction = _focus_area(lines, start, end, known)
-        if goal["number"] != position + 1:
-            raise ValueError(f"Fokusområde {goal['number']} på plats {position + 1}")
+    bounds = zip(headings, [*headings[1:], len(lines)], strict=True)
+    for number, (start, end) in enumerate(bounds, start=1):
+        printed = _HEADING_RE.match(lines[start]).group(1)  # type: ignore[union-attr]
+        if printed.replace("I", "1") != str(number):  # the OCR read 1 as I
+            raise ValueError(f"Fokusområde {printed} på plats {number}")
+        goal, introduction = _focus_area(lines, number, start, end, known)
         goals.append(goal)
-        introductions[str(goal["number"])] = introduction
+        introductions[str(number)] = introduction
+    numbers = {activity["number"] for goal in goals for activity in goal["activities"]}
+    if not set(BOARD_BLOCK_STARTS) <= numbers:
+        raise ValueError(f"Beslut om åtgärder som inte finns: {set(BOARD_BLOCK_STARTS) - numbers}")
     return {
         "programme": _programme(lines, source),
         "boards": [
@@ -629,7 +631,7 @@ def parse_sodertalje_plan(text: str, source: str = PROGRAMME_SOURCE) -> dict:
     }
 
 
-def _programme(lines: list[str], source: str) -> dict:
+def _programme(lines: list[str], source: str) -> dict[str, Any]:
     joined = " ".join(lines)
     validity = _VALIDITY_RE.search(joined)
     header = next((m for m in map(_NAME_HEADER_RE.match, lines) if m), None)
@@ -683,8 +685,12 @@ def _bullets(lines: list[str]) -> list[str]:
     return [_clean(_join_lines(item)) for item in items]
 
 
-def _focus_area(lines: list[str], start: int, end: int, known: dict[str, str]) -> tuple[dict, str]:
-    number = _HEADING_RE.match(lines[start]).group(1).replace("I", "1")  # the OCR read 1 as I
+def _focus_area(
+    lines: list[str], number: int, start: int, end: int, known: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """A focus area from its heading to the next one: title, introduction, what must be in
+    place (the bullets after "För att uppnå fokusområdet behöver följande vara på plats:")
+    and its measure table."""
     title, i = _title(lines, start + 1)
     prerequisites_at = next(j for j in range(i, end) if _PREREQUISITES_RE.match(lines[j]))
     table_at = next(
@@ -692,20 +698,14 @@ def _focus_area(lines: list[str], start: int, end: int, known: dict[str, str]) -
         for j in range(prerequisites_at, end)
         if _TABLE_HEADER_RE.match(lines[j]) or _MEASURE_RE.match(lines[j])
     )
-    introduction = " ".join(_paragraphs_of(lines[i:prerequisites_at]))
     goal = {
-        "number": int(number),
+        "number": number,
         "title": title,
         "prerequisites": _bullets(lines[prerequisites_at + 1 : table_at]),
         "indicators": [],  # the plan has no indicators
         "activities": [_activity(m, known) for m in _read_table(lines, table_at, end, known)],
     }
-    return goal, introduction
-
-
-def _paragraphs_of(block: list[str]) -> list[str]:
-    text = _join_lines([line for line in block if line.strip()])
-    return [_clean(text)] if text else []
+    return goal, _clean(_join_lines(lines[i:prerequisites_at]))
 
 
 def _title(lines: list[str], i: int) -> tuple[str, int]:
@@ -758,8 +758,8 @@ def _read_table(lines: list[str], start: int, end: int, known: dict[str, str]) -
             segment.column.append(_BoardEntry(number, marks_co_responsible=True))
             continue
         text, board, rest_of_pending, levels = _split_row(line, pending, known)
-        if rest_of_pending:
-            pending.raw = _join_lines([pending.raw, rest_of_pending])  # type: ignore[union-attr]
+        if rest_of_pending and pending is not None:
+            pending.raw = _join_lines([pending.raw, rest_of_pending])
             pending = None
         if board:
             entry = _BoardEntry(number, board, levels)
@@ -776,6 +776,10 @@ def _read_table(lines: list[str], start: int, end: int, known: dict[str, str]) -
         raise ValueError(f"Nämndnamnet på rad {pending.line} fortsätter aldrig: {pending.raw!r}")
     measures = [measure for segment in segments for measure in _assemble(segment, lines)]
     _check_numbering(measures, lines)
+    for measure in measures:
+        decided = BOARD_BLOCK_STARTS.get(measure.number)
+        if decided and measure.boards[0].line != decided[0]:
+            raise ValueError(f"Åtgärd {measure.number}: nämnderna börjar inte på rad {decided[0]}")
     return measures
 
 
@@ -807,7 +811,7 @@ def _split_row(
         before, _, last = rest.rpartition(" ")
         if _clean(_join_lines([pending.raw, last])) in known:
             return before, "", last, levels
-    if rest[:1] in _BULLETS and rest:
+    if rest and rest[0] in _BULLETS:
         return "", rest[1:].strip(), "", levels
     bullet = _INNER_BULLET_RE.search(rest)
     if bullet:
@@ -892,7 +896,7 @@ def _check_numbering(measures: list[_Measure], lines: list[str]) -> None:
         expected += 1
 
 
-def _activity(measure: _Measure, known: dict[str, str]) -> dict:
+def _activity(measure: _Measure, known: dict[str, str]) -> dict[str, Any]:
     """The catalog's activity for a measure: its sentence as text, examples after it as note."""
     ends = [i for i, line in enumerate(measure.text_lines) if line.rstrip().endswith(".")]
     if not ends:
@@ -900,7 +904,8 @@ def _activity(measure: _Measure, known: dict[str, str]) -> dict:
     text = _clean(_join_lines(measure.text_lines[: ends[0] + 1]))
     examples = _note_items(measure.text_lines[ends[0] + 1 :])
     note = "\n".join(_clean(_join_lines(item)) for item in examples)
-    responsible, co_responsible = [], []
+    responsible: list[str] = []
+    co_responsible: list[str] = []
     co = False
     for entry in measure.boards:
         if entry.marks_co_responsible:
@@ -971,12 +976,6 @@ def _repair_word(word: str) -> str:
     stripped = core.rstrip(_TRAILING_PUNCTUATION)
     trailing = core[len(stripped) :]
     return leading + WORD_REPAIRS.get(stripped, stripped) + trailing
-
-
-_BLOCK_START_LINES = {line: number for number, (line, _ocr, _why) in BOARD_BLOCK_STARTS.items()}
-_INNER_BULLET_RE = re.compile(r"\s[+«»•]\s")
-# The plan's footnote markers (the scan has no footnotes) read as ”, ’ or ® after a full stop.
-_FOOTNOTE_MARKER_RE = re.compile(r"\.[”’®]+")
 
 
 def sodertalje_decisions() -> list[tuple[int, str, str]]:
