@@ -448,6 +448,26 @@ def test_a_moved_decision_line_is_refused() -> None:
         parse_sodertalje_plan("\n".join(lines))
 
 
+@pytest.mark.parametrize(
+    ("printed", "changed", "message"),
+    [
+        # A number printed twice that no decision explains.
+        ("Atgard 2:3", "Atgard 2:2", "väntade 2:3"),
+        # A gap in the numbering that no decision explains.
+        ("Atgard 4:4", "Atgard 4:5", "väntade 4:4"),
+        # A board the plan's list of boards does not have.
+        ("+ Miljéndmnden", "+ Fastighetsnämnden", "Okänd nämnd"),
+    ],
+)
+def test_damage_no_table_explains_stops_the_builder(
+    printed: str, changed: str, message: str
+) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    with pytest.raises(ValueError, match=message):
+        parse_sodertalje_plan(text.replace(printed, changed))
+
+
 def test_every_decision_is_listed_with_its_ocr_line() -> None:
     lines = SEED.read_text(encoding="utf-8").splitlines()
     decisions = sodertalje_decisions()
