@@ -587,6 +587,14 @@ class SodertaljeCatalogTests(TestCase):
         for title, _prerequisites in FOCUS_AREAS:
             self.assertContains(response, title)
 
+    def test_each_focus_area_page_shows_its_measures_with_number_and_text(self) -> None:
+        for area in range(1, 6):
+            response = self.client.get(reverse("goal-detail", args=[SLUG, area]))
+            self.assertEqual(response.status_code, 200)
+            for number, text, *_rest in (m for m in MEASURES if m[0].startswith(f"{area}:")):
+                self.assertContains(response, f'<span class="activity-number">{number}</span>')
+                self.assertContains(response, text)
+
 
 class BothProgrammesTests(TestCase):
     """Stockholm and Södertälje in one database: loading one leaves the other as it was."""
