@@ -16,14 +16,14 @@ from tests.catalog_data import load_stockholm, sodertalje_data
 SLUG = "stockholm-2021-2025"
 
 
-def grow_catalog(extra_boards: int) -> None:
+def grow_catalog(extra_boards: int, prefix: str = "extra") -> None:
     """Add boards responsible for every activity, and prerequisites, so that a page that
     queried per row would show it in its query count."""
     boards = Board.objects.bulk_create(
         Board(
             organisation="Stockholms stad",
-            name=f"Extra stadsdelsnämnd {n}",
-            slug=f"extra-{n}",
+            name=f"{prefix.capitalize()} stadsdelsnämnd {n}",
+            slug=f"{prefix}-{n}",
             kind=BoardKind.STADSDELSNAMND,
         )
         for n in range(extra_boards)
@@ -33,8 +33,9 @@ def grow_catalog(extra_boards: int) -> None:
         for activity in Activity.objects.all()
         for board in boards
     )
+    start = 1 + max(Prerequisite.objects.values_list("position", flat=True), default=0)
     Prerequisite.objects.bulk_create(
-        Prerequisite(goal=goal, position=100 + n, text=f"Extra förutsättning {n}")
+        Prerequisite(goal=goal, position=start + n, text=f"Extra förutsättning {n}")
         for goal in Goal.objects.all()
         for n in range(extra_boards)
     )
@@ -169,19 +170,7 @@ class ResponsibleBoardsTests(TestCase):
         goal_url = reverse("goal-detail", args=[SLUG, 4])
         grow_catalog(extra_boards=30)
         first = self.client.get(goal_url).content.decode()
-        grow_catalog_more = Board.objects.bulk_create(
-            Board(
-                organisation="Stockholms stad",
-                name=f"Ännu en {n}",
-                slug=f"annu-{n}",
-                kind=BoardKind.STADSDELSNAMND,
-            )
-            for n in range(200)
-        )
-        ActivityResponsibility.objects.bulk_create(
-            ActivityResponsibility(activity=self.activity, board=board)
-            for board in grow_catalog_more
-        )
+        grow_catalog(extra_boards=200, prefix="more")
         second = self.client.get(goal_url).content.decode()
         self.assertEqual(self.board_links(first), self.board_links(second))
         count = self.activity.responsibilities.count()
