@@ -45,6 +45,13 @@ class FollowupError(Exception):
     the user, in Swedish."""
 
 
+# The version a row with a version check has when it is created. A document drawn on a page
+# before its draft exists (samlad uppföljning, halvtidsrapport) carries it in its forms, so
+# that they save onto the draft the first save creates, and are refused as stale if someone
+# else has saved in between.
+CREATED_VERSION = 1
+
+
 class StaleRow(FollowupError):
     def __init__(self, current: ActivityStatus | IndicatorOutcome | GoalAssessment) -> None:
         super().__init__(

@@ -19,6 +19,7 @@ from catalog.models import (
     Programme,
 )
 from followup.documents.midterm import middle_year, midterm_document
+from followup.documents.midterm_narrative import midterm_section_get
 from followup.documents.pdf import StaticFilesFetcher
 from followup.models import (
     ActivityStatus,
@@ -276,8 +277,10 @@ class MidtermPageTests(TestCase):
         CityReader.objects.create(user=cls.analyst, programme=cls.world.programme)
 
     def section(self, key: str) -> MidtermSection:
-        sections = MidtermSection.objects.filter(report__year=2023).select_related("goal")
-        return next(section for section in sections if section.key == key)
+        """The section as the page draws it: stored, or unsaved before the first save."""
+        section = midterm_section_get(programme=self.world.programme, year=2023, key=key)
+        assert section is not None
+        return section
 
     def save(self, key: str, text: str, version: int | None = None, **fields: str):
         """Post a section as the page's form would, with the version the page was made from."""
@@ -457,6 +460,7 @@ class MidtermPageTests(TestCase):
 
     def test_edit_page_queries_do_not_grow_with_boards(self) -> None:
         self.open_edit_page()
+        self.save("stod", "Skrivet, så att utkastet finns.")
         url = reverse("midterm-edit", args=[SLUG, 2023])
         # Session, user, the programme, is the user its samordnare; the document's eleven;
         # the halvtidsrapport, the goals, their prerequisites and the sections to write.
