@@ -18,6 +18,7 @@ from followup.models import CityFollowup, CityFollowupGoal, FollowupState
 from followup.rollup import year_figures
 from followup.services import CREATED_VERSION, FollowupError, StaleRow
 
+
 def city_followup_get(*, programme: Programme, year: int) -> CityFollowup:
     """The year's samlad uppföljning, or, until someone writes in it, an unsaved empty draft:
     a read writes nothing (the first save creates it, `city_followup_text_save`)."""

@@ -153,7 +153,8 @@ class CityFollowupTests(TestCase):
 
 
 # session, user, the programme (city-wide), may the user write, the document; the roll-up's
-# figures (rollup.year_figures: periods, reports by state, boards not started, goals, activity and goal counts, indicator sums with responsibilities,
-# reports per year and the indicators, then the boards, indicator rows and analyses); the
-# document's goal narratives and the programme's goals
+# figures (rollup.year_figures: periods, reports by state, boards not started, goals, activity
+# and goal counts, indicator sums with responsibilities, reports per year and the indicators,
+# then the boards, indicator rows and analyses); the document's goal narratives and the
+# programme's goals
 CITY_PAGE_QUERIES = 21
