@@ -150,12 +150,21 @@ class ProgrammeAccess:
 def get_programme(user: User, slug: str, *, year: int | None = None) -> ProgrammeAccess:
     """A programme the user may read city-wide, or 404; with `year`, also 404 for a year
     outside the programme."""
-    programme = city_wide_programmes(user).filter(slug=slug).first()
+    programme = (
+        city_wide_programmes(user)
+        .annotate(
+            user_coordinates=Exists(
+                Coordinator.objects.filter(user_id=user.pk, programme=OuterRef("pk"))
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
     if programme is None:
         raise Http404("Programmet finns inte.")
     if year is not None and year not in programme.years:
         raise Http404("Året hör inte till programmet.")
-    can_write = coordinated_programmes(user).filter(pk=programme.pk).exists()
+    can_write = user.is_superuser or programme.user_coordinates
     return ProgrammeAccess(programme=programme, can_write=can_write)
 
 

@@ -152,9 +152,9 @@ class CityFollowupTests(TestCase):
         self.assertEqual(response.status_code, 404)
 
 
-# session, user, the programme (city-wide), may the user write, the document; the roll-up's
-# figures (rollup.year_figures: periods, reports by state, boards not started, goals, activity
-# and goal counts, indicator sums with responsibilities, reports per year and the indicators,
-# then the boards, indicator rows and analyses); the document's goal narratives and the
-# programme's goals
-CITY_PAGE_QUERIES = 21
+# session, user, the programme (city-wide, with whether the user writes), the document; the
+# roll-up's figures (rollup.year_figures: periods, reports by state, boards not started, goals,
+# activity and goal counts, indicator sums with responsibilities, reports per year and the
+# indicators, then the boards, indicator rows and analyses); the document's goal narratives
+# and the programme's goals
+CITY_PAGE_QUERIES = 20
