@@ -45,6 +45,23 @@ def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
     return f"{prefix}: {Truncator(item.text).chars(90)}"
 
 
+def _user_of(record: object) -> str:
+    user = record.history_user
+    return (user.get_full_name() or user.username) if user else "Systemet"
+
+
+def _removal(record: object, item: str) -> Change:
+    return Change(
+        at=record.history_date,
+        user=_user_of(record),
+        on_behalf=False,
+        item=item,
+        field="Raden",
+        old="i rapporten",
+        new="borttagen",
+    )
+
+
 def _changes(
     records: list, fields: tuple[str, ...], model: type, label_of: Callable[[object], str]
 ) -> list[Change]:
@@ -54,6 +71,10 @@ def _changes(
     for record in records:
         previous = before.get(record.id)
         before[record.id] = record
+        if record.history_type == "-":
+            # The row left the report: a board removed its own item, or the catalog changed.
+            changes.append(_removal(record, label_of(record)))
+            continue
         if previous is None:
             continue  # the row's creation, not a user's change
         for name in fields:
@@ -63,9 +84,7 @@ def _changes(
                 changes.append(
                     Change(
                         at=record.history_date,
-                        user=record.history_user.get_full_name() or record.history_user.username
-                        if record.history_user
-                        else "Systemet",
+                        user=_user_of(record),
                         on_behalf=getattr(record, "updated_on_behalf", False),
                         item=label_of(record),
                         field=str(field.verbose_name).capitalize(),
@@ -85,7 +104,11 @@ def report_history(report: Report) -> list[Change]:
             .select_related("history_user")
             .order_by("id", "history_date", "history_id")
         )
-        items = item_model.objects.in_bulk({getattr(r, f"{item_field}_id") for r in records})
+        ids = {getattr(record, f"{item_field}_id") for record in records}
+        items = item_model.objects.in_bulk(ids)
+        # A removed own item is gone from the catalog; its last historical record names it.
+        for gone in ids - items.keys():
+            items[gone] = item_model.history.filter(id=gone).latest("history_date", "history_id")
         changes += _changes(
             records,
             row_model.ANSWER_FIELDS,
