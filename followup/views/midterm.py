@@ -5,6 +5,8 @@ Access: the programme's samordnare writes; city-wide readers read (preview and P
 403 for a write; everyone else gets 404, as if the programme had no such report.
 """
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Programme
 from followup import access
-from followup.documents.midterm import MidtermDocument, middle_year, midterm_document
+from followup.documents.midterm import GoalPart, MidtermDocument, middle_year, midterm_document
 from followup.documents.midterm_narrative import (
     MidtermSectionForm,
     StaleSection,
@@ -26,6 +28,18 @@ from followup.models import MidtermSection
 from followup.views.report import form_after_conflict
 
 EDIT_TEMPLATE = "followup/midterm.html"
+
+
+@dataclass(frozen=True)
+class SectionEdit:
+    """One section as the edit page draws it: its form (fresh, or the one sent back with
+    errors or a conflict), whether it was just saved, and the figures it is written beside."""
+
+    section: MidtermSection
+    form: MidtermSectionForm
+    saved: bool = False
+    conflict: StaleSection | None = None
+    part: GoalPart | None = None  # for a goal's section
 
 
 def _document_context(
@@ -77,11 +91,15 @@ def _edit_page(
     sections = []
     for section in midterm_sections_get(programme=programme, year=year):
         form = bound if bound is not None and bound.prefix == section.key else None
-        section.form = form or MidtermSectionForm(instance=section)
-        section.saved = section.key == saved
-        section.conflict = conflict if form is not None else None
-        section.part = goals.get(section.goal_id)
-        sections.append(section)
+        sections.append(
+            SectionEdit(
+                section=section,
+                form=form or MidtermSectionForm(instance=section),
+                saved=section.key == saved,
+                conflict=conflict if form is not None else None,
+                part=goals.get(section.goal_id),
+            )
+        )
     return render(
         request,
         EDIT_TEMPLATE,
@@ -141,11 +159,15 @@ def _render_section(
     conflict: StaleSection | None,
     status: int,
 ) -> HttpResponse:
-    section.form = MidtermSectionForm(instance=section) if saved else form
-    section.saved, section.conflict = saved, conflict
+    edit = SectionEdit(
+        section=section,
+        form=MidtermSectionForm(instance=section) if saved else form,
+        saved=saved,
+        conflict=conflict,
+    )
     html = render_to_string(
         f"{EDIT_TEMPLATE}#section",
-        {"programme": programme, "year": year, "section": section},
+        {"programme": programme, "year": year, "edit": edit, "section": section},
         request=request,
     )
     return HttpResponse(html, status=status)
