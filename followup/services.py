@@ -326,9 +326,18 @@ def row_save(
     return row
 
 
+class NoSummary(FollowupError):
+    def __init__(self) -> None:
+        super().__init__("Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
+
+
 def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUser) -> Report:
+    """Save the board's summary, which only the annual report (VB) has."""
     with transaction.atomic():
-        ensure_open(_lock_report(report))
+        locked = _lock_report(report)
+        ensure_open(locked)
+        if not locked.period.is_annual:
+            raise NoSummary
         try:
             with transaction.atomic():
                 return form.save()

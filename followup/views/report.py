@@ -177,14 +177,14 @@ def _render_row(
 @require_POST
 def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
-    if not report.period.is_annual:
-        # Only the verksamhetsberättelse has a summary: a tertial report stores none.
-        messages.error(request, "Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
-        return _render_report(request, report, status=422)
     form = ReportSummaryForm(request.POST, instance=report)
     if form.is_valid():
         try:
             services.report_summary_save(form=form, report=report, user=request.user)
+        except services.NoSummary as refused:
+            # A tertial report has no summary: refused in place, nothing stored.
+            messages.error(request, str(refused))
+            return _render_report(request, report, status=422)
         except services.StaleRow as stale:
             form = form_after_conflict(form, request, stale.current)
             return _render_report(
