@@ -4,6 +4,7 @@ reader who tries to write, and the pages offer only what the user may do."""
 
 from unittest import mock
 
+from concurrency.forms import get_signer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import Client, TestCase
@@ -12,6 +13,7 @@ from weasyprint import HTML
 
 from followup import access
 from followup.models import CityFollowup, MidtermReport, PeriodState, ReportingPeriod
+from followup.services import CREATED_VERSION
 from tests.followup_data import DISTRICT, OTHER
 from tests.url_walk import SLUG, walk_world
 
@@ -154,3 +156,26 @@ class ProgrammeAccessTests(TestCase):
             client.force_login(self.walk.roles()[role])
             response = client.get(page)
             (self.assertContains if offered else self.assertNotContains)(response, own)
+
+    def test_refused_writes_of_the_samordnare_create_no_draft(self) -> None:
+        client = Client()
+        client.force_login(self.world.coordinator)
+        too_long = "x" * 20001
+        version = get_signer().sign(CREATED_VERSION)
+        refused = [
+            client.post(reverse("city-followup-final", args=[SLUG, 2023]), follow=True),
+            client.post(
+                reverse("city-followup-save", args=[SLUG, 2023, "helhet"]),
+                {"helhet-narrative": too_long, "helhet-version": version},
+            ),
+            client.post(reverse("city-followup-save", args=[SLUG, 2023, "99"]), {}),
+            client.post(
+                reverse("midterm-section", args=[SLUG, 2023, "stod"]),
+                {"stod-text": too_long, "stod-version": version},
+            ),
+            client.post(reverse("midterm-section", args=[SLUG, 2023, "mal-99"]), {}),
+        ]
+        self.assertContains(refused[0], "Skriv först: Samlad bedömning för hela programmet")
+        self.assertEqual([response.status_code for response in refused[1:]], [422, 404, 422, 404])
+        self.assertFalse(CityFollowup.objects.exists())
+        self.assertFalse(MidtermReport.objects.exists())
