@@ -2,15 +2,14 @@
 removal (the writes are in `services.own_item_add` and `services.own_item_remove`)."""
 
 from dataclasses import dataclass
-from typing import Literal
 
 from django.db.models import Q
 
 from catalog.models import Activity, Indicator
 from followup.models import Report
 
-OwnKind = Literal["aktivitet", "indikator"]
-OWN_MODELS: dict[OwnKind, type[Activity] | type[Indicator]] = {
+# The kinds of own item as the removal URL names them.
+OWN_MODELS: dict[str, type[Activity] | type[Indicator]] = {
     "aktivitet": Activity,
     "indikator": Indicator,
 }
@@ -23,7 +22,7 @@ def with_row_in(model: type[Activity] | type[Indicator], report: Report) -> Q:
 
 @dataclass(frozen=True)
 class OwnItem:
-    kind: OwnKind
+    kind: str  # a key of OWN_MODELS
     pk: int
     goal_number: int
     text: str

@@ -140,6 +140,7 @@ def city_followup(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 @require_POST
 def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) -> HttpResponse:
     followup = _get_writable_followup(request, slug, year)
+    form: CityFollowupForm | CityFollowupGoalForm
     if part == "helhet":
         form = CityFollowupForm(request.POST, instance=followup)
     else:
