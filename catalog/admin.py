@@ -1,5 +1,13 @@
+"""The catalog in the admin. A change to what a board answers for (an activity's or
+indicator's responsible boards, an item deleted) reaches the reports being written in the
+same transaction, through `followup.services.reports_sync_for_programme`."""
+
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,6 +22,8 @@ from catalog.models import (
     Prerequisite,
     Programme,
 )
+from followup.models import EDITABLE_STATES, ActivityStatus, IndicatorOutcome, PeriodState
+from followup.services import reports_sync_for_programme
 
 admin.site.site_header = "Valdprogram – administration"
 admin.site.site_title = "Valdprogram"
@@ -115,6 +125,57 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     @admin.display(description="mål", ordering="goal__number")
     def goal_number(self, item: Activity | Indicator) -> str:
         return f"{item.goal.programme.goal_label} {item.goal.number}"
+
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: ModelForm,
+        formsets: list[BaseInlineFormSet],
+        change: bool,
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        reports_sync_for_programme(programme=form.instance.goal.programme)
+
+    def delete_model(self, request: HttpRequest, obj: Activity | Indicator) -> None:
+        self._delete(request, [obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._delete(request, list(queryset.select_related("goal__programme")))
+
+    def _delete(self, request: HttpRequest, items: list[Activity | Indicator]) -> None:
+        """The boards stop answering for the items, the reports being written lose their
+        rows, then the items go (the admin's view holds the transaction)."""
+        for item in items:
+            item.responsibilities.all().delete()
+        for programme in {item.goal.programme for item in items}:
+            reports_sync_for_programme(programme=programme)
+        for item in items:
+            super().delete_model(request, item)
+
+    def get_deleted_objects(
+        self, objs: Iterable[Activity | Indicator], request: HttpRequest
+    ) -> tuple[Any, Any, Any, list[Any]]:
+        """Rows in reports still being written do not stand in the way: deleting the item
+        takes them out of those reports (`_delete`). Rows that submitted, approved or locked
+        reports were made from do."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected and not _rows_kept(self.model, [obj.pk for obj in objs]):
+            protected = []
+        return deleted, model_count, perms_needed, protected
+
+
+def _rows_kept(model: type[Activity | Indicator], pks: list[int]) -> bool:
+    """Whether any report that keeps its rows (not being written in an open period) has a
+    row for one of the items."""
+    rows = (
+        ActivityStatus.objects.filter(activity__in=pks)
+        if model is Activity
+        else IndicatorOutcome.objects.filter(indicator__in=pks)
+    )
+    being_written = rows.filter(
+        report__state__in=EDITABLE_STATES, report__period__state=PeriodState.OPEN
+    )
+    return rows.exclude(pk__in=being_written.values("pk")).exists()
 
 
 @admin.register(Activity)

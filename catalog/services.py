@@ -8,14 +8,17 @@ from django.db import models, transaction
 
 from catalog.models import (
     Activity,
+    ActivityResponsibility,
     Board,
     BoardGroup,
     Goal,
     Indicator,
+    IndicatorResponsibility,
     Prerequisite,
     Programme,
     ResponsibilityRole,
 )
+from followup.services import reports_sync_for_programme
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,6 +47,8 @@ class _Loader:
 
     def __init__(self) -> None:
         self.summary = LoadSummary()
+        # Goals, activities and indicators the document no longer has, deleted last (`retire`).
+        self.retired: list[tuple[type[Goal | Activity | Indicator], list[int]]] = []
 
     def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
         obj = model.objects.filter(**lookup).first()
@@ -64,6 +69,37 @@ class _Loader:
     def delete_others(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:
         deleted, _ = queryset.exclude(pk__in=[obj.pk for obj in keep]).delete()
         self.summary.deleted += deleted
+
+    def retire_others(self, queryset: models.QuerySet, keep: Iterable[models.Model]) -> None:
+        """Mark for deletion what the document no longer has, to be deleted by `retire`."""
+        pks = list(queryset.exclude(pk__in=[obj.pk for obj in keep]).values_list("pk", flat=True))
+        if pks:
+            self.retired.append((queryset.model, pks))
+
+    def retire(self, programme: Programme) -> None:
+        """Bring the reports being written in line with the new catalog, then delete what it
+        no longer has. The boards first stop answering for the retired items, so that the
+        sync takes their rows out of those reports; an item that a submitted, approved or
+        locked report still holds cannot go, and the whole load is refused."""
+        for model, pks in self.retired:
+            if model is Goal:
+                ActivityResponsibility.objects.filter(activity__goal__in=pks).delete()
+                IndicatorResponsibility.objects.filter(indicator__goal__in=pks).delete()
+            elif model is Activity:
+                ActivityResponsibility.objects.filter(activity__in=pks).delete()
+            else:
+                IndicatorResponsibility.objects.filter(indicator__in=pks).delete()
+        reports_sync_for_programme(programme=programme)
+        for model, pks in self.retired:
+            for obj in model.objects.filter(pk__in=pks):
+                try:
+                    deleted, _ = obj.delete()
+                except models.ProtectedError:
+                    raise CatalogDataError(
+                        f"”{str(obj)[:60]}” kan inte tas bort: nämndernas rapporter eller "
+                        "stadens dokument bygger på den."
+                    ) from None
+                self.summary.deleted += deleted
 
     def sync_members(self, group: BoardGroup, boards: list[Board]) -> None:
         current = set(group.boards.values_list("pk", flat=True))
@@ -116,7 +152,8 @@ def _board_roles(
 @transaction.atomic
 def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
     """Create or update a programme, its boards and its whole catalog from a catalog document
-    (the format of `fixtures/stockholm-2021-2025.json`). All or nothing."""
+    (the format of `fixtures/stockholm-2021-2025.json`). All or nothing, and the reports
+    being written follow the new catalog in the same transaction."""
     loader = _Loader()
     meta = data["programme"]
     organisation = meta["organisation"]
@@ -189,7 +226,7 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
             )
             for position, spec in enumerate(goal_spec["activities"], start=1)
         ]
-        loader.delete_others(goal.activities.in_programme(), activities)
+        loader.retire_others(goal.activities.in_programme(), activities)
         indicators = [
             loader.commitment(
                 Indicator,
@@ -204,7 +241,8 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
             )
             for position, spec in enumerate(goal_spec["indicators"], start=1)
         ]
-        loader.delete_others(goal.indicators.in_programme(), indicators)
+        loader.retire_others(goal.indicators.in_programme(), indicators)
 
-    loader.delete_others(programme.goals.all(), goals)
+    loader.retire_others(programme.goals.all(), goals)
+    loader.retire(programme)
     return programme, loader.summary

@@ -1,9 +1,16 @@
-"""Who may see and change which report. Every report a view touches comes through here.
+"""Who may see and change which report and which programme. Every report, programme-wide
+document and period a view touches comes through here; deny by default.
 
 Rules (DESIGN.md): a board's rapportör writes the board's reports in open periods; a läsare
 reads them; a samordnare reads and reviews every report of the programmes they coordinate,
 and may fill a report in on a board's behalf. Everyone else gets 404, as if the report did
 not exist.
+
+A programme's city-wide material (dashboard, samlad uppföljning, halvtidsrapport, city export,
+every board's styrkort) is read by its samordnare and its city-wide readers and written (and
+its periods opened and locked) by its samordnare only: 404 for everyone else, 403 for a
+reader who tries to write. A board's styrkort with status is read by whoever may read the
+board's reports.
 """
 
 from dataclasses import dataclass
@@ -14,7 +21,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import Board, Programme
-from followup.models import BoardRole, CityReader, Coordinator, Membership, Report
+from followup.models import (
+    BoardRole,
+    CityReader,
+    Coordinator,
+    Membership,
+    Report,
+    ReportingPeriod,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -118,3 +132,84 @@ def get_reviewable_report(user: User, pk: int) -> Report:
     if not report.access.can_review:
         raise PermissionDenied("Bara samordnaren granskar rapporter.")
     return report
+
+
+# --- Programmes --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgrammeAccess:
+    """A programme the user follows city-wide, and whether they may also write its
+    city-wide documents (as its samordnare). What the templates ask instead of attributes
+    set on the programme."""
+
+    programme: Programme
+    can_write: bool
+
+
+def get_programme(user: User, slug: str, *, year: int | None = None) -> ProgrammeAccess:
+    """A programme the user may read city-wide, or 404; with `year`, also 404 for a year
+    outside the programme."""
+    programme = (
+        city_wide_programmes(user)
+        .annotate(
+            user_coordinates=Exists(
+                Coordinator.objects.filter(user_id=user.pk, programme=OuterRef("pk"))
+            )
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if programme is None:
+        raise Http404("Programmet finns inte.")
+    if year is not None and year not in programme.years:
+        raise Http404("Året hör inte till programmet.")
+    can_write = user.is_superuser or programme.user_coordinates
+    return ProgrammeAccess(programme=programme, can_write=can_write)
+
+
+def get_writable_programme(
+    user: User, slug: str, *, year: int | None = None, what: str = "programmets dokument"
+) -> ProgrammeAccess:
+    """A programme whose city-wide documents the user may write: 404 if they may not read
+    it, 403 if they only read it. `what` names the document in the refusal."""
+    granted = get_programme(user, slug, year=year)
+    if not granted.can_write:
+        raise PermissionDenied(f"Du kan läsa men inte ändra {what}.")
+    return granted
+
+
+def coordinated_periods(user: User) -> QuerySet[ReportingPeriod]:
+    """The periods the user opens and locks: those of the programmes they coordinate."""
+    return ReportingPeriod.objects.filter(programme__in=coordinated_programmes(user))
+
+
+def get_coordinated_period(user: User, pk: int) -> ReportingPeriod:
+    period = coordinated_periods(user).select_related("programme").filter(pk=pk).first()
+    if period is None:
+        raise Http404("Perioden finns inte.")
+    return period
+
+
+# --- Styrkort with status ----------------------------------------------------------------
+
+
+def status_boards(user: User, programme: Programme) -> QuerySet[Board]:
+    """The boards whose styrkort with status the user may read: every board for those who
+    follow the programme city-wide (samordnare, city-wide readers), otherwise the boards the
+    user reports for or reads, as with the boards' reports."""
+    if city_wide_programmes(user).filter(pk=programme.pk).exists():
+        return Board.objects.all()
+    return boards_of(user)
+
+
+def may_read_status(user: User, programme: Programme, board: Board) -> bool:
+    return status_boards(user, programme).filter(pk=board.pk).exists()
+
+
+def get_status_board(user: User, programme: Programme, board_slug: str) -> Board:
+    """A board whose styrkort with status the user may read, or 404."""
+    board = status_boards(user, programme).filter(slug=board_slug).first()
+    if board is None:
+        raise Http404("Nämnden finns inte.")
+    return board

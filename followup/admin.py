@@ -5,6 +5,7 @@ hold; here they are read-only, so that the admin is never a way around them.
 """
 
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +20,7 @@ from followup.models import (
     ReportEvent,
     ReportingPeriod,
 )
+from followup.services import reports_sync_for_programme
 
 
 @admin.register(Membership)
@@ -67,6 +69,13 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "programme", "opens_on", "deadline", "state"]
     list_filter = ["programme", "year", "kind", "state"]
     list_select_related = ["programme"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ReportingPeriod, form: ModelForm, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # A period opened here gives the boards their reports and rows, as "Öppna" does.
+        reports_sync_for_programme(programme=obj.programme)
 
 
 class ReportEventInline(admin.TabularInline):

@@ -31,14 +31,36 @@ def display_value(field: models.Field, value: object) -> str:
 
 def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, str]:
     """Each item's row named as the report page words it; an item whose row has gone (the
-    board lost the commitment while writing) by the catalog's wording."""
+    board lost the commitment while writing) by the catalog's wording, and a removed own
+    item, gone from the catalog too, by its last historical record."""
     rows = kind.model.objects.filter(report=report).select_related(kind.item_field)
     names = {kind.item_id(row): kind.name(row, report, chars=90) for row in rows}
     if gone := item_ids - names.keys():
         item_model = kind.model._meta.get_field(kind.item_field).related_model
-        for pk, item in item_model.objects.in_bulk(gone).items():
+        items = item_model.objects.in_bulk(gone)
+        for pk in gone - items.keys():
+            record = item_model.history.filter(id=pk).latest("history_date", "history_id")
+            items[pk] = record.instance
+        for pk, item in items.items():
             names[pk] = kind.name(kind.model(**{kind.item_field: item}), report, chars=90)
     return names
+
+
+def _user_of(record: object) -> str:
+    user = record.history_user
+    return (user.get_full_name() or user.username) if user else "Systemet"
+
+
+def _removal(record: object, item: str) -> Change:
+    return Change(
+        at=record.history_date,
+        user=_user_of(record),
+        on_behalf=False,
+        item=item,
+        field="Raden",
+        old="i rapporten",
+        new="borttagen",
+    )
 
 
 def _changes(
@@ -50,6 +72,10 @@ def _changes(
     for record in records:
         previous = before.get(record.id)
         before[record.id] = record
+        if record.history_type == "-":
+            # The row left the report: a board removed its own item, or the catalog changed.
+            changes.append(_removal(record, label_of(record)))
+            continue
         if previous is None:
             continue  # the row's creation, not a user's change
         for name in fields:
@@ -59,9 +85,7 @@ def _changes(
                 changes.append(
                     Change(
                         at=record.history_date,
-                        user=record.history_user.get_full_name() or record.history_user.username
-                        if record.history_user
-                        else "Systemet",
+                        user=_user_of(record),
                         on_behalf=getattr(record, "updated_on_behalf", False),
                         item=label_of(record),
                         field=str(field.verbose_name).capitalize(),

@@ -38,12 +38,20 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
+from followup.own_items import with_row_in
 from followup.rows import ROW_KINDS, Row, kind_of, rows_of_reports
 
 
 class FollowupError(Exception):
     """A request that the report's or period's state does not allow; the message is for
     the user, in Swedish."""
+
+
+# The version a row with a version check has when it is created. A document drawn on a page
+# before its draft exists (samlad uppföljning, halvtidsrapport) carries it in its forms, so
+# that they save onto the draft the first save creates, and are refused as stale if someone
+# else has saved in between.
+CREATED_VERSION = 1
 
 
 class StaleRow(FollowupError):
@@ -94,12 +102,8 @@ def periods_create(*, programme: Programme) -> list[ReportingPeriod]:
     return created
 
 
-@transaction.atomic
-def period_open(*, period: ReportingPeriod) -> int:
-    """Open the period and give every board with commitments its report. Returns how many
-    reports were created."""
-    period.state = PeriodState.OPEN
-    period.save()
+def _reports_create(period: ReportingPeriod) -> int:
+    """Give every board with commitments that lacks one its report in the period."""
     existing = set(period.reports.values_list("board_id", flat=True))
     new_reports = bulk_create_with_history(
         [
@@ -109,17 +113,41 @@ def period_open(*, period: ReportingPeriod) -> int:
         ],
         Report,
     )
-    for report in new_reports:
-        report_rows_sync(report=report)
     return len(new_reports)
 
 
-@transaction.atomic
+def period_open(*, period: ReportingPeriod) -> int:
+    """Open the period and give every board with commitments its report, with a row for
+    each commitment. Returns how many reports were created. The state is checked with the
+    period locked, so that of several samordnare pressing "Öppna" at once only one opens
+    it; the others are told it is already open."""
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.state == PeriodState.OPEN:
+            raise FollowupError(f"{locked.label} är redan öppen.")
+        locked.state = PeriodState.OPEN
+        locked.save()
+        created = _reports_create(locked)
+        # Reports from an earlier opening follow the catalog again, like the new ones.
+        for report in locked.reports.select_related("period"):
+            report_rows_sync(report=report)
+    period.state = locked.state
+    return created
+
+
 def period_lock(*, period: ReportingPeriod) -> None:
-    period.state = PeriodState.LOCKED
-    period.save()
-    # A controlled exception ends when the period is locked again.
-    period.reports.filter(reopened=True).update(reopened=False)
+    """Lock the period after review. Locking a locked period again ends the controlled
+    exceptions (reports reopened in it) without locking it anew."""
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.state == PeriodState.NOT_OPEN:
+            raise FollowupError(f"{locked.label} är inte öppnad ännu.")
+        if locked.state == PeriodState.OPEN:
+            locked.state = PeriodState.LOCKED
+            locked.save()
+        # A controlled exception ends when the period is locked again.
+        locked.reports.filter(reopened=True).update(reopened=False)
+    period.state = locked.state
 
 
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
@@ -177,7 +205,10 @@ def report_rows_sync(*, report: Report) -> None:
     """Give a report being written in an open period exactly one row per commitment the
     board has now: rows for new commitments start from the previous period's answers, rows
     for lost ones go. Submitted and approved reports, and reports reopened in a locked
-    period, keep the rows they were made from."""
+    period, keep the rows they were made from.
+
+    Called when what a board answers for changes (the catalog loader, the admin, a board's
+    own items, a period opening, a report returned), never when a report is read."""
     if report.state not in EDITABLE_STATES or report.period.state != PeriodState.OPEN:
         return
     wanted_ids = dict(zip(("activity", "indicator", "goal"), _board_items(report), strict=True))
@@ -212,6 +243,28 @@ def report_rows_sync(*, report: Report) -> None:
             ],
             model,
         )
+
+
+def reports_sync_for_programme(*, programme: Programme, board: Board | None = None) -> None:
+    """Bring the programme's open periods in line with its catalog, inside the caller's
+    transaction: every board with commitments has its report, and every report being
+    written has exactly one row per commitment (`report_rows_sync`). With `board`, only that
+    board's reports (its own items changed; no report to create). The open periods and the
+    reports are locked, so that a sync racing another, a submit or a row save waits for it
+    instead of colliding."""
+    with transaction.atomic():
+        if board is None:
+            for period in ReportingPeriod.objects.select_for_update().filter(
+                programme=programme, state=PeriodState.OPEN
+            ):
+                _reports_create(period)
+        reports = Report.objects.select_for_update().filter(
+            period__programme=programme, period__state=PeriodState.OPEN, state__in=EDITABLE_STATES
+        )
+        if board is not None:
+            reports = reports.filter(board=board)
+        for report in reports.select_related("period").order_by("pk"):
+            report_rows_sync(report=report)
 
 
 def _lock_report(report: Report) -> Report:
@@ -249,9 +302,18 @@ def row_save(
     return row
 
 
+class NoSummary(FollowupError):
+    def __init__(self) -> None:
+        super().__init__("Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
+
+
 def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUser) -> Report:
+    """Save the board's summary, which only the annual report (VB) has."""
     with transaction.atomic():
-        ensure_open(_lock_report(report))
+        locked = _lock_report(report)
+        ensure_open(locked)
+        if not locked.period.is_annual:
+            raise NoSummary
         try:
             with transaction.atomic():
                 return form.save()
@@ -326,6 +388,8 @@ def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comm
         # controlled exception as reopening, recorded by the event below.
         locked.reopened = not approve and locked.period.state == PeriodState.LOCKED
         locked.save()
+        # Back with the board in an open period: its rows follow the catalog again.
+        report_rows_sync(report=locked)
         ReportEvent.objects.create(
             report=locked,
             kind=ReportEvent.Kind.APPROVED if approve else ReportEvent.Kind.RETURNED,
@@ -365,7 +429,9 @@ def own_item_add(
     indicator_kind: str | None = None,
 ) -> Activity | Indicator:
     """Add an activity (or, with `indicator_kind`, an indicator) of the board's own under a
-    goal of the programme, and a row for it in the report."""
+    goal of the programme, and a row for it in the report. The same item added again to the
+    same report (a double click, a form sent twice) is the one already there: the check is
+    made with the report locked, so that two sends at once cannot both create it."""
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
@@ -374,6 +440,13 @@ def own_item_add(
         board = locked.board
         model = Activity if indicator_kind is None else Indicator
         extra = {} if indicator_kind is None else {"kind": IndicatorKind(indicator_kind)}
+        row_model = ActivityStatus if indicator_kind is None else IndicatorOutcome
+        item_field = model._meta.model_name  # "activity" or "indicator"
+        same = model.objects.filter(
+            with_row_in(model, locked), goal=goal, added_by=board, text=text.strip(), **extra
+        ).first()
+        if same is not None:
+            return same
         position = (
             model.objects.filter(goal=goal).aggregate(Max("position"))["position__max"] or 0
         ) + 1
@@ -388,6 +461,41 @@ def own_item_add(
         item.full_clean()
         item.save()
         item.responsibilities.create(board=board)
-        row_model = ActivityStatus if indicator_kind is None else IndicatorOutcome
-        row_model.objects.create(report=locked, **{model._meta.model_name: item})
+        # This report's row even if it is open only as an exception in a locked period (which
+        # the sync leaves alone); the board's other open reports get theirs from the sync.
+        row_model.objects.create(report=locked, **{item_field: item})
+        reports_sync_for_programme(programme=locked.period.programme, board=board)
     return item
+
+
+def own_item_remove(*, report: Report, item: Activity | Indicator, user: AbstractBaseUser) -> bool:
+    """Remove one of the board's own items from its draft report: the report's row goes, the
+    board stops answering for the item, and the item itself goes unless another report still
+    holds a row for it (that report's history needs it). Each deletion is kept in the history
+    with who and when. Returns whether the item itself was deleted."""
+    with transaction.atomic():
+        locked = _lock_report(report)
+        ensure_open(locked)
+        if locked.state != ReportState.DRAFT:
+            raise FollowupError(
+                "Egna aktiviteter och indikatorer kan bara tas bort medan rapporten är ett utkast."
+            )
+        if item.added_by_id != locked.board_id:
+            raise FollowupError("Bara nämndens egna aktiviteter och indikatorer kan tas bort.")
+        item_field = item._meta.model_name
+        row_model = ActivityStatus if isinstance(item, Activity) else IndicatorOutcome
+        row = row_model.objects.filter(report=locked, **{item_field: item}).first()
+        if row is None:
+            raise FollowupError("Raden finns inte i rapporten.")
+        row._history_user = user
+        row.delete()
+        for responsibility in item.responsibilities.filter(board_id=locked.board_id):
+            responsibility._history_user = user
+            responsibility.delete()
+        # The board's other reports being written lose the row too.
+        reports_sync_for_programme(programme=locked.period.programme, board=locked.board)
+        if row_model.objects.filter(**{item_field: item}).exists():
+            return False
+        item._history_user = user
+        item.delete()
+    return True

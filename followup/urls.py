@@ -33,6 +33,11 @@ urlpatterns = [
     ),
     path("rapporter/<int:pk>/sammanfattning/", report.summary_save, name="report-summary"),
     path("rapporter/<int:pk>/egna/", report.own_item_add, name="report-own-item"),
+    path(
+        "rapporter/<int:pk>/egna/<str:kind>/<int:item_pk>/ta-bort/",
+        report.own_item_remove,
+        name="report-own-item-remove",
+    ),
     path("rapporter/<int:pk>/historik/", report.history, name="report-history"),
     path("rapporter/<int:pk>/skicka-in/", review.report_submit, name="report-submit"),
     path("rapporter/<int:pk>/granska/", review.report_review, name="report-review"),

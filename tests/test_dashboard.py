@@ -19,7 +19,7 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
-from followup.services import period_open
+from followup.services import period_open, reports_sync_for_programme
 from followup.views import dashboard
 from tests.followup_data import DISTRICT, OTHER, build_world, user
 from tests.test_rollup import activity_rows, indicator, outcome, set_state
@@ -203,7 +203,7 @@ class DashboardContentTests(TestCase):
             activity=activity_rows(DISTRICT).first().activity, board=board
         )
         IndicatorResponsibility.objects.create(indicator=indicator(2, 0), board=board)
-        period_open(period=self.world.period)  # the new board gets its report
+        reports_sync_for_programme(programme=self.world.programme)  # the new board's report
         for year in (2021, 2022, 2024):
             period = ReportingPeriod.objects.get(year=year, kind="T1")
             period_open(period=period)

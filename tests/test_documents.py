@@ -13,7 +13,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from catalog.models import Activity, Board
-from followup.city import city_followup_finalise, city_followup_get
+from followup.city import city_followup_draft_create, city_followup_finalise
 from followup.documents import pdf as pdf_module
 from followup.documents.pdf import (
     DOCUMENT_ORIGIN,
@@ -273,7 +273,7 @@ class CityFollowupPdfTests(TestCase):
         ):
             fill_report(report)
             approve(report, reporter, cls.world.coordinator)
-        followup = city_followup_get(programme=cls.world.programme, year=2023)
+        followup = city_followup_draft_create(programme=cls.world.programme, year=2023)
         followup.narrative = "Året präglades av ökad samverkan."
         followup.save()
         for part in followup.goals.select_related("goal"):
@@ -339,7 +339,7 @@ class HostileTextTests(TestCase):
         report.indicator_rows.update(comment=HOSTILE)
         report.goal_rows.update(analysis=HOSTILE)
         approve(report, cls.world.reporter, cls.world.coordinator)
-        followup = city_followup_get(programme=cls.world.programme, year=2023)
+        followup = city_followup_draft_create(programme=cls.world.programme, year=2023)
         followup.narrative = HOSTILE
         followup.save()
 

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.models import Prerequisite, Programme
+from catalog.models import Goal, Prerequisite, Programme
 from followup.models import (
     PREREQUISITE_SYMBOLS,
     MidtermReport,
@@ -21,7 +21,7 @@ from followup.models import (
     MidtermSectionKind,
     PrerequisiteState,
 )
-from followup.services import StaleRow
+from followup.services import CREATED_VERSION, StaleRow
 
 SECTION_HELP = {
     MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
@@ -117,33 +117,43 @@ class MidtermSectionForm(forms.ModelForm):
         return section
 
 
+def _onto_stored(section: MidtermSection) -> None:
+    """Point an unsaved section (from a page drawn before the year had a draft) at the
+    stored one, created now if need be, so that saving it updates that row under its
+    version check."""
+    created = midterm_draft_create(programme=section.report.programme, year=section.report.year)
+    stored = MidtermSection.objects.filter(report=created, kind=section.kind, goal=section.goal)
+    section.report = created
+    section.pk = stored.values_list("pk", flat=True).get()
+    section._state.adding = False
+
+
 def section_title(section: MidtermSection) -> str:
     if section.kind == MidtermSectionKind.GOAL:
         return f"Mål {section.goal.number}: vad är på plats och vad saknas"
     return section.get_kind_display()
 
 
-def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSection]:
-    """The year's sections in the document's order, created empty the first time they are
-    asked for (one for each goal, and each goal added to the programme later)."""
-    report, _ = MidtermReport.objects.get_or_create(programme=programme, year=year)
-    goals = list(programme.goals.order_by("number").prefetch_related("prerequisites"))
-    existing = {
-        section.key: section
-        for section in MidtermSection.objects.filter(report=report).select_related(
-            "goal", "updated_by"
-        )
-    }
-    wanted = [
+def _wanted_sections(report: MidtermReport, goals: list[Goal]) -> list[MidtermSection]:
+    """Every section the document has, in its order, unsaved."""
+    return [
         MidtermSection(report=report, kind=MidtermSectionKind.SUMMARY),
         *(MidtermSection(report=report, kind=MidtermSectionKind.GOAL, goal=goal) for goal in goals),
         MidtermSection(report=report, kind=MidtermSectionKind.SUPPORT),
         MidtermSection(report=report, kind=MidtermSectionKind.NEXT),
     ]
-    missing = [section for section in wanted if section.key not in existing]
-    if missing:
-        # bulk_create skips the history; an empty section has nothing to record yet.
-        MidtermSection.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSection]:
+    """The year's sections in the document's order: those saved so far and, unsaved and
+    empty, every other one (a goal added to the programme later gets one too). A read writes
+    nothing: the first save creates the year's draft (`midterm_section_save`)."""
+    report = MidtermReport.objects.filter(programme=programme, year=year).first()
+    if report is None:
+        report = MidtermReport(programme=programme, year=year)
+    goals = list(programme.goals.order_by("number").prefetch_related("prerequisites"))
+    existing: dict[str, MidtermSection] = {}
+    if report.pk is not None:
         existing = {
             section.key: section
             for section in MidtermSection.objects.filter(report=report).select_related(
@@ -151,34 +161,45 @@ def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSect
             )
         }
     by_goal = {goal.pk: goal for goal in goals}
-    sections = [existing[section.key] for section in wanted if section.key in existing]
-    for section in sections:
+    sections = []
+    for wanted in _wanted_sections(report, goals):
+        section = existing.get(wanted.key)
+        if section is None:
+            section = wanted
+            section.version = CREATED_VERSION
         if section.goal_id:
             section.goal = by_goal[section.goal_id]  # with its prerequisites prefetched
+        sections.append(section)
     return sections
 
 
 def midterm_section_get(*, programme: Programme, year: int, key: str) -> MidtermSection | None:
-    """One section by its key ("sammanfattning", "mal-3", …), or None."""
-    sections = MidtermSection.objects.filter(
-        report__programme=programme, report__year=year
-    ).select_related("goal")
-    if key.startswith("mal-") and key[4:].isdigit():
-        sections = sections.filter(kind=MidtermSectionKind.GOAL, goal__number=int(key[4:]))
-    elif key in MidtermSectionKind.values and key != MidtermSectionKind.GOAL:
-        sections = sections.filter(kind=key)
-    else:
-        return None
-    return sections.prefetch_related("goal__prerequisites").first()
+    """One section by its key ("sammanfattning", "mal-3", …), saved or not, or None."""
+    sections = midterm_sections_get(programme=programme, year=year)
+    return next((section for section in sections if section.key == key), None)
+
+
+def midterm_draft_create(*, programme: Programme, year: int) -> MidtermReport:
+    """The year's halvtidsrapport with every section, created if missing. Safe when several
+    samordnare save their first section at the same moment: the unique constraints decide,
+    and whoever comes second uses what the first created."""
+    report, _ = MidtermReport.objects.get_or_create(programme=programme, year=year)
+    goals = list(programme.goals.order_by("number"))
+    # bulk_create skips the history; an empty section has nothing to record yet.
+    MidtermSection.objects.bulk_create(_wanted_sections(report, goals), ignore_conflicts=True)
+    return report
 
 
 def midterm_section_save(*, form: MidtermSectionForm, user: AbstractBaseUser) -> MidtermSection:
-    """Save a section from its valid form, with who and when; refuse a stale form."""
+    """Save a section from its valid form, with who and when; refuse a stale form. The first
+    save of a year creates its draft."""
     section = form.save(commit=False)
     section.updated_by = user
     section.updated_at = timezone.now()
     try:
         with transaction.atomic():
+            if section.pk is None:
+                _onto_stored(section)
             section.save()
     except RecordModifiedError:
         current = MidtermSection.objects.select_related("goal", "updated_by").get(pk=section.pk)

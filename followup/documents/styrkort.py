@@ -42,7 +42,6 @@ from catalog.models import (
     ResponsibilityRole,
     programme_item,
 )
-from followup import access
 from followup.documents.pdf import render_pdf
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
 from followup.rollup import latest_report, latest_reported
@@ -176,7 +175,7 @@ def _commitments(
 
 def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> Styrkort:
     """The board's styrkort. The caller decides who may see `with_status`
-    (`boards_with_status_for`)."""
+    (`access.status_boards`)."""
     activities = list(_commitments(Activity, programme, board, own=with_status))
     indicators = list(_commitments(Indicator, programme, board, own=with_status))
     goal_ids = {item.goal_id for item in activities} | {item.goal_id for item in indicators}
@@ -243,15 +242,6 @@ def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> 
         with_status=with_status,
         latest_report=last_report,
     )
-
-
-def boards_with_status_for(user: access.User, programme: Programme) -> QuerySet[Board]:
-    """The boards whose styrkort with status the user may read: every board for those who
-    follow the programme city-wide (samordnare, city-wide readers), otherwise the boards the
-    user reports for or reads, as with the boards' reports."""
-    if access.city_wide_programmes(user).filter(pk=programme.pk).exists():
-        return Board.objects.all()
-    return access.boards_of(user)
 
 
 def styrkort_pdf(card: Styrkort) -> bytes:

@@ -3,7 +3,7 @@
 from django import template
 
 from catalog.models import Board, Programme
-from followup.documents.styrkort import boards_with_status_for
+from followup import access
 
 register = template.Library()
 
@@ -15,4 +15,4 @@ def may_read_status(context: template.Context, programme: Programme, board: Boar
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return False
-    return boards_with_status_for(user, programme).filter(pk=board.pk).exists()
+    return access.may_read_status(user, programme, board)

@@ -1,12 +1,13 @@
 """The samlad uppföljning as a page: figures per goal, the samordnare's narrative, final."""
 
 import copy
+from dataclasses import dataclass
 
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
@@ -29,17 +30,33 @@ from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
 
 
-def _get_followup(request: HttpRequest, slug: str, year: int) -> CityFollowup:
-    """The year's document, for city-wide readers; 404 for everyone else."""
-    programme = get_object_or_404(access.city_wide_programmes(request.user), slug=slug)
-    if year not in programme.years:
-        raise Http404("Året hör inte till programmet.")
-    followup = city_followup_get(programme=programme, year=year)
-    followup.can_edit = (
-        access.coordinated_programmes(request.user).filter(pk=programme.pk).exists()
-        and followup.state == FollowupState.DRAFT
+@dataclass(frozen=True)
+class FollowupPage:
+    """The year's document as the user may use it: `editable` for its samordnare while it is
+    a draft."""
+
+    followup: CityFollowup
+    editable: bool
+
+
+def _get_followup(request: HttpRequest, slug: str, year: int) -> FollowupPage:
+    """The year's document (unsaved until someone writes in it), for city-wide readers; 404
+    for everyone else."""
+    granted = access.get_programme(request.user, slug, year=year)
+    followup = city_followup_get(programme=granted.programme, year=year)
+    return FollowupPage(
+        followup=followup,
+        editable=granted.can_write and followup.state == FollowupState.DRAFT,
     )
-    return followup
+
+
+def _get_writable_followup(request: HttpRequest, slug: str, year: int) -> CityFollowup:
+    """The year's document for its samordnare: 404 for outsiders, 403 for city-wide readers;
+    a final document is refused by the services with a message."""
+    granted = access.get_writable_programme(
+        request.user, slug, year=year, what="den samlade uppföljningen"
+    )
+    return city_followup_get(programme=granted.programme, year=year)
 
 
 def _figures(followup: CityFollowup) -> dict:
@@ -52,11 +69,12 @@ def _figures(followup: CityFollowup) -> dict:
 
 def _page(
     request: HttpRequest,
-    followup: CityFollowup,
+    page: FollowupPage,
     bound: dict[str, ModelForm] | None = None,
     status: int = 200,
     conflict: StaleRow | None = None,
 ) -> HttpResponse:
+    followup, editable = page.followup, page.editable
     figures = _figures(followup)
     bound = bound or {}
     part_list = city_followup_parts(followup)
@@ -65,13 +83,13 @@ def _page(
     for goal in figures["goals"]:
         part = parts.get(goal["number"])
         form = None
-        if followup.can_edit and part is not None:
+        if editable and part is not None:
             form = bound.get(f"mal{goal['number']}") or CityFollowupGoalForm(instance=part)
         goals.append(
             {"figures": goal, "part": part, "form": form, "chart": _assessment_chart(goal)}
         )
     overall_form = None
-    if followup.can_edit:
+    if editable:
         overall_form = bound.get("helhet") or CityFollowupForm(instance=followup)
     return render(
         request,
@@ -82,7 +100,7 @@ def _page(
             "figures": figures,
             "goals": goals,
             "overall_form": overall_form,
-            "missing": city_followup_missing(followup, part_list) if followup.can_edit else [],
+            "missing": city_followup_missing(followup, part_list) if editable else [],
             "conflict": conflict,
         },
         status=status,
@@ -121,25 +139,29 @@ def city_followup(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 @require_POST
 def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) -> HttpResponse:
-    followup = _get_followup(request, slug, year)
-    if not followup.can_edit:
-        raise Http404("Den samlade uppföljningen kan inte ändras.")
+    followup = _get_writable_followup(request, slug, year)
+    form: CityFollowupForm | CityFollowupGoalForm
     if part == "helhet":
         form = CityFollowupForm(request.POST, instance=followup)
     else:
-        goal_part = followup.goals.select_related("goal").filter(goal__number=part).first()
+        goal_part = next(
+            (each for each in city_followup_parts(followup) if str(each.goal.number) == part),
+            None,
+        )
         if goal_part is None:
             raise Http404("Målet finns inte.")
         form = CityFollowupGoalForm(request.POST, instance=goal_part)
+    page = FollowupPage(followup=followup, editable=followup.state == FollowupState.DRAFT)
     if not form.is_valid():
-        return _page(request, followup, bound={form.prefix: form}, status=422)
+        return _page(request, page, bound={form.prefix: form}, status=422)
     try:
         city_followup_text_save(form=form, followup=followup)
     except StaleRow as stale:
         data = request.POST.copy()
         data[form.add_prefix("version")] = get_signer().sign(stale.current.version)
         fresh = type(form)(data, instance=copy.copy(stale.current))
-        return _page(request, followup, bound={form.prefix: fresh}, status=409, conflict=stale)
+        page = _get_followup(request, slug, year)  # now with the draft the save created
+        return _page(request, page, bound={form.prefix: fresh}, status=409, conflict=stale)
     except FollowupError as refused:
         messages.error(request, str(refused))
     else:
@@ -150,7 +172,7 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
 
 @require_safe
 def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileResponse:
-    followup = _get_followup(request, slug, year)
+    followup = _get_followup(request, slug, year).followup
     figures = _figures(followup)
     return FileResponse(
         city_followup_workbook(followup, figures, city_followup_parts(followup)),
@@ -162,9 +184,7 @@ def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileRespon
 
 @require_POST
 def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    followup = _get_followup(request, slug, year)
-    if not followup.can_edit:
-        raise Http404("Den samlade uppföljningen kan inte ändras.")
+    followup = _get_writable_followup(request, slug, year)
     try:
         city_followup_finalise(followup=followup, user=request.user)
     except (FollowupError, ReportingPeriod.DoesNotExist) as refused:
@@ -177,7 +197,7 @@ def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpRespo
 @require_safe
 def city_followup_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The samlad uppföljning as a PDF, with the figures and charts of the page."""
-    followup = _get_followup(request, slug, year)
+    followup = _get_followup(request, slug, year).followup
     figures = _figures(followup)
     charts = {goal["number"]: chart_for_print(_assessment_chart(goal)) for goal in figures["goals"]}
     pdf = documents_city.city_followup_pdf(followup, figures, city_followup_parts(followup), charts)

@@ -17,16 +17,11 @@ from catalog.models import Board, Programme
 from followup import access
 from followup.documents.pdf import pdf_response
 from followup.documents.styrkort import (
-    boards_with_status_for,
     styrkort_build,
     styrkort_pdf,
     styrkort_zip_chunks,
     zip_filename,
 )
-
-
-def _get_city_wide_programme(request: HttpRequest, slug: str) -> Programme:
-    return get_object_or_404(access.city_wide_programmes(request.user), slug=slug)
 
 
 @login_not_required
@@ -41,9 +36,7 @@ def styrkort_commitments(request: HttpRequest, slug: str, board_slug: str) -> Ht
 @require_safe
 def styrkort_status(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    board = boards_with_status_for(request.user, programme).filter(slug=board_slug).first()
-    if board is None:
-        raise Http404("Nämnden finns inte.")
+    board = access.get_status_board(request.user, programme, board_slug)
     card = styrkort_build(programme, board, with_status=True)
     return pdf_response(styrkort_pdf(card), card.filename)
 
@@ -64,7 +57,7 @@ def styrkort_list(request: HttpRequest) -> HttpResponse:
 def styrkort_zip(request: HttpRequest, slug: str, variant: str) -> StreamingHttpResponse:
     """Every board's styrkort in one ZIP, streamed as it is made: the first board's PDF is
     on its way while the rest are drawn."""
-    programme = _get_city_wide_programme(request, slug)
+    programme = access.get_programme(request.user, slug).programme
     if variant not in ("status", "ataganden"):
         raise Http404("Sidan finns inte.")
     with_status = variant == "status"

@@ -4,13 +4,13 @@ import secrets
 
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
-from followup import access, services
+from followup import access
 from followup.excel import city, template, upload
 from followup.models import Report
 
@@ -35,8 +35,6 @@ def report_excel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _upload(request, pk)
     report = access.get_report(request.user, pk)
-    if report.is_open_for_writing:
-        services.report_rows_sync(report=report)
     response = HttpResponse(template.report_template(report), content_type=template.CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         True, template.template_filename(report)
@@ -135,9 +133,7 @@ def _refused(
 @require_safe
 def city_export(request: HttpRequest, programme: str, year: int) -> StreamingHttpResponse:
     """Every board's answers for a programme year, for city-wide readers only."""
-    found = access.city_wide_programmes(request.user).filter(slug=programme).first()
-    if found is None or year not in found.years:
-        raise Http404("Exporten finns inte.")
+    found = access.get_programme(request.user, programme, year=year).programme
     response = StreamingHttpResponse(
         city.city_export(found, year), content_type=template.CONTENT_TYPE
     )

@@ -5,16 +5,17 @@ Access: the programme's samordnare writes; city-wide readers read (preview and P
 403 for a write; everyone else gets 404, as if the programme had no such report.
 """
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Programme
 from followup import access
-from followup.documents.midterm import MidtermDocument, middle_year, midterm_document
+from followup.documents.midterm import GoalPart, MidtermDocument, middle_year, midterm_document
 from followup.documents.midterm_narrative import (
     MidtermSectionForm,
     StaleSection,
@@ -29,30 +30,25 @@ from followup.views.report import form_after_conflict
 EDIT_TEMPLATE = "followup/midterm.html"
 
 
-def _get_programme(request: HttpRequest, slug: str, year: int | None = None) -> Programme:
-    """The programme, for city-wide readers; 404 for everyone else and for a year outside
-    the programme. `can_edit` says whether the user is its samordnare."""
-    programme = get_object_or_404(access.city_wide_programmes(request.user), slug=slug)
-    if year is not None and year not in programme.years:
-        raise Http404("Året hör inte till programmet.")
-    programme.can_edit = (
-        access.coordinated_programmes(request.user).filter(pk=programme.pk).exists()
-    )
-    return programme
+@dataclass(frozen=True)
+class SectionEdit:
+    """One section as the edit page draws it: its form (fresh, or the one sent back with
+    errors or a conflict), whether it was just saved, and the figures it is written beside."""
 
-
-def _get_rw_programme(request: HttpRequest, slug: str, year: int) -> Programme:
-    programme = _get_programme(request, slug, year)
-    if not programme.can_edit:
-        raise PermissionDenied("Du kan läsa men inte ändra halvtidsrapporten.")
-    return programme
+    section: MidtermSection
+    form: MidtermSectionForm
+    saved: bool = False
+    conflict: StaleSection | None = None
+    part: GoalPart | None = None  # for a goal's section
 
 
 def _document_context(
-    programme: Programme, year: int, *, for_print: bool = False
+    granted: access.ProgrammeAccess, year: int, *, for_print: bool = False
 ) -> dict[str, object]:
+    programme = granted.programme
     document: MidtermDocument = midterm_document(programme, year, for_print=for_print)
     return {
+        "access": granted,
         "document": document,
         "programme": programme,
         "title": f"{document.title} – {programme.short_name}",
@@ -69,12 +65,12 @@ def _document_context(
 def midterm(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's halvtidsrapport for the year in ?ar= (default: the middle year): the
     samordnare lands where it is written, a reader on the preview."""
-    programme = _get_programme(request, slug)
+    granted = access.get_programme(request.user, slug)
     wanted = request.GET.get("ar", "")
-    year = int(wanted) if wanted.isdigit() else middle_year(programme)
-    if year not in programme.years:
+    year = int(wanted) if wanted.isascii() and wanted.isdigit() else middle_year(granted.programme)
+    if year not in granted.programme.years:
         raise Http404("Året hör inte till programmet.")
-    return redirect("midterm-edit" if programme.can_edit else "midterm-preview", slug, year)
+    return redirect("midterm-edit" if granted.can_write else "midterm-preview", slug, year)
 
 
 def _edit_page(
@@ -95,11 +91,15 @@ def _edit_page(
     sections = []
     for section in midterm_sections_get(programme=programme, year=year):
         form = bound if bound is not None and bound.prefix == section.key else None
-        section.form = form or MidtermSectionForm(instance=section)
-        section.saved = section.key == saved
-        section.conflict = conflict if form is not None else None
-        section.part = goals.get(section.goal_id)
-        sections.append(section)
+        sections.append(
+            SectionEdit(
+                section=section,
+                form=form or MidtermSectionForm(instance=section),
+                saved=section.key == saved,
+                conflict=conflict if form is not None else None,
+                part=goals.get(section.goal_id),
+            )
+        )
     return render(
         request,
         EDIT_TEMPLATE,
@@ -115,17 +115,19 @@ def _edit_page(
 
 @require_safe
 def midterm_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    programme = _get_programme(request, slug, year)
-    if not programme.can_edit:
+    granted = access.get_programme(request.user, slug, year=year)
+    if not granted.can_write:
         return redirect("midterm-preview", slug, year)
-    return _edit_page(request, programme, year)
+    return _edit_page(request, granted.programme, year)
 
 
 @require_POST
 def midterm_section(request: HttpRequest, slug: str, year: int, key: str) -> HttpResponse:
     """Save one section: with htmx the section alone comes back; without JavaScript the page
     (on success a redirect to it, landing on the section)."""
-    programme = _get_rw_programme(request, slug, year)
+    programme = access.get_writable_programme(
+        request.user, slug, year=year, what="halvtidsrapporten"
+    ).programme
     section = midterm_section_get(programme=programme, year=year, key=key)
     if section is None:
         raise Http404("Avsnittet finns inte.")
@@ -157,11 +159,15 @@ def _render_section(
     conflict: StaleSection | None,
     status: int,
 ) -> HttpResponse:
-    section.form = MidtermSectionForm(instance=section) if saved else form
-    section.saved, section.conflict = saved, conflict
+    edit = SectionEdit(
+        section=section,
+        form=MidtermSectionForm(instance=section) if saved else form,
+        saved=saved,
+        conflict=conflict,
+    )
     html = render_to_string(
         f"{EDIT_TEMPLATE}#section",
-        {"programme": programme, "year": year, "section": section},
+        {"programme": programme, "year": year, "edit": edit, "section": section},
         request=request,
     )
     return HttpResponse(html, status=status)
@@ -170,12 +176,12 @@ def _render_section(
 @require_safe
 def midterm_preview(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The document as a web page: the same content as the PDF, inside the site."""
-    programme = _get_programme(request, slug, year)
-    return render(request, "followup/midterm_preview.html", _document_context(programme, year))
+    granted = access.get_programme(request.user, slug, year=year)
+    return render(request, "followup/midterm_preview.html", _document_context(granted, year))
 
 
 @require_safe
 def midterm_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    programme = _get_programme(request, slug, year)
-    pdf = render_pdf("documents/midterm.html", _document_context(programme, year, for_print=True))
-    return pdf_response(pdf, f"halvtidsrapport-{programme.slug}-{year}.pdf")
+    granted = access.get_programme(request.user, slug, year=year)
+    pdf = render_pdf("documents/midterm.html", _document_context(granted, year, for_print=True))
+    return pdf_response(pdf, f"halvtidsrapport-{slug}-{year}.pdf")

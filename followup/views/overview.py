@@ -1,14 +1,12 @@
 """Start pages after login, and the samordnare's periods."""
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
-from followup.models import PeriodState, ReportingPeriod
 
 
 @require_safe
@@ -26,32 +24,26 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _coordinator_periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
-    """The periods of the programmes the user coordinates; 404 for anyone else."""
-    if not access.is_coordinator(request.user):
-        raise Http404("Sidan finns inte.")
-    return selectors.periods_for_coordinator(request.user)
-
-
 @require_safe
 def period_list(request: HttpRequest) -> HttpResponse:
-    periods = _coordinator_periods(request)
+    if not access.is_coordinator(request.user):
+        raise Http404("Sidan finns inte.")
+    periods = selectors.periods_for_coordinator(request.user)
     return render(request, "followup/period_list.html", {"periods": periods})
 
 
 @require_POST
 def period_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    period = _coordinator_periods(request).filter(pk=pk).first()
-    if period is None:
-        raise Http404("Perioden finns inte.")
-    if action == "open" and period.state != PeriodState.OPEN:
-        created = services.period_open(period=period)
-        messages.success(
-            request, f"{period.label} är öppen. {created} nya rapporter skapades för nämnderna."
-        )
-    elif action == "lock" and period.state == PeriodState.OPEN:
-        services.period_lock(period=period)
-        messages.success(request, f"{period.label} är låst.")
-    else:
-        messages.error(request, f"{period.label} är redan {period.get_state_display().lower()}.")
+    period = access.get_coordinated_period(request.user, pk)
+    try:
+        if action == "open":
+            created = services.period_open(period=period)
+            messages.success(
+                request, f"{period.label} är öppen. {created} nya rapporter skapades för nämnderna."
+            )
+        else:
+            services.period_lock(period=period)
+            messages.success(request, f"{period.label} är låst.")
+    except services.FollowupError as refused:
+        messages.error(request, str(refused))
     return redirect("period-list")

@@ -24,7 +24,8 @@ from followup.forms import (
     RowForm,
 )
 from followup.history import report_history
-from followup.models import Report
+from followup.models import Report, ReportState
+from followup.own_items import OWN_MODELS, own_items_in, with_row_in
 from followup.rows import Row, RowKind, kind_by_key
 from followup.selectors import GoalSection
 
@@ -100,9 +101,8 @@ def _render_report(
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
-    prefix), shown in place of fresh ones so that nothing typed is lost."""
-    if report.is_open_for_writing:
-        services.report_rows_sync(report=report)
+    prefix), shown in place of fresh ones so that nothing typed is lost. Reading writes
+    nothing: the rows follow the catalog when the catalog changes (`reports_sync_for_programme`)."""
     page = selectors.report_page(report)
     writable = report.access.can_write and report.is_open_for_writing
     bound = bound or {}
@@ -139,6 +139,7 @@ def _render_report(
         "summary_form": bound.get("summary") or ReportSummaryForm(instance=report),
         "own_item_form": extra.pop("own_item_form", None)
         or OwnItemForm(programme_id=report.period.programme_id),
+        "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
         "reopen_form": extra.pop("reopen_form", None) or ReasonForm(),
         "conflict": conflict,
@@ -245,6 +246,10 @@ def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.report_summary_save(form=form, report=report, user=request.user)
+        except services.NoSummary as refused:
+            # A tertial report has no summary: refused in place, nothing stored.
+            messages.error(request, str(refused))
+            return _render_report(request, report, status=422)
         except services.StaleRow as stale:
             form = form_after_conflict(form, request, stale.current)
             return _render_report(
@@ -277,6 +282,27 @@ def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_report_url(report))
     messages.success(request, f"”{item.text[:60]}” är tillagd under mål {item.goal.number}.")
     return redirect(_report_url(report, f"goal-{item.goal.number}"))
+
+
+@require_POST
+def own_item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+    """Remove one of the board's own items from its draft report (kept in the history)."""
+    report = access.get_writable_report(request.user, pk)
+    model = OWN_MODELS.get(kind)
+    item = None
+    if model is not None:
+        item = model.objects.filter(
+            with_row_in(model, report), pk=item_pk, added_by_id=report.board_id
+        ).first()
+    if item is None:
+        raise Http404("Den egna aktiviteten eller indikatorn finns inte i rapporten.")
+    try:
+        services.own_item_remove(report=report, item=item, user=request.user)
+    except services.FollowupError as refused:
+        messages.error(request, str(refused))
+        return redirect(_report_url(report, "own"))
+    messages.success(request, f"”{item.text[:60]}” är borttagen ur rapporten.")
+    return redirect(_report_url(report, "own"))
 
 
 @require_safe

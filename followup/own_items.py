@@ -1,0 +1,40 @@
+"""The board's own activities and indicators in a report, as the report page lists them for
+removal (the writes are in `services.own_item_add` and `services.own_item_remove`)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from catalog.models import Activity, Indicator
+from followup.models import Report
+
+# The kinds of own item as the removal URL names them.
+OWN_MODELS: dict[str, type[Activity] | type[Indicator]] = {
+    "aktivitet": Activity,
+    "indikator": Indicator,
+}
+
+
+def with_row_in(model: type[Activity] | type[Indicator], report: Report) -> Q:
+    """Items of `model` that have a row in the report."""
+    return Q(statuses__report=report) if model is Activity else Q(outcomes__report=report)
+
+
+@dataclass(frozen=True)
+class OwnItem:
+    kind: str  # a key of OWN_MODELS
+    pk: int
+    goal_number: int
+    text: str
+
+
+def own_items_in(report: Report) -> list[OwnItem]:
+    """The board's own items with a row in the report, by goal and position (two queries)."""
+    items = [
+        OwnItem(kind=kind, pk=item.pk, goal_number=item.goal.number, text=item.text)
+        for kind, model in OWN_MODELS.items()
+        for item in model.objects.filter(
+            with_row_in(model, report), added_by_id=report.board_id
+        ).select_related("goal")
+    ]
+    return sorted(items, key=lambda item: (item.goal_number, item.kind, item.pk))

@@ -1,0 +1,96 @@
+"""No input makes the application answer 5xx (issue 9, point 5).
+
+Every route of the URLconf is asked for with junk in each of its path values in turn (the
+others real): letters where a number goes, "..", huge numbers, unknown slugs, unicode. GET
+and an empty POST, as a samordnare and as a rapportör; and junk in every query parameter a
+view reads. A refusal is a 4xx, never a 500.
+"""
+
+from unittest import mock
+
+from django.test import Client, TestCase
+from weasyprint import HTML
+
+from tests.url_walk import Route, routes, walk_world
+
+# Every query parameter a view reads (grep request.GET and the API's params).
+QUERY_NAMES = [
+    "ar",
+    "mal",
+    "namnder",
+    "period",
+    "program",
+    "sparad",
+    "aktivitet",
+    "board",
+    "indikator",
+    "namnd",
+    "page",
+    "programme",
+    "sida",
+    "visa",
+    "year",
+]
+JUNK = ["x", "..", "0", "-1", "1.5", "99999999999999999999999", "ö", "💥", "%00", "a" * 300]
+
+
+class JunkInputTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.walk = walk_world()
+
+    # Laying out a PDF reads nothing from the input; skipping it keeps the walk quick.
+    @mock.patch.object(HTML, "write_pdf", return_value=b"%PDF-1.7")
+    def test_no_junk_in_a_path_gives_a_server_error(self, _: mock.Mock) -> None:
+        failures = []
+        walked = 0
+        for person in (self.walk.world.coordinator, self.walk.world.reporter):
+            client = Client(raise_request_exception=False)
+            client.force_login(person)
+            for route in routes():
+                for name in route.parameters:
+                    for junk in JUNK:
+
+                        def value_of(
+                            route: Route, each: str, junk: str = junk, name: str = name
+                        ) -> str:
+                            return junk if each == name else self.walk.value_of(route, each)
+
+                        path = route.path(value_of)
+                        for method in ("get", "post"):
+                            response = getattr(client, method)(path)
+                            if response.streaming:
+                                b"".join(response.streaming_content)
+                            walked += 1
+                            if response.status_code >= 500:
+                                failures.append(
+                                    f"{method.upper()} {path} ({person.username}): "
+                                    f"{response.status_code}"
+                                )
+        self.assertEqual(failures, [])
+        self.assertGreater(walked, 1000)
+
+    @mock.patch.object(HTML, "write_pdf", return_value=b"%PDF-1.7")
+    def test_no_junk_in_a_query_gives_a_server_error(self, _: mock.Mock) -> None:
+        failures = []
+        client = Client(raise_request_exception=False)
+        client.force_login(self.walk.world.coordinator)
+        for route in routes():
+            path = route.path(self.walk.value_of)
+            for junk in JUNK:
+                response = client.get(path, {name: junk for name in QUERY_NAMES})
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                if response.status_code >= 500:
+                    failures.append(f"GET {path}?…={junk}: {response.status_code}")
+        self.assertEqual(failures, [])
+
+    def test_a_goal_part_that_is_not_a_number_is_404_and_saves_nothing(self) -> None:
+        client = Client()
+        client.force_login(self.walk.world.coordinator)
+        for part in ("x", "..", "1x", "٣"):
+            response = client.post(
+                f"/samlad/stockholm-2021-2025/2023/spara/{part}/", {"mal1-narrative": "Text"}
+            )
+            self.assertEqual(response.status_code, 404, part)
+        self.assertFalse(self.walk.world.programme.city_followups.exists())
