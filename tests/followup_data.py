@@ -1,5 +1,5 @@
-"""A small world for the follow-up tests: Stockholm's catalog, its periods, one open
-period with reports, and a user in each role."""
+"""A small world for the follow-up tests: Stockholm's catalog (loaded once per session), its
+periods, one open period with reports, and a user in each role."""
 
 from dataclasses import dataclass
 
@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from catalog.models import Board, Programme
 from followup.models import BoardRole, Coordinator, Membership, Report, ReportingPeriod
 from followup.services import period_open, periods_create
-from tests.catalog_data import load_stockholm
+from tests.catalog_data import stockholm
 
 DISTRICT = "rinkeby-kista-stadsdelsnamnd"
 OTHER = "farsta-stadsdelsnamnd"
@@ -34,7 +34,7 @@ def user(username: str, **memberships: str) -> User:
 
 
 def build_world(year: int = 2023, kind: str = "T1") -> World:
-    programme = load_stockholm()
+    programme = stockholm()
     periods_create(programme=programme)
     period = ReportingPeriod.objects.get(programme=programme, year=year, kind=kind)
     period_open(period=period)

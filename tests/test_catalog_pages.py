@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from catalog.models import Activity, ActivityResponsibility, Board, BoardKind, Goal, Prerequisite
 from catalog.services import programme_load
-from tests.catalog_data import load_stockholm, sodertalje_data
+from tests.catalog_data import sodertalje_data, stockholm
 
 SLUG = "stockholm-2021-2025"
 
@@ -35,7 +35,7 @@ def grow_catalog(extra_boards: int) -> None:
 class CatalogPageTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
 
     def test_programme_list_links_the_programme_without_login(self) -> None:
         response = self.client.get(reverse("programme-list"))
@@ -137,10 +137,6 @@ class SecondProgrammePageTests(TestCase):
 
 class CatalogQueryCountTests(TestCase):
     """Each page costs a fixed number of queries, however many boards and rows there are."""
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        load_stockholm()
 
     def assert_queries_constant(self, url: str, expected: int) -> None:
         with self.assertNumQueries(expected):
