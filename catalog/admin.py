@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -20,6 +22,18 @@ admin.site.site_title = "Valdprogram"
 admin.site.index_title = "Programkatalog och uppföljning"
 
 
+class _BoardCounts(TypedDict):
+    activity_count: int
+    indicator_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A board as BoardAdmin.get_queryset annotates it.
+    CountedBoard = WithAnnotations[Board, _BoardCounts]
+
+
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "organisation", "activity_count", "indicator_count"]
@@ -38,11 +52,11 @@ class BoardAdmin(SimpleHistoryAdmin):
         )
 
     @admin.display(description="aktiviteter", ordering="activity_count")
-    def activity_count(self, board: Board) -> int:
+    def activity_count(self, board: "CountedBoard") -> int:
         return board.activity_count
 
     @admin.display(description="indikatorer", ordering="indicator_count")
-    def indicator_count(self, board: Board) -> int:
+    def indicator_count(self, board: "CountedBoard") -> int:
         return board.indicator_count
 
 

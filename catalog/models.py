@@ -211,6 +211,8 @@ class Commitment(models.Model):
     )
 
     objects = CommitmentQuerySet.as_manager()
+    # Declared by each subclass (a ForeignKey to Board); named here for is_own.
+    added_by_id: int | None
 
     class Meta:
         abstract = True
@@ -293,6 +295,9 @@ class Responsibility(models.Model):
         choices=ResponsibilityRole.choices,
         default=ResponsibilityRole.RESPONSIBLE,
     )
+
+    # Declared by each subclass, next to the item it is a responsibility for.
+    board: Board
 
     class Meta:
         abstract = True

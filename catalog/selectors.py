@@ -17,9 +17,10 @@ from catalog.models import (
 )
 
 
-def _responsibilities(model: type) -> Prefetch:
+def _responsibilities(model: type[ActivityResponsibility | IndicatorResponsibility]) -> Prefetch:
     return Prefetch(
-        "responsibilities", queryset=model.objects.select_related("board").order_by("board__name")
+        "responsibilities",
+        queryset=model._default_manager.select_related("board").order_by("board__name"),
     )
 
 
