@@ -7,8 +7,9 @@ not exist.
 """
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -16,7 +17,8 @@ from django.http import Http404
 from catalog.models import Board, Programme
 from followup.models import BoardRole, CityReader, Coordinator, Membership, Report
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a signed-in user or the anonymous one.
+User: TypeAlias = auth.User | auth.AnonymousUser
 
 
 def coordinated_programmes(user: User) -> QuerySet[Programme]:

@@ -8,7 +8,7 @@ document, so that a report corrected later does not change it silently.
 from typing import Any
 
 from concurrency.exceptions import RecordModifiedError
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
@@ -69,7 +69,7 @@ def city_followup_missing(
     return missing
 
 
-def city_followup_finalise(*, followup: CityFollowup, user: AbstractBaseUser) -> CityFollowup:
+def city_followup_finalise(*, followup: CityFollowup, user: User) -> CityFollowup:
     """Make the document final, freezing the figures it was made from."""
     with transaction.atomic():
         locked = CityFollowup.objects.select_for_update().get(pk=followup.pk)

@@ -28,8 +28,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -94,8 +93,6 @@ OWN_INDICATOR = "Antal föräldraträffar om våldsförebyggande arbete som geno
 # One report in each of these periods is reopened after the lock, corrected and approved again.
 REOPENED_IN = {(2022, PeriodKind.VB), (2023, PeriodKind.T2)}
 BATCH_SIZE = 250
-
-User = get_user_model()
 
 
 class DemoError(Exception):
@@ -181,7 +178,7 @@ class _Clock:
     def __call__(self) -> datetime:
         return self.now
 
-    def act(self, user: AbstractUser | None, at: datetime) -> None:
+    def act(self, user: User | None, at: datetime) -> None:
         """From here on, writes are `user`'s, at `at`."""
         if at > self.real_now:
             raise ValueError(f"The demo may not write the future ({at:%Y-%m-%d %H:%M}).")
@@ -238,9 +235,9 @@ class _Demo:
     clock: _Clock
     seed: int
     today: date
-    coordinator: AbstractUser
+    coordinator: User
     # Board pk → its rapportörer. Copies have none: the samordnare writes for them.
-    reporters: dict[int, list[AbstractUser]]
+    reporters: dict[int, list[User]]
     profiles: dict[tuple, "_IndicatorProfile"] = field(default_factory=dict)
 
 
@@ -272,7 +269,7 @@ def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None
 
 def _users_create(
     boards: Sequence[Board], *, programme: Programme, clock: _Clock, seed: int, at: datetime
-) -> tuple[AbstractUser, dict[int, list[AbstractUser]]]:
+) -> tuple[User, dict[int, list[User]]]:
     """The admin, the samordnare, and a rapportör and a läsare for every board, with
     realistic Swedish names drawn from the seed."""
     names = iter(
@@ -285,7 +282,7 @@ def _users_create(
     admin = User(username=ADMIN_USERNAME, is_staff=True, is_superuser=True)
     admin.set_password(DEMO_PASSWORD)
 
-    def person(username: str) -> AbstractUser:
+    def person(username: str) -> User:
         first, last = next(names)
         return User(username=username, first_name=first, last_name=last, password=admin.password)
 
@@ -401,7 +398,7 @@ class _Action(StrEnum):
 class _Step:
     at: datetime
     action: _Action
-    actor: AbstractUser
+    actor: User
     report: Report | None = None
     on_behalf: bool = False
     comment: str = ""
@@ -414,7 +411,7 @@ class _Plan:
 
     report: Report
     story: _Story
-    writer: AbstractUser
+    writer: User
     on_behalf: bool
     fill_from: datetime | None = None
     fill_until: datetime | None = None
@@ -757,7 +754,7 @@ def _update_many(model: type[models.Model], objs: list[models.Model], fields: li
         cursor.executemany(sql, params)
 
 
-def _stamp(row: Row, user: AbstractUser, at: datetime, *, on_behalf: bool) -> None:
+def _stamp(row: Row, user: User, at: datetime, *, on_behalf: bool) -> None:
     row.updated_by = user
     row.updated_on_behalf = on_behalf
     row.updated_at = at

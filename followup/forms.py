@@ -1,5 +1,7 @@
 """Forms validate; the services in followup.services decide whether a write may happen."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
@@ -21,7 +23,7 @@ from followup.models import (
 class RowForm(forms.ModelForm):
     """A row of the report. Each row has its own prefix so many can share one page."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", kwargs["instance"].prefix)
         super().__init__(*args, **kwargs)
 
@@ -35,7 +37,7 @@ class ActivityStatusForm(RowForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
         self.fields["assessment"].choices = [
@@ -49,7 +51,7 @@ class IndicatorOutcomeForm(RowForm):
         fields = [*IndicatorOutcome.ANSWER_FIELDS, "version"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kind = self.instance.indicator.kind
         self.fields["answer"] = forms.NullBooleanField(
@@ -92,7 +94,7 @@ def field_applies(field: str, kind: str) -> bool:
 
 
 class GoalAssessmentForm(RowForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["fulfilment"].choices = Fulfilment.choices
 
@@ -126,7 +128,7 @@ class OwnItemForm(forms.Form):
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
     text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: object, programme_id: int, **kwargs: object) -> None:
+    def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id).order_by(
             "number"
@@ -164,7 +166,7 @@ class ReasonForm(forms.Form):
 class CityFollowupForm(forms.ModelForm):
     prefix = "helhet"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -180,7 +182,7 @@ class CityFollowupGoalForm(forms.ModelForm):
         fields = ["narrative", "version"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"mal{kwargs['instance'].goal.number}")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from concurrency.exceptions import RecordModifiedError
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Max, Q
 from django.forms import ModelForm
@@ -256,7 +256,7 @@ def ensure_open(report: Report) -> None:
 
 
 def row_save(
-    *, form: ModelForm, report: Report, user: AbstractBaseUser, on_behalf: bool
+    *, form: ModelForm, report: Report, user: User, on_behalf: bool
 ) -> ActivityStatus | IndicatorOutcome | GoalAssessment:
     """Save a validated row form, refusing a stale version or a closed report."""
     with transaction.atomic():
@@ -273,7 +273,7 @@ def row_save(
     return row
 
 
-def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUser) -> Report:
+def report_summary_save(*, form: ModelForm, report: Report, user: User) -> Report:
     with transaction.atomic():
         ensure_open(_lock_report(report))
         try:
@@ -354,7 +354,7 @@ def report_completeness_now(report: Report) -> Completeness:
     return report_completeness(report, *_report_rows(report))
 
 
-def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) -> Report:
+def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
@@ -380,7 +380,7 @@ def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) ->
     return locked
 
 
-def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comment: str) -> Report:
+def report_review(*, report: Report, user: User, approve: bool, comment: str) -> Report:
     """Approve a submitted report, or return it to the board with a comment."""
     with transaction.atomic():
         locked = _lock_report(report)
@@ -402,7 +402,7 @@ def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comm
     return locked
 
 
-def report_reopen(*, report: Report, user: AbstractBaseUser, comment: str) -> Report:
+def report_reopen(*, report: Report, user: User, comment: str) -> Report:
     """Let one board change its report although the period is locked (recorded)."""
     with transaction.atomic():
         locked = _lock_report(report)

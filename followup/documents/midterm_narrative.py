@@ -7,9 +7,11 @@ so that nobody overwrites a colleague's text without seeing it. Every change is 
 section's history (simple-history) with who and when.
 """
 
+from typing import Any
+
 from concurrency.exceptions import RecordModifiedError
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -57,7 +59,7 @@ class MidtermSectionForm(forms.ModelForm):
         fields = ["text", "version"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         section: MidtermSection = kwargs["instance"]
         kwargs.setdefault("prefix", section.key)
         kwargs.setdefault("label_suffix", "")
@@ -172,7 +174,7 @@ def midterm_section_get(*, programme: Programme, year: int, key: str) -> Midterm
     return sections.prefetch_related("goal__prerequisites").first()
 
 
-def midterm_section_save(*, form: MidtermSectionForm, user: AbstractBaseUser) -> MidtermSection:
+def midterm_section_save(*, form: MidtermSectionForm, user: User) -> MidtermSection:
     """Save a section from its valid form, with who and when; refuse a stale form."""
     section = form.save(commit=False)
     section.updated_by = user

@@ -13,7 +13,7 @@ from io import BytesIO
 from concurrency.forms import get_signer
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -436,9 +436,7 @@ def _item(row: Row) -> str:
 # --- Applying ----------------------------------------------------------------------------
 
 
-def import_apply(
-    *, report: Report, parsed: list[ParsedRow], user: AbstractBaseUser, on_behalf: bool
-) -> int:
+def import_apply(*, report: Report, parsed: list[ParsedRow], user: User, on_behalf: bool) -> int:
     """Apply a checked import: all its rows or none, each saved as the form saves it (with
     its history), after checking again, with the report locked, that nothing has changed
     since the preview. Returns the number of rows changed."""

@@ -27,6 +27,7 @@ from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, FollowupState, ReportingPeriod
 from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 def _get_followup(request: HttpRequest, slug: str, year: int) -> CityFollowup:
@@ -161,7 +162,7 @@ def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileRespon
 
 
 @require_POST
-def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def city_followup_final(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
     followup = _get_followup(request, slug, year)
     if not followup.can_edit:
         raise Http404("Den samlade uppföljningen kan inte ändras.")

@@ -26,6 +26,7 @@ from followup.models import (
     Progress,
     ReportState,
 )
+from valdprogram.http import AuthenticatedHttpRequest
 
 ROWS_PER_PAGE = 50
 PROGRESS_LABELS = dict(Progress.choices)
@@ -254,7 +255,7 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
 
 
 @require_safe
-def dashboard_rows(request: HttpRequest) -> HttpResponse:
+def dashboard_rows(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rows behind one number of the dashboard: in place (htmx) or as a page."""
     selection = _selection(request)
     rows = _rows(selection.scope, request.GET)

@@ -25,6 +25,7 @@ from followup.documents.midterm_narrative import (
 from followup.documents.pdf import pdf_response, render_pdf
 from followup.models import MidtermSection
 from followup.views.report import form_after_conflict
+from valdprogram.http import AuthenticatedHttpRequest
 
 EDIT_TEMPLATE = "followup/midterm.html"
 
@@ -122,7 +123,9 @@ def midterm_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @require_POST
-def midterm_section(request: HttpRequest, slug: str, year: int, key: str) -> HttpResponse:
+def midterm_section(
+    request: AuthenticatedHttpRequest, slug: str, year: int, key: str
+) -> HttpResponse:
     """Save one section: with htmx the section alone comes back; without JavaScript the page
     (on success a redirect to it, landing on the section)."""
     programme = _get_rw_programme(request, slug, year)

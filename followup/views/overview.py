@@ -2,17 +2,18 @@
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
 from followup.models import PeriodState, ReportingPeriod
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @require_safe
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -26,7 +27,7 @@ def start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _coordinator_periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
+def _coordinator_periods(request: AuthenticatedHttpRequest) -> QuerySet[ReportingPeriod]:
     """The periods of the programmes the user coordinates; 404 for anyone else."""
     if not access.is_coordinator(request.user):
         raise Http404("Sidan finns inte.")
@@ -34,13 +35,13 @@ def _coordinator_periods(request: HttpRequest) -> QuerySet[ReportingPeriod]:
 
 
 @require_safe
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     periods = _coordinator_periods(request)
     return render(request, "followup/period_list.html", {"periods": periods})
 
 
 @require_POST
-def period_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def period_change(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     period = _coordinator_periods(request).filter(pk=pk).first()
     if period is None:
         raise Http404("Perioden finns inte.")

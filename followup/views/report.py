@@ -25,6 +25,7 @@ from followup.forms import (
 )
 from followup.history import report_history
 from followup.models import Report
+from valdprogram.http import AuthenticatedHttpRequest
 
 ROW_FORMS: dict[str, type[ModelForm]] = {
     "a": ActivityStatusForm,
@@ -100,7 +101,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     try:
         row = selectors.report_row(report, kind, row_pk)
@@ -174,7 +175,7 @@ def _render_row(
 
 
 @require_POST
-def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     form = ReportSummaryForm(request.POST, instance=report)
     if form.is_valid():
