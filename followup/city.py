@@ -5,7 +5,7 @@ it is a draft they are live, and when the samordnare makes it final they are fro
 document, so that a report corrected later does not change it silently.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
@@ -35,7 +35,8 @@ def city_followup_get(*, programme: Programme, year: int) -> CityFollowup:
 def city_followup_figures(followup: CityFollowup) -> dict[str, Any]:
     """The figures the document shows: frozen once final, live while a draft."""
     if followup.state == FollowupState.FINAL:
-        return followup.figures
+        # Frozen by city_followup_finalise: never empty once final.
+        return cast(dict[str, Any], followup.figures)
     return year_figures(followup.programme, followup.year)
 
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import models
 from django.utils.text import Truncator
@@ -38,15 +39,18 @@ def display_value(field: models.Field, value: object) -> str:
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
 
 
-def _item_label(item_field: str, item: Activity | Indicator | Goal) -> str:
-    if item_field == "goal":
+def _item_label(item: Activity | Indicator | Goal) -> str:
+    if isinstance(item, Goal):
         return f"Mål {item.number}: måluppfyllelse"
-    prefix = "Aktivitet" if item_field == "activity" else "Indikator"
+    prefix = "Aktivitet" if isinstance(item, Activity) else "Indikator"
     return f"{prefix}: {Truncator(item.text).chars(90)}"
 
 
 def _changes(
-    records: list, fields: tuple[str, ...], model: type, label_of: Callable[[object], str]
+    records: list,
+    fields: tuple[str, ...],
+    model: type[models.Model],
+    label_of: Callable[[Any], str],
 ) -> list[Change]:
     """Compare each historical record with the one before it for the same row."""
     changes = []
@@ -60,6 +64,7 @@ def _changes(
             old, new = getattr(previous, name), getattr(record, name)
             if old != new:
                 field = model._meta.get_field(name)
+                assert isinstance(field, models.Field)  # an answer field, not a relation
                 changes.append(
                     Change(
                         at=record.history_date,
@@ -86,14 +91,11 @@ def report_history(report: Report) -> list[Change]:
             .order_by("id", "history_date", "history_id")
         )
         items = item_model.objects.in_bulk({getattr(r, f"{item_field}_id") for r in records})
-        changes += _changes(
-            records,
-            row_model.ANSWER_FIELDS,
-            row_model,
-            lambda record, items=items, item_field=item_field: _item_label(
-                item_field, items[getattr(record, f"{item_field}_id")]
-            ),
-        )
+
+        def label_of(record: Any, items: dict = items, item_field: str = item_field) -> str:
+            return _item_label(items[getattr(record, f"{item_field}_id")])
+
+        changes += _changes(records, row_model.ANSWER_FIELDS, row_model, label_of)
     summary_records = list(
         Report.history.filter(id=report.pk)
         .select_related("history_user")

@@ -225,7 +225,7 @@ class Assessment(models.TextChoices):
 
 
 # Shown beside the text, so that the assessment never rests on colour alone.
-ASSESSMENT_SYMBOLS = {
+ASSESSMENT_SYMBOLS: dict[str, str] = {
     Assessment.ON_TRACK: "✔",
     Assessment.PARTLY: "◐",
     Assessment.OFF_TRACK: "✖",
@@ -399,7 +399,7 @@ class IndicatorOutcome(ReportRow):
         """The outcome as the page shows it: "12 av 40 (30,0 %)", "12", "Ja"."""
         kind = self.indicator.kind
         if kind == IndicatorKind.YES_NO:
-            return {True: "Ja", False: "Nej"}.get(self.answer, "–")
+            return "–" if self.answer is None else ("Ja" if self.answer else "Nej")
         if self.numerator is None:
             return "–"
         if kind == IndicatorKind.COUNT:
@@ -704,4 +704,7 @@ class MidtermSection(models.Model):
     def key(self) -> str:
         """The section's name in URLs, element ids and form prefixes: "sammanfattning",
         "mal-3", "stod"."""
-        return f"mal-{self.goal.number}" if self.kind == MidtermSectionKind.GOAL else self.kind
+        if self.kind == MidtermSectionKind.GOAL:
+            assert self.goal is not None  # a goal's section always has its goal
+            return f"mal-{self.goal.number}"
+        return self.kind

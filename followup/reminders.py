@@ -104,6 +104,8 @@ def reminders_due(*, today: date) -> DueReminders:
 
     for report in reports:
         kind = reminder_kind_due(report.period.deadline, today)
+        if kind is None:
+            continue  # not a reminder day for this report's deadline
         for user in reporters[report.board_id]:
             if (report.pk, kind, user.pk) in sent:
                 continue

@@ -363,12 +363,12 @@ def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:
         if not completeness.is_complete:
             raise IncompleteReport(completeness.missing)
         # Keep the wording the board reported on, whatever the catalog says later.
-        for row in activity_rows:
-            row.activity_text = row.activity.text
-        for row in indicator_rows:
-            row.indicator_text = row.indicator.text
-        for row in goal_rows:
-            row.goal_title = row.goal.title
+        for status in activity_rows:
+            status.activity_text = status.activity.text
+        for outcome in indicator_rows:
+            outcome.indicator_text = outcome.indicator.text
+        for assessment in goal_rows:
+            assessment.goal_title = assessment.goal.title
         ActivityStatus.objects.bulk_update(activity_rows, ["activity_text"])
         IndicatorOutcome.objects.bulk_update(indicator_rows, ["indicator_text"])
         GoalAssessment.objects.bulk_update(goal_rows, ["goal_title"])
@@ -456,5 +456,5 @@ def own_item_add(
         item.save()
         item.responsibilities.create(board=board)
         row_model = ActivityStatus if indicator_kind is None else IndicatorOutcome
-        row_model.objects.create(report=locked, **{model._meta.model_name: item})
+        row_model.objects.create(report=locked, **{str(model._meta.model_name): item})
     return item

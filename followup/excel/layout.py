@@ -2,11 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import models
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from catalog.models import Goal
 from followup.forms import field_applies
 from followup.models import (
     ActivityStatus,
@@ -43,7 +44,8 @@ class Column:
 
     header: str
     width: int
-    value: Callable[[Row], object] | None = None  # what a structure column shows
+    # What a structure column shows; each sheet's columns take that sheet's kind of row.
+    value: Callable[[Any], object] | None = None
     field: str = ""  # the answer field the column holds
     kind: str = "text"  # text, choice, bool, int or decimal
     choices: tuple[tuple[str, str], ...] = ()
@@ -59,7 +61,7 @@ class Column:
 class SheetSpec:
     title: str
     row_kind: str
-    model: type[models.Model]
+    model: type[ActivityStatus] | type[IndicatorOutcome] | type[GoalAssessment]
     columns: tuple[Column, ...]
     # Hidden at the end, so that the letters the user sees start at A.
     id_headers: tuple[str, ...] = ("Rad-id", "Radtyp", "Version")
@@ -80,7 +82,7 @@ class SheetSpec:
         return len(self.columns) + 1
 
 
-def _goal_text(goal: object) -> str:
+def _goal_text(goal: Goal) -> str:
     return f"{goal.number}. {goal.title}"
 
 

@@ -9,6 +9,7 @@ import logging
 import zipfile
 from dataclasses import asdict, dataclass
 from io import BytesIO
+from typing import cast
 
 from concurrency.forms import get_signer
 from django import forms
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.forms import ModelForm
 from django.utils.text import Truncator
 from openpyxl import load_workbook
@@ -38,7 +39,7 @@ from followup.excel.layout import (
 )
 from followup.forms import ActivityStatusForm, GoalAssessmentForm, IndicatorOutcomeForm
 from followup.history import display_value
-from followup.models import PeriodKind, Report
+from followup.models import ActivityStatus, IndicatorOutcome, PeriodKind, Report
 
 logger = logging.getLogger(__name__)
 
@@ -103,9 +104,9 @@ class RowChange:
     @property
     def item(self) -> str:
         row = self.row
-        if self.parsed.kind == "a":
+        if isinstance(row, ActivityStatus):
             return Truncator(row.activity.text).chars(120)
-        if self.parsed.kind == "i":
+        if isinstance(row, IndicatorOutcome):
             return Truncator(row.indicator.text).chars(120)
         return f"Mål {row.goal.number}: {row.goal.title}"
 
@@ -122,7 +123,8 @@ class _IndicatorImportForm(IndicatorOutcomeForm):
     fields it does not show to the top of the row, but a sheet has a column for each."""
 
     def _post_clean(self) -> None:
-        super(IndicatorOutcomeForm, self)._post_clean()
+        # A hook of Django's ModelForm that django-stubs does not declare.
+        super(IndicatorOutcomeForm, self)._post_clean()  # type: ignore[misc]
 
 
 _FORMS: dict[str, type[ModelForm]] = {
@@ -413,7 +415,8 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
             )
             for name in spec.model.ANSWER_FIELDS
             if not _same(getattr(row, name), getattr(form.instance, name))
-            for field in [spec.model._meta.get_field(name)]
+            # An answer field, never a relation.
+            for field in [cast(models.Field, spec.model._meta.get_field(name))]
         ]
         if fields:
             changes.append(RowChange(parsed_row, row, form, fields))
@@ -425,9 +428,9 @@ def rows_check(*, report: Report, parsed: list[ParsedRow]) -> list[RowChange]:
 def _item(row: Row) -> str:
     text = (
         row.activity.text
-        if row.ROW_KIND == "a"
+        if isinstance(row, ActivityStatus)
         else row.indicator.text
-        if row.ROW_KIND == "i"
+        if isinstance(row, IndicatorOutcome)
         else f"mål {row.goal.number}"
     )
     return f"”{Truncator(text).chars(60)}”"
