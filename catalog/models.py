@@ -22,7 +22,7 @@ class BoardKind(models.TextChoices):
         return BOARD_KIND_PLURALS[self]
 
 
-BOARD_KIND_PLURALS = {
+BOARD_KIND_PLURALS: dict[str, str] = {
     BoardKind.KOMMUNSTYRELSE: "Kommunstyrelsen",
     BoardKind.FACKNAMND: "Facknämnder",
     BoardKind.STADSDELSNAMND: "Stadsdelsnämnder",

@@ -6,6 +6,7 @@ row cannot overwrite each other silently, and a history of every change.
 """
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
@@ -14,6 +15,9 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
+
+if TYPE_CHECKING:
+    from followup.access import ReportAccess
 
 COMMENT_MAX_LENGTH = 4000
 PRIVACY_HINT = (
@@ -160,6 +164,9 @@ class Report(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    # What the user may do with it, on a report read through followup.access.get_report.
+    access: "ReportAccess"
 
     class Meta:
         verbose_name = "rapport"
@@ -642,7 +649,7 @@ class PrerequisiteState(models.TextChoices):
 
 
 # Shown beside the text, so that the state never rests on colour alone.
-PREREQUISITE_SYMBOLS = {
+PREREQUISITE_SYMBOLS: dict[str, str] = {
     PrerequisiteState.IN_PLACE: "✔",
     PrerequisiteState.PARTLY: "◐",
     PrerequisiteState.MISSING: "✖",

@@ -9,7 +9,7 @@ from datetime import date
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.forms import ModelForm
 from django.utils import timezone
@@ -46,7 +46,7 @@ class FollowupError(Exception):
 
 
 class StaleRow(FollowupError):
-    def __init__(self, current: ActivityStatus | IndicatorOutcome | GoalAssessment) -> None:
+    def __init__(self, current: models.Model) -> None:
         super().__init__(
             "Någon annan har sparat raden efter att du öppnade den. Det som nu är sparat visas "
             "nedan; dina ändringar finns kvar i formuläret. Spara igen för att ersätta."

@@ -25,7 +25,7 @@ from followup.models import (
 )
 from followup.services import StaleRow
 
-SECTION_HELP = {
+SECTION_HELP: dict[str, str] = {
     MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
     "halvvägs in i programmet, och vad som behöver hända härnäst.",
     MidtermSectionKind.GOAL: "Vilka av målets förutsättningar är på plats, vilka är det inte, "
@@ -69,7 +69,7 @@ class MidtermSectionForm(forms.ModelForm):
             "text"
         ].help_text = f"{SECTION_HELP[section.kind]} {self.fields['text'].help_text}"
         self.prerequisites: list[Prerequisite] = (
-            list(section.goal.prerequisites.all()) if section.goal_id else []
+            list(section.goal.prerequisites.all()) if section.goal is not None else []
         )
         choices = [
             ("", "Ej bedömd"),
@@ -121,6 +121,7 @@ class MidtermSectionForm(forms.ModelForm):
 
 def section_title(section: MidtermSection) -> str:
     if section.kind == MidtermSectionKind.GOAL:
+        assert section.goal is not None  # a goal's section always has its goal
         return f"Mål {section.goal.number}: vad är på plats och vad saknas"
     return section.get_kind_display()
 

@@ -18,7 +18,7 @@ database (`_others`), and only the latest reported row per item is fetched (`_la
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
 from django.db.models import Count, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
@@ -145,7 +145,10 @@ def _others(responsibilities: QuerySet, item_field: str, board: Board) -> dict[i
     return texts
 
 
-def _latest(rows: QuerySet, item_field: str, filled: Q) -> dict[int, Model]:
+RowT = TypeVar("RowT", bound=Model)
+
+
+def _latest(rows: QuerySet[RowT], item_field: str, filled: Q) -> dict[int, RowT]:
     """The board's latest filled row per item, from reports sent in or approved."""
     ranked = rows.filter(filled, report__state__in=REPORTED_STATES).annotate(
         rank=Window(
@@ -205,9 +208,9 @@ def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> 
         board,
     )
 
-    latest_activity: dict[int, Model] = {}
-    latest_indicator: dict[int, Model] = {}
-    latest_goal: dict[int, Model] = {}
+    latest_activity: dict[int, ActivityStatus] = {}
+    latest_indicator: dict[int, IndicatorOutcome] = {}
+    latest_goal: dict[int, GoalAssessment] = {}
     latest_report = None
     if with_status:
         mine = {"report__board": board, "report__period__programme": programme}
