@@ -17,7 +17,10 @@ from simple_history.models import HistoricalRecords
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
 
 if TYPE_CHECKING:
+    from django.forms import ModelForm
+
     from followup.access import ReportAccess
+    from followup.services import StaleRow
 
 COMMENT_MAX_LENGTH = 4000
 PRIVACY_HINT = (
@@ -261,6 +264,13 @@ class ReportRow(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
+
+    # Set on the rows by followup.views.report for the report template.
+    form: "ModelForm | None"
+    previous: "ReportRow | None"
+    saved: bool
+    conflict: "StaleRow | None"
+    error: str | None
 
     class Meta:
         abstract = True

@@ -1,10 +1,13 @@
 """The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
 
 import copy
+from typing import TypeVar
 
+from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +27,7 @@ from followup.forms import (
     ReviewForm,
 )
 from followup.history import report_history
-from followup.models import Report
+from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report, ReportRow
 from valdprogram.http import AuthenticatedHttpRequest
 
 ROW_FORMS: dict[str, type[ModelForm]] = {
@@ -45,6 +48,8 @@ def _render_report(
     *,
     bound: dict[str, ModelForm] | None = None,
     status: int = 200,
+    conflict: services.StaleRow | None = None,
+    saved_prefix: str = "",
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
@@ -55,10 +60,7 @@ def _render_report(
     writable = report.access.can_write and report.is_open_for_writing
     bound = bound or {}
 
-    conflict = extra.pop("conflict", None)
-    saved_prefix = extra.pop("saved_prefix", "")
-
-    def form_for(kind: str, row: object) -> ModelForm | None:
+    def form_for(kind: str, row: ReportRow) -> ModelForm | None:
         if not writable:
             return None
         row.conflict = conflict if row.prefix in bound else None
@@ -66,16 +68,16 @@ def _render_report(
         return bound.get(row.prefix) or ROW_FORMS[kind](instance=row)
 
     for section in page.sections:
-        for row in section.activity_rows:
-            row.form = form_for("a", row)
-            row.previous = page.previous_rows.get(("a", row.activity_id))
-        for row in section.indicator_rows:
-            row.form = form_for("i", row)
-            row.previous = page.previous_rows.get(("i", row.indicator_id))
+        for activity_row in section.activity_rows:
+            activity_row.form = form_for("a", activity_row)
+            activity_row.previous = page.previous_rows.get(("a", activity_row.activity_id))
+        for indicator_row in section.indicator_rows:
+            indicator_row.form = form_for("i", indicator_row)
+            indicator_row.previous = page.previous_rows.get(("i", indicator_row.indicator_id))
         if section.goal_row is not None:
-            row = section.goal_row
-            row.form = form_for("g", row)
-            row.previous = page.previous_rows.get(("g", row.goal_id))
+            goal_row = section.goal_row
+            goal_row.form = form_for("g", goal_row)
+            goal_row.previous = page.previous_rows.get(("g", goal_row.goal_id))
 
     context = {
         "page": page,
@@ -131,17 +133,20 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
     return _render_report(
         request,
         report,
-        bound={form.prefix: form},
+        bound={form.prefix or "": form},
         status=409 if conflict else 422,
         conflict=conflict,
     )
 
 
-def form_after_conflict(form: ModelForm, request: HttpRequest, current: object) -> ModelForm:
+FormT = TypeVar("FormT", bound=ModelForm)
+
+
+def form_after_conflict(form: FormT, request: HttpRequest, current: Model) -> FormT:
     """Keep what the user typed, with the version now stored: saving again is a knowing
     choice to replace the other person's values."""
     data = request.POST.copy()
-    data[form.add_prefix("version")] = get_signer().sign(current.version)
+    data[form.add_prefix("version")] = get_signer().sign(get_revision_of_object(current))
     # A copy: binding the form writes the user's values onto its instance, and the page
     # must show the stored ones beside them.
     fresh = type(form)(data, instance=copy.copy(current))
@@ -153,7 +158,7 @@ def _render_row(
     request: HttpRequest,
     report: Report,
     kind: str,
-    row: object,
+    row: ActivityStatus | IndicatorOutcome | GoalAssessment,
     form: ModelForm,
     saved: bool,
     conflict: services.StaleRow | None,
