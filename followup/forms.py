@@ -1,6 +1,6 @@
 """Forms validate; the services in followup.services decide whether a write may happen."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -39,8 +39,12 @@ class ActivityStatusForm(RowForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
-        self.fields["assessment"].choices = [
+        # The model's choice fields become ChoiceFields.
+        cast(forms.ChoiceField, self.fields["progress"]).choices = [
+            ("", "Välj status"),
+            *Progress.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["assessment"]).choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]
 
@@ -72,7 +76,8 @@ class IndicatorOutcomeForm(RowForm):
         ]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # A hook of Django's ModelForm that django-stubs does not declare.
+        super()._post_clean()  # type: ignore[misc]
         # An error on a field this kind of indicator does not show (a forged or stale
         # form) must still be seen: it goes to the top of the row.
         shown = {field.name for field in self.number_fields} | {"comment", "version"}
@@ -96,7 +101,7 @@ def field_applies(field: str, kind: str) -> bool:
 class GoalAssessmentForm(RowForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fulfilment"].choices = Fulfilment.choices
+        cast(forms.ChoiceField, self.fields["fulfilment"]).choices = Fulfilment.choices
 
     class Meta:
         model = GoalAssessment
@@ -116,24 +121,25 @@ class ReportSummaryForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
 
+class GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"Mål {obj.number} {obj.title}"
+
+
 class OwnItemForm(forms.Form):
     KIND_CHOICES = [
         ("activity", "Aktivitet"),
         *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
     ]
 
-    goal = forms.ModelChoiceField(
-        queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål"
-    )
+    goal = GoalChoiceField(queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål")
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
     text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id).order_by(
-            "number"
-        )
-        self.fields["goal"].label_from_instance = lambda goal: f"Mål {goal.number} {goal.title}"
+        goal = cast(GoalChoiceField, self.fields["goal"])
+        goal.queryset = Goal.objects.filter(programme_id=programme_id).order_by("number")
 
 
 class ReviewForm(forms.Form):
@@ -150,8 +156,9 @@ class ReviewForm(forms.Form):
         help_text="Krävs när rapporten skickas tillbaka.",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "return" and not data.get("comment", "").strip():
             self.add_error("comment", "Skriv vad nämnden behöver komplettera.")
         return data

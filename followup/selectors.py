@@ -1,7 +1,9 @@
 """Reads of the follow-up that pages and the API share, each a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.auth.models import User
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -62,7 +64,10 @@ def _goal_rows() -> QuerySet[GoalAssessment]:
     return GoalAssessment.objects.select_related("goal", "updated_by").order_by("goal__number")
 
 
-_ROWS = {"a": _activity_rows, "i": _indicator_rows, "g": _goal_rows}
+_ROWS: dict[
+    str,
+    Callable[[], QuerySet[ActivityStatus] | QuerySet[IndicatorOutcome] | QuerySet[GoalAssessment]],
+] = {"a": _activity_rows, "i": _indicator_rows, "g": _goal_rows}
 
 
 def report_page(report: Report) -> ReportPage:
@@ -77,12 +82,12 @@ def report_page(report: Report) -> ReportPage:
     def section(goal: Goal) -> GoalSection:
         return sections.setdefault(goal.pk, GoalSection(goal=goal))
 
-    for row in activity_rows:
-        section(row.activity.goal).activity_rows.append(row)
-    for row in indicator_rows:
-        section(row.indicator.goal).indicator_rows.append(row)
-    for row in goal_rows:
-        section(row.goal).goal_row = row
+    for activity_row in activity_rows:
+        section(activity_row.activity.goal).activity_rows.append(activity_row)
+    for indicator_row in indicator_rows:
+        section(indicator_row.indicator.goal).indicator_rows.append(indicator_row)
+    for goal_row in goal_rows:
+        section(goal_row.goal).goal_row = goal_row
 
     previous = previous_report(report)
     previous_rows: dict = {}
@@ -146,8 +151,11 @@ class ReportSummary:
         return round(100 * self.filled / self.total) if self.total else 100
 
 
-def _row_count(model: type, condition: Q | None = None) -> Coalesce:
-    rows = model.objects.filter(report=OuterRef("pk"))
+def _row_count(
+    model: type[ActivityStatus] | type[IndicatorOutcome] | type[GoalAssessment],
+    condition: Q | None = None,
+) -> Coalesce:
+    rows = model._default_manager.filter(report=OuterRef("pk"))
     if condition is not None:
         rows = rows.filter(condition)
     counted = rows.order_by().values("report").annotate(n=Count("pk")).values("n")
@@ -165,7 +173,22 @@ _INDICATOR_FILLED = (
 _GOAL_FILLED = ~Q(fulfilment="") & ~Q(analysis="")
 
 
-def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
+class _FillCounts(TypedDict):
+    activities_total: int
+    activities_filled: int
+    indicators_total: int
+    indicators_filled: int
+    goals_total: int
+    goals_filled: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+def _with_fill_counts(
+    reports: QuerySet[Report],
+) -> "QuerySet[WithAnnotations[Report, _FillCounts]]":
     return reports.annotate(
         activities_total=_row_count(ActivityStatus),
         activities_filled=_row_count(ActivityStatus, _ACTIVITY_FILLED),
