@@ -6,7 +6,7 @@ row cannot overwrite each other silently, and a history of every change.
 """
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
@@ -588,6 +588,9 @@ class CityFollowup(models.Model):
     version = AutoIncVersionField()
     history = HistoricalRecords()
 
+    # Set by the samlad uppföljning's views: whether the user may write.
+    can_edit: bool
+
     class Meta:
         verbose_name = "samlad uppföljning"
         verbose_name_plural = "samlade uppföljningar"
@@ -692,6 +695,12 @@ class MidtermSection(models.Model):
     )
     updated_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+
+    # Set by followup.views.midterm for the page's template.
+    form: "ModelForm"
+    saved: bool
+    conflict: "StaleRow | None"
+    part: Any  # the goal's figures (followup.documents.midterm), if a goal's section
 
     class Meta:
         verbose_name = "avsnitt i halvtidsrapport"

@@ -2,12 +2,14 @@
 
 import copy
 
+from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access
@@ -90,7 +92,7 @@ def _page(
     )
 
 
-def _assessment_chart(goal: dict) -> str:
+def _assessment_chart(goal: dict) -> SafeString:
     buckets = goal["activities"]["by_assessment"].values()
     return bar_chart(
         chart_id=f"mal{goal['number']}-bedomning",
@@ -125,6 +127,7 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
     followup = _get_followup(request, slug, year)
     if not followup.can_edit:
         raise Http404("Den samlade uppföljningen kan inte ändras.")
+    form: CityFollowupForm | CityFollowupGoalForm
     if part == "helhet":
         form = CityFollowupForm(request.POST, instance=followup)
     else:
@@ -133,14 +136,16 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
             raise Http404("Målet finns inte.")
         form = CityFollowupGoalForm(request.POST, instance=goal_part)
     if not form.is_valid():
-        return _page(request, followup, bound={form.prefix: form}, status=422)
+        return _page(request, followup, bound={form.prefix or "": form}, status=422)
     try:
         city_followup_text_save(form=form, followup=followup)
     except StaleRow as stale:
         data = request.POST.copy()
-        data[form.add_prefix("version")] = get_signer().sign(stale.current.version)
+        data[form.add_prefix("version")] = get_signer().sign(get_revision_of_object(stale.current))
         fresh = type(form)(data, instance=copy.copy(stale.current))
-        return _page(request, followup, bound={form.prefix: fresh}, status=409, conflict=stale)
+        return _page(
+            request, followup, bound={form.prefix or "": fresh}, status=409, conflict=stale
+        )
     except FollowupError as refused:
         messages.error(request, str(refused))
     else:

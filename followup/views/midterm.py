@@ -99,7 +99,7 @@ def _edit_page(
         section.form = form or MidtermSectionForm(instance=section)
         section.saved = section.key == saved
         section.conflict = conflict if form is not None else None
-        section.part = goals.get(section.goal_id)
+        section.part = goals.get(section.goal_id) if section.goal_id is not None else None
         sections.append(section)
     return render(
         request,
