@@ -15,10 +15,11 @@ The dashboard is for city-wide readers; the caller checks `access.city_wide_prog
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     Count,
@@ -31,6 +32,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models import Value as SqlValue
+from django.db.models.enums import ChoicesType
 from django.db.models.functions import Coalesce
 
 from catalog.models import (
@@ -69,6 +71,24 @@ BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 REPORTED = Q(report__state__in=REPORTED_STATES)
+
+
+class ReportOfBoard(TypedDict):
+    report_pk: int | None
+    report_state: str
+
+
+class Before(TypedDict):
+    before_progress: str
+    before_assessment: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # What board_states and changed_rows annotate.
+    BoardWithReport = WithAnnotations[Board, ReportOfBoard]
+    ChangedRow = WithAnnotations[ActivityStatus, Before]
 
 
 def percent_text(value: float | None) -> str:
@@ -187,7 +207,7 @@ def _value_sums(prefix: str = "") -> dict[str, Any]:
     return sums
 
 
-def _value(kind: str, sums: dict[str, Any] | None, prefix: str = "") -> Value:
+def _value(kind: str, sums: Mapping[str, Any] | None, prefix: str = "") -> Value:
     if not sums:
         return Value(kind)
     if kind == IndicatorKind.YES_NO:
@@ -235,10 +255,10 @@ class Bucket:
         return percent_text(self.share)
 
 
-def _buckets(counts: dict[str, int], choices: type) -> list[Bucket]:
+def _buckets(counts: dict[str, int], choices: ChoicesType) -> list[Bucket]:
     total = sum(counts.values())
     buckets = [
-        Bucket(key=value, label=label, count=counts.get(value, 0), total=total)
+        Bucket(key=value, label=str(label), count=counts.get(value, 0), total=total)
         for value, label in choices.choices
     ]
     # A reported row left blank (a report sent in before a field became required) is
@@ -340,7 +360,7 @@ def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     return periods[0] if periods else None
 
 
-def _label(choices: type, key: str) -> str:
+def _label(choices: ChoicesType, key: str) -> str:
     return dict(choices.choices).get(key, "Ej angivet")
 
 
@@ -394,7 +414,7 @@ class Scope:
             ).distinct()
         return self.in_group(boards, "").order_by("name")
 
-    def board_states(self, state: str | None = None) -> QuerySet[Board]:
+    def board_states(self, state: str | None = None) -> "QuerySet[BoardWithReport]":
         """The expected boards with their report's id and state in the period (`report_pk`,
         `report_state`), optionally only those in `state` (a ReportState, NOT_STARTED, or
         "saknas" for every board that has not reported)."""
@@ -428,12 +448,13 @@ class Scope:
             )
         )
 
-    def changed_rows(self) -> QuerySet[ActivityStatus]:
+    def changed_rows(self) -> "QuerySet[ChangedRow]":
         """Reported activity rows whose status or assessment differs from the same board's
         reported row for the same activity in the previous period, annotated with the
         previous values (`before_progress`, `before_assessment`)."""
         if self.previous is None:
-            return ActivityStatus.objects.none()
+            # No rows, so none without the annotations.
+            return cast("QuerySet[ChangedRow]", ActivityStatus.objects.none())
         before = ActivityStatus.objects.filter(
             REPORTED,
             report__period=self.previous,
@@ -512,6 +533,9 @@ def period_rollup(
         StateCount(value, label, by_state.get(value, 0)) for value, label in ReportState.choices
     ]
     overdue = period.is_overdue(today)
+    unreported: Iterable[BoardWithReport] = (
+        () if figures_only else scope.board_states("saknas")[:MISSING_SHOWN]
+    )
     missing = [
         BoardState(
             board=board,
@@ -520,7 +544,7 @@ def period_rollup(
             else None,
             overdue=overdue,
         )
-        for board in ([] if figures_only else scope.board_states("saknas")[:MISSING_SHOWN])
+        for board in unreported
     ]
 
     programme_goals = list(Goal.objects.filter(programme=programme).order_by("number"))
@@ -661,7 +685,7 @@ def _indicator_figures(scope: Scope) -> list[IndicatorFigure]:
     reports_in = dict(
         scope.reports(wanted).values_list("period_id").annotate(n=Count("pk")).order_by()
     )
-    sums: dict[tuple[int, int], dict[str, Any]] = {}
+    sums: dict[tuple[int, int], Mapping[str, Any]] = {}
     for entry in (
         scope.indicator_rows(wanted)
         .filter(indicator__added_by__isnull=True)
@@ -763,7 +787,7 @@ def own_indicator_rows(scope: Scope) -> QuerySet[IndicatorOutcome]:
 
 def changed_rows_behind(
     scope: Scope, *, scale: str | None = None, before: str | None = None, after: str | None = None
-) -> QuerySet[ActivityStatus]:
+) -> "QuerySet[ChangedRow]":
     rows = scope.changed_rows()
     if scale == "bedomning":
         rows = rows.exclude(before_assessment=F("assessment"))
@@ -818,12 +842,12 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
             }
         )
     analyses: dict[tuple[int, str], list[dict[str, str]]] = defaultdict(list)
-    for row in goal_rows_behind(scope):
-        analyses[(row.goal_id, row.fulfilment)].append(
+    for goal_row in goal_rows_behind(scope):
+        analyses[(goal_row.goal_id, goal_row.fulfilment)].append(
             {
-                "board": row.report.board.name,
-                "board_slug": row.report.board.slug,
-                "analysis": row.analysis,
+                "board": goal_row.report.board.name,
+                "board_slug": goal_row.report.board.slug,
+                "analysis": goal_row.analysis,
             }
         )
 
