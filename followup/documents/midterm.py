@@ -31,11 +31,13 @@ do not: one board's indicator has no city-wide value.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.enums import ChoicesType
 from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -84,6 +86,12 @@ class YearColumn:
     year: int
     period: ReportingPeriod | None  # None: the year has no VB period
     completeness: Completeness  # reports reported of those expected
+
+    @property
+    def period_pk(self) -> int:
+        """The VB period's id, for a year that has one (every year with data)."""
+        assert self.period is not None
+        return self.period.pk
 
     @property
     def has_data(self) -> bool:
@@ -303,7 +311,7 @@ def midterm_document(
         excerpts = _excerpts(basis)
 
     def distributions(
-        counts: dict[tuple, list[int]], goal_ids: Iterable[int], scale: type
+        counts: dict[tuple, list[int]], goal_ids: Iterable[int], scale: ChoicesType
     ) -> list[Distribution]:
         ids = set(goal_ids)
         # "Ej angivet" is a column of every year or of none, so that the years line up.
@@ -446,7 +454,7 @@ def _distribution(
     column: YearColumn,
     counts: dict[tuple, list[int]],
     goal_ids: set[int],
-    scale: type,
+    scale: ChoicesType,
     *,
     blank: bool,
 ) -> Distribution:
@@ -461,14 +469,16 @@ def _distribution(
     return Distribution(
         column=column,
         counts=[
-            Bucket(key=key, label=label, count=by_key.get(key, 0), total=reported)
+            Bucket(key=key, label=str(label), count=by_key.get(key, 0), total=reported)
             for key, label in choices
         ],
         completeness=Completeness(reported, expected),
     )
 
 
-def _indicator_values(programme: Programme, period_ids: list[int]) -> dict[tuple, dict]:
+def _indicator_values(
+    programme: Programme, period_ids: list[int]
+) -> dict[tuple, Mapping[str, Any]]:
     """Per (indicator, period): the rows expected and the sums over the reported values."""
     if not period_ids:
         return {}
@@ -506,7 +516,7 @@ def _same(svg: SafeString) -> SafeString:
 def _indicator_trend(
     indicator: Indicator,
     columns: list[YearColumn],
-    values: dict[tuple, dict],
+    values: dict[tuple, Mapping[str, Any]],
     finish: Callable[[SafeString], SafeString],
 ) -> IndicatorTrend:
     points = []
@@ -577,8 +587,9 @@ def _top_boards(columns: list[YearColumn], basis: YearColumn) -> list[BoardOffTr
         in_period = Q(report__period_id=period.pk)
         annotations[f"off_{period.pk}"] = Count("pk", filter=in_period & off_track)
         annotations[f"rows_{period.pk}"] = Count("pk", filter=in_period)
-    now = basis.period.pk
-    rows = (
+    now = basis.period_pk
+    # The keys of the per-year counts are made here, so the type checker cannot know them.
+    rows: Iterable[Mapping[str, Any]] = (
         ActivityStatus.objects.filter(REPORTED, report__period__in=[p.pk for p in periods])
         .values("report__board_id", "report__board__name")
         .annotate(**annotations)
@@ -611,7 +622,7 @@ def _not_started(programme: Programme, basis: YearColumn) -> list[NotStarted]:
         Activity.objects.in_programme()
         .filter(
             goal__programme=programme,
-            statuses__report__period_id=basis.period.pk,
+            statuses__report__period_id=basis.period_pk,
             statuses__report__state__in=REPORTED_STATES,
         )
         .annotate(
@@ -633,7 +644,7 @@ def _excerpts(basis: YearColumn) -> dict[int, list[Excerpt]]:
     """A few of the boards' analyses of each goal in the latest year: per level of
     fulfilment the fullest ones, a board's text quoted once even if others wrote the same."""
     rows = (
-        GoalAssessment.objects.filter(REPORTED, report__period_id=basis.period.pk)
+        GoalAssessment.objects.filter(REPORTED, report__period_id=basis.period_pk)
         .exclude(analysis="")
         .annotate(
             rank=Window(
