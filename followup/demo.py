@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from types import SimpleNamespace
+from typing import Protocol, cast
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -590,19 +591,22 @@ def _reopen_steps(demo: _Demo, plan: _Plan, lock_at: datetime) -> list[_Step]:
 
 def _step_do(demo: _Demo, period: ReportingPeriod, step: _Step) -> None:
     demo.clock.act(step.actor, step.at)
+    if step.action == _Action.LOCK:
+        period_lock(period=period)
+        return
+    report = step.report
+    assert report is not None  # every step but the lock is about a report
     match step.action:
         case _Action.SUBMIT:
-            report_submit(report=step.report, user=step.actor, on_behalf=step.on_behalf)
+            report_submit(report=report, user=step.actor, on_behalf=step.on_behalf)
         case _Action.APPROVE:
-            report_review(report=step.report, user=step.actor, approve=True, comment="")
+            report_review(report=report, user=step.actor, approve=True, comment="")
         case _Action.RETURN:
-            report_review(report=step.report, user=step.actor, approve=False, comment=step.comment)
+            report_review(report=report, user=step.actor, approve=False, comment=step.comment)
         case _Action.REOPEN:
-            report_reopen(report=step.report, user=step.actor, comment=step.comment)
+            report_reopen(report=report, user=step.actor, comment=step.comment)
         case _Action.CORRECT:
-            _rows_correct(demo, step)
-        case _Action.LOCK:
-            period_lock(period=period)
+            _rows_correct(demo, step, report)
 
 
 def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
@@ -634,16 +638,22 @@ def _rows_of(reports: models.QuerySet[Report]) -> dict[int, list[Row]]:
     """Each report's rows in the order of its page: goal by goal, activities, indicators and
     the goal's assessment."""
     rows: dict[int, list[tuple[tuple, Row]]] = defaultdict(list)
-    for row in ActivityStatus.objects.filter(report__in=reports).select_related("activity__goal"):
-        item = row.activity
-        rows[row.report_id].append(((item.goal.number, 0, item.is_own, item.position), row))
-    for row in IndicatorOutcome.objects.filter(report__in=reports).select_related(
+    for status in ActivityStatus.objects.filter(report__in=reports).select_related(
+        "activity__goal"
+    ):
+        activity = status.activity
+        rows[status.report_id].append(
+            ((activity.goal.number, 0, activity.is_own, activity.position), status)
+        )
+    for outcome in IndicatorOutcome.objects.filter(report__in=reports).select_related(
         "indicator__goal"
     ):
-        item = row.indicator
-        rows[row.report_id].append(((item.goal.number, 1, item.is_own, item.position), row))
-    for row in GoalAssessment.objects.filter(report__in=reports).select_related("goal"):
-        rows[row.report_id].append(((row.goal.number, 2, False, 0), row))
+        indicator = outcome.indicator
+        rows[outcome.report_id].append(
+            ((indicator.goal.number, 1, indicator.is_own, indicator.position), outcome)
+        )
+    for assessment in GoalAssessment.objects.filter(report__in=reports).select_related("goal"):
+        rows[assessment.report_id].append(((assessment.goal.number, 2, False, 0), assessment))
     return {
         pk: [row for _, row in sorted(keyed, key=lambda pair: pair[0])]
         for pk, keyed in rows.items()
@@ -674,18 +684,20 @@ def _rows_fill(demo: _Demo, period: ReportingPeriod, plans: list[_Plan]) -> None
         if period.is_annual and plan.fill_share == 1:
             report = plan.report
             report.summary = _summary_text(rng)
-            report._history_user = demo.coordinator if handover < len(rows) else plan.writer
-            report._history_date = plan.fill_until
+            _history_stamp(
+                report,
+                demo.coordinator if handover < len(rows) else plan.writer,
+                plan.fill_until,
+            )
             summaries.append(report)
     _rows_save(changed)
     if summaries:
         bulk_update_with_history(summaries, Report, ["summary"], batch_size=BATCH_SIZE)
 
 
-def _rows_correct(demo: _Demo, step: _Step) -> None:
+def _rows_correct(demo: _Demo, step: _Step, report: Report) -> None:
     """After a return or a reopening: the board fills in anything missing (a reopened report
     gets rows for commitments added since) and mends a row or two."""
-    report = step.report
     period = report.period
     rng = _rng(demo.seed, "correct", period, report.board.slug, step.at.isoformat())
     rows = _rows_of(Report.objects.filter(pk=report.pk)).get(report.pk, [])
@@ -714,7 +726,7 @@ def _rows_correct(demo: _Demo, step: _Step) -> None:
     if outcomes and rng.random() < 0.5:
         row = rng.choice(outcomes)
         ceiling = row.denominator if row.denominator is not None else 150
-        row.numerator = min(ceiling, row.numerator + rng.randint(1, 3))
+        row.numerator = min(ceiling, (row.numerator or 0) + rng.randint(1, 3))
         row.comment = "Utfallet har rättats efter en ny avstämning av underlaget."
         mended.append(row)
     for index, row in enumerate(mended):
@@ -733,17 +745,22 @@ def _rows_save(rows: list[Row]) -> None:
             model.history.bulk_history_create(of_model, update=True, batch_size=BATCH_SIZE)
 
 
-def _update_many(model: type[models.Model], objs: list[models.Model], fields: list[str]) -> None:
+def _update_many(
+    model: type[models.Model], objs: Sequence[models.Model], fields: list[str]
+) -> None:
     """What `bulk_update` does, as one parameterised UPDATE per row sent with executemany:
     `bulk_update` builds a CASE expression per field and row, which for the demo's tens of
     thousands of rows costs most of the run."""
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    # Answer and stamp fields: never relations, always with a column.
+    columns = [cast(models.Field, model._meta.get_field(name)) for name in fields]
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
+    pk = model._meta.pk
+    assert pk is not None
     # Only the model's own table and column names go into the text; values are parameters.
     sql = (
         f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+        f"WHERE {quote(str(pk.column))} = %s"
     )
     params = [
         [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns]
@@ -759,8 +776,20 @@ def _stamp(row: Row, user: User, at: datetime, *, on_behalf: bool) -> None:
     row.updated_on_behalf = on_behalf
     row.updated_at = at
     row.version += 1
-    row._history_user = user
-    row._history_date = at
+    _history_stamp(row, user, at)
+
+
+class _HistoryStamped(Protocol):
+    _history_user: User
+    _history_date: datetime
+
+
+def _history_stamp(obj: models.Model, user: User, at: datetime) -> None:
+    """Who made the change and when, as simple_history reads them when it records it
+    (attributes its untyped API leaves undeclared)."""
+    stamped = cast(_HistoryStamped, obj)
+    stamped._history_user = user
+    stamped._history_date = at
 
 
 def _answer(
@@ -784,7 +813,7 @@ _FIRST_PROGRESS = (
     (Progress.ONGOING, 26),
     (Progress.NOT_APPLICABLE, 4),
 )
-_NEXT_PROGRESS = {
+_NEXT_PROGRESS: dict[str, tuple[tuple[Progress, int], ...]] = {
     Progress.NOT_STARTED: ((Progress.STARTED, 30), (Progress.NOT_APPLICABLE, 1)),
     Progress.STARTED: ((Progress.ONGOING, 18), (Progress.DONE, 8)),
     Progress.ONGOING: ((Progress.DONE, 3),),
@@ -794,7 +823,8 @@ _NEXT_PROGRESS = {
 def _activity_answer(row: ActivityStatus, rng: random.Random, year_index: int) -> None:
     before = row.progress
     if not before:
-        choices, weights = zip(*_FIRST_PROGRESS, strict=True)
+        choices: list[str] = [value for value, _ in _FIRST_PROGRESS]
+        weights: tuple[int, ...] = tuple(weight for _, weight in _FIRST_PROGRESS)
         progress = rng.choices(choices, weights)[0]
     else:
         progress = before
