@@ -41,6 +41,72 @@ def catalog_remove() -> None:
     Board.objects.all().delete()
 
 
+SMALL = "provprogrammet-2021-2025"
+SMALL_DISTRICT = "prov-norra-stadsdelsnamnd"
+SMALL_OTHER = "prov-sodra-stadsdelsnamnd"
+
+
+def small_data() -> dict[str, Any]:
+    """A programme shaped like Stockholm's, a hundredth of its size: two goals, two district
+    boards responsible for everything, an activity each and an indicator of every kind. For
+    tests about what the application does with any catalog, where Stockholm's rows would
+    only make each page and document slower to build."""
+
+    def commitment(text: str) -> dict[str, Any]:
+        return {
+            "text": text,
+            "responsible_text": "Stadsdelsnämnderna",
+            "responsible": [SMALL_DISTRICT, SMALL_OTHER],
+            "co_responsible": [],
+        }
+
+    def activity(text: str) -> dict[str, Any]:
+        return {"number": "", **commitment(text), "prevention_level": "", "note": ""}
+
+    def indicator(text: str, kind: str) -> dict[str, Any]:
+        return {**commitment(text), "kind": kind}
+
+    return {
+        "programme": {
+            "slug": SMALL,
+            "name": "Provprogrammet mot våld 2021–2025",
+            "short_name": "Provprogrammet 2021–2025",
+            "organisation": "Provstaden",
+            "start_year": 2021,
+            "end_year": 2025,
+            "vision": "Provstaden är fri från våld.",
+            "goal_label": "Mål",
+            "activity_label": "Aktivitet",
+        },
+        "boards": [
+            {"slug": SMALL_DISTRICT, "name": "Norra stadsdelsnämnden", "kind": "stadsdelsnamnd"},
+            {"slug": SMALL_OTHER, "name": "Södra stadsdelsnämnden", "kind": "stadsdelsnamnd"},
+        ],
+        "board_groups": [],
+        "goals": [
+            {
+                "number": 1,
+                "title": "Verksamheterna arbetar våldsförebyggande",
+                "prerequisites": ["Kunskap om våldsförebyggande arbete finns."],
+                "activities": [activity("Utbilda personalen i våldsförebyggande arbete.")],
+                "indicators": [
+                    indicator("Andel skolor med våldsförebyggande program.", "share"),
+                    indicator("Antal genomförda utbildningar.", "count"),
+                ],
+            },
+            {
+                "number": 2,
+                "title": "Våldsutsatta får stöd",
+                "prerequisites": ["Stödet är känt bland invånarna."],
+                "activities": [activity("Sprida information om stödet på flera språk.")],
+                "indicators": [
+                    indicator("Verksamheten använder en standardiserad bedömningsmetod.", "yes_no")
+                ],
+            },
+        ],
+    }
+
+
 def sodertalje_data() -> dict[str, Any]:
     return {
         "programme": {
