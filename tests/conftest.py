@@ -12,7 +12,8 @@ loading it again:
   runs transactional tests last, but nothing here relies on that).
 
 A test about an empty catalog removes it inside its own transaction
-(`tests.catalog_data.catalog_remove`); the rollback brings it back.
+(`tests.catalog_data.catalog_remove`); the rollback brings it back. `reset_sequences=True` does
+not fit: it restarts PostgreSQL's ids under the world's rows before the test runs.
 """
 
 from collections.abc import Iterator
@@ -42,15 +43,23 @@ class SessionWorld:
 
         The flush after a transactional test runs Django's post_migrate handlers, which
         create content types and permissions under new ids; flushing once more without them
-        gives an empty database for the snapshot, whose rows keep their ids (sequences are
-        not reset, so new rows never collide with them). Rows go in with bulk_create: no
-        save(), no signals, no history records, nothing but the rows as they were."""
+        gives an empty database for the snapshot, whose rows keep their ids. Rows go in with
+        bulk_create: no save(), no signals, no history records, nothing but the rows as they
+        were. Explicit ids do not move PostgreSQL's sequences, and a test may have reset
+        them: each is set past the largest id again, so that new rows never collide."""
         from django.contrib.contenttypes.models import ContentType
         from django.core.management import call_command
-        from django.db import transaction
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
 
         with self.blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            call_command(
+                "flush",
+                interactive=False,
+                verbosity=0,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
             # Foreign keys are checked at commit (Django declares them deferrable), so the
             # tables may be filled in any order.
             with transaction.atomic():
@@ -59,6 +68,9 @@ class SessionWorld:
                     model._base_manager.bulk_create(
                         [model(**dict(zip(names, row, strict=True))) for row in rows]
                     )
+                with connection.cursor() as cursor:
+                    for sql in connection.ops.sequence_reset_sql(no_style(), list(self.rows)):
+                        cursor.execute(sql)
             ContentType.objects.clear_cache()
 
 

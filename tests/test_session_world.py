@@ -7,6 +7,8 @@ database after it; the second must find the session's world again, row for row."
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import TestCase
 
 from catalog.models import Activity, Board, Programme
@@ -26,12 +28,17 @@ class CatalogInPlaceTests(TestCase):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transactional_test_commits_and_is_flushed(request: pytest.FixtureRequest) -> None:
+def test_a_transactional_test_commits_and_is_flushed() -> None:
     Programme.objects.filter(slug=STOCKHOLM).delete()
     User.objects.create_user("kvar-efter-testet")
     # The world must come back even where the flush's post_migrate recreates content types
     # under other ids.
     ContentType.objects.all().delete()
+    # And where ids would start again from 1, as after a test with reset_sequences.
+    with connection.cursor() as cursor:
+        sequences = connection.introspection.sequence_list()
+        for sql in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(sql)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,3 +48,5 @@ def test_the_next_test_finds_the_session_world_row_for_row(request: pytest.Fixtu
     assert Programme.objects.get(slug=STOCKHOLM).goals.count() == 7
     # Content types are cached by id: the cache must match the restored table.
     assert ContentType.objects.get_for_model(Programme).model_class() is Programme
+    # New rows get ids past the restored ones (PostgreSQL's sequences are set again).
+    Board.objects.create(organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd")
