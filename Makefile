@@ -9,12 +9,13 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint bench clean
+.PHONY: help venv run test lint typecheck bench clean
 
 help:
 	@echo "make run    set up, migrate, load the programme and demo data, serve on http://127.0.0.1:8000/ with the task worker"
 	@echo "make test   run the whole test suite (extra args: PYTEST_ARGS=\"-k api\")"
 	@echo "make lint   ruff check and ruff format --check"
+	@echo "make typecheck  mypy (with django-stubs) over the application code"
 	@echo "make bench  page latency and queries under gunicorn (extra args: BENCH_ARGS=\"--requests 50\")"
 	@echo "make clean  remove .venv, the database, staticfiles, bench output and egg-info"
 
@@ -40,6 +41,9 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
 
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

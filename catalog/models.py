@@ -22,7 +22,7 @@ class BoardKind(models.TextChoices):
         return BOARD_KIND_PLURALS[self]
 
 
-BOARD_KIND_PLURALS = {
+BOARD_KIND_PLURALS: dict[str, str] = {
     BoardKind.KOMMUNSTYRELSE: "Kommunstyrelsen",
     BoardKind.FACKNAMND: "Facknämnder",
     BoardKind.STADSDELSNAMND: "Stadsdelsnämnder",
@@ -103,6 +103,9 @@ class Programme(models.Model):
     goal_label = models.CharField("benämning på mål", max_length=40, default="Mål")
     activity_label = models.CharField("benämning på aktivitet", max_length=40, default="Aktivitet")
     history = HistoricalRecords()
+
+    # Set by the halvtidsrapport's views: whether the user may write.
+    can_edit: bool
 
     class Meta:
         verbose_name = "program"
@@ -211,6 +214,8 @@ class Commitment(models.Model):
     )
 
     objects = CommitmentQuerySet.as_manager()
+    # Declared by each subclass (a ForeignKey to Board); named here for is_own.
+    added_by_id: int | None
 
     class Meta:
         abstract = True
@@ -293,6 +298,9 @@ class Responsibility(models.Model):
         choices=ResponsibilityRole.choices,
         default=ResponsibilityRole.RESPONSIBLE,
     )
+
+    # Declared by each subclass, next to the item it is a responsibility for.
+    board: Board
 
     class Meta:
         abstract = True

@@ -9,6 +9,7 @@ else is kept word for word, including the authors' own spellings.
 
 import json
 import re
+from typing import Any
 
 from django.utils.text import slugify
 
@@ -162,7 +163,8 @@ def _goal(block: list[str], footnotes: dict[str, str], known: dict[str, str]) ->
     Any line that fits none of these raises, so nothing in the document is silently lost.
     """
     heading = _GOAL_RE.match(block[0])
-    goal = {
+    assert heading is not None  # each block starts at a goal heading (_goal_blocks)
+    goal: dict[str, Any] = {
         "number": int(heading.group(1)),
         "title": _clean(heading.group(2)),
         "prerequisites": [],

@@ -51,7 +51,7 @@ class _Loader:
         self.retired: list[tuple[type[Goal | Activity | Indicator], list[int]]] = []
 
     def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
             self.summary.created += 1
@@ -118,7 +118,7 @@ class _Loader:
         """Upsert an activity or indicator and exactly the responsibilities given."""
         item = self.upsert(model, {"goal": goal, "position": position, "added_by": None}, values)
         through = item.responsibilities.model
-        item_field = model._meta.model_name  # "activity" or "indicator"
+        item_field = str(model._meta.model_name)  # "activity" or "indicator"
         kept = [
             self.upsert(through, {item_field: item, "board": board}, {"role": role})
             for board, role in roles.items()

@@ -14,8 +14,9 @@ board's reports.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth import models as auth
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
@@ -30,7 +31,22 @@ from followup.models import (
     ReportingPeriod,
 )
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever asks: a signed-in user or the anonymous one.
+User: TypeAlias = auth.User | auth.AnonymousUser
+
+
+class Standing(TypedDict):
+    """The user's standing that reports_visible_to annotates on each report."""
+
+    user_role: str | None
+    user_coordinates: bool
+    user_reads_city: bool
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    StandingReport: TypeAlias = WithAnnotations[Report, Standing]
 
 
 def coordinated_programmes(user: User) -> QuerySet[Programme]:
@@ -65,12 +81,13 @@ def boards_of(user: User, role: str | None = None) -> QuerySet[Board]:
     return Board.objects.filter(pk__in=memberships.values("board"))
 
 
-def reports_visible_to(user: User) -> QuerySet[Report]:
+def reports_visible_to(user: User) -> "QuerySet[StandingReport]":
     """The reports the user may read, each annotated with the user's standing:
     `user_role` (rapportor, lasare or None), `user_coordinates` (a samordnare) and
     `user_reads_city` (a city-wide reader)."""
     if not user.is_authenticated:
-        return Report.objects.none()
+        # No rows, so none without the annotations.
+        return cast("QuerySet[StandingReport]", Report.objects.none())
     reports = Report.objects.annotate(
         user_role=Subquery(
             Membership.objects.filter(user=user, board=OuterRef("board")).values("role")[:1]
@@ -98,7 +115,7 @@ class ReportAccess:
     can_review: bool  # approve, return, reopen
 
     @classmethod
-    def for_report(cls, report: Report, user: User) -> "ReportAccess":
+    def for_report(cls, report: "StandingReport", user: User) -> "ReportAccess":
         reporter = report.user_role == BoardRole.REPORTER
         coordinator = report.user_coordinates or user.is_superuser
         return cls(

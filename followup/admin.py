@@ -80,7 +80,7 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 class ReportEventInline(admin.TabularInline):
     model = ReportEvent
-    fields = ["at", "kind", "actor", "on_behalf", "comment"]
+    fields = ("at", "kind", "actor", "on_behalf", "comment")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -119,7 +119,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 class MidtermSectionInline(admin.StackedInline):
     model = MidtermSection
-    fields = ["kind", "goal", "text", "prerequisite_states", "updated_by", "updated_at"]
+    fields = ("kind", "goal", "text", "prerequisite_states", "updated_by", "updated_at")
     readonly_fields = fields
     extra = 0
     can_delete = False

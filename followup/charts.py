@@ -68,7 +68,7 @@ def bar_chart(
                 f'<rect x="{label_width}" y="{y + 5}" width="{plot}" height="{row - 10}" '
                 f'fill="none" stroke="{MUTED}" stroke-dasharray="4 3"/>'
             )
-            end = label_width + 8
+            end: float = label_width + 8
             text = "saknas"
         else:
             length = max(plot * bar.value / largest, 0)
@@ -107,6 +107,7 @@ def trend_chart(
         x = side + index * slot
         centre = x + slot / 2
         column = slot * 0.6
+        label_y: float
         if point.value is None:
             parts.append(
                 f'<rect x="{centre - column / 2:.1f}" y="{base - 24}" width="{column:.1f}" '

@@ -5,10 +5,10 @@ it is a draft they are live, and when the samordnare makes it final they are fro
 document, so that a report corrected later does not change it silently.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from concurrency.exceptions import RecordModifiedError
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.forms import ModelForm
 from django.utils import timezone
@@ -44,7 +44,8 @@ def city_followup_draft_create(*, programme: Programme, year: int) -> CityFollow
 def city_followup_figures(followup: CityFollowup) -> dict[str, Any]:
     """The figures the document shows: frozen once final, live while a draft."""
     if followup.state == FollowupState.FINAL:
-        return followup.figures
+        # Frozen by city_followup_finalise: never empty once final.
+        return cast(dict[str, Any], followup.figures)
     return year_figures(followup.programme, followup.year)
 
 
@@ -102,7 +103,7 @@ def city_followup_missing(
     return missing
 
 
-def city_followup_finalise(*, followup: CityFollowup, user: AbstractBaseUser) -> CityFollowup:
+def city_followup_finalise(*, followup: CityFollowup, user: User) -> CityFollowup:
     """Make the document final, freezing the figures it was made from."""
     if followup.pk is None:
         # Nothing is written yet: refuse without creating the draft.

@@ -1,5 +1,7 @@
 """Forms validate; the services in followup.services decide whether a write may happen."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
@@ -21,7 +23,7 @@ from followup.models import (
 class RowForm(forms.ModelForm):
     """A row of the report. Each row has its own prefix so many can share one page."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", kwargs["instance"].prefix)
         super().__init__(*args, **kwargs)
 
@@ -35,10 +37,14 @@ class ActivityStatusForm(RowForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
-        self.fields["assessment"].choices = [
+        # The model's choice fields become ChoiceFields.
+        cast(forms.ChoiceField, self.fields["progress"]).choices = [
+            ("", "Välj status"),
+            *Progress.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["assessment"]).choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]
 
@@ -49,7 +55,7 @@ class IndicatorOutcomeForm(RowForm):
         fields = [*IndicatorOutcome.ANSWER_FIELDS, "version"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kind = self.instance.indicator.kind
         self.fields["answer"] = forms.NullBooleanField(
@@ -70,7 +76,8 @@ class IndicatorOutcomeForm(RowForm):
         ]
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        # A hook of Django's ModelForm that django-stubs does not declare.
+        super()._post_clean()  # type: ignore[misc]
         # An error on a field this kind of indicator does not show (a forged or stale
         # form) must still be seen: it goes to the top of the row.
         shown = {field.name for field in self.number_fields} | {"comment", "version"}
@@ -101,9 +108,9 @@ def field_applies(field: str, kind: str) -> bool:
 
 
 class GoalAssessmentForm(RowForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fulfilment"].choices = Fulfilment.choices
+        cast(forms.ChoiceField, self.fields["fulfilment"]).choices = Fulfilment.choices
 
     class Meta:
         model = GoalAssessment
@@ -123,24 +130,25 @@ class ReportSummaryForm(forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
 
+class GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Goal) -> str:
+        return f"Mål {obj.number} {obj.title}"
+
+
 class OwnItemForm(forms.Form):
     KIND_CHOICES = [
         ("activity", "Aktivitet"),
         *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
     ]
 
-    goal = forms.ModelChoiceField(
-        queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål"
-    )
+    goal = GoalChoiceField(queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål")
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
     text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: object, programme_id: int, **kwargs: object) -> None:
+    def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = Goal.objects.filter(programme_id=programme_id).order_by(
-            "number"
-        )
-        self.fields["goal"].label_from_instance = lambda goal: f"Mål {goal.number} {goal.title}"
+        goal = cast(GoalChoiceField, self.fields["goal"])
+        goal.queryset = Goal.objects.filter(programme_id=programme_id).order_by("number")
 
 
 class ReviewForm(forms.Form):
@@ -157,8 +165,9 @@ class ReviewForm(forms.Form):
         help_text="Krävs när rapporten skickas tillbaka.",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("decision") == "return" and not data.get("comment", "").strip():
             self.add_error("comment", "Skriv vad nämnden behöver komplettera.")
         return data
@@ -173,7 +182,7 @@ class ReasonForm(forms.Form):
 class CityFollowupForm(forms.ModelForm):
     prefix = "helhet"
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
 
@@ -189,7 +198,7 @@ class CityFollowupGoalForm(forms.ModelForm):
         fields = ["narrative", "version"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", f"mal{kwargs['instance'].goal.number}")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ row cannot overwrite each other silently, and a history of every change.
 """
 
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
@@ -14,6 +15,12 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
+
+if TYPE_CHECKING:
+    from django.forms import ModelForm
+
+    from followup.access import ReportAccess
+    from followup.services import StaleRow
 
 COMMENT_MAX_LENGTH = 4000
 PRIVACY_HINT = (
@@ -161,6 +168,9 @@ class Report(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # What the user may do with it, on a report read through followup.access.get_report.
+    access: "ReportAccess"
+
     class Meta:
         verbose_name = "rapport"
         verbose_name_plural = "rapporter"
@@ -225,7 +235,7 @@ class Assessment(models.TextChoices):
 
 
 # Shown beside the text, so that the assessment never rests on colour alone.
-ASSESSMENT_SYMBOLS = {
+ASSESSMENT_SYMBOLS: dict[str, str] = {
     Assessment.ON_TRACK: "✔",
     Assessment.PARTLY: "◐",
     Assessment.OFF_TRACK: "✖",
@@ -254,6 +264,13 @@ class ReportRow(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
+
+    # Set on the rows by followup.views.report for the report template.
+    form: "ModelForm | None"
+    previous: "ReportRow | None"
+    saved: bool
+    conflict: "StaleRow | None"
+    error: str | None
 
     class Meta:
         abstract = True
@@ -399,7 +416,7 @@ class IndicatorOutcome(ReportRow):
         """The outcome as the page shows it: "12 av 40 (30,0 %)", "12", "Ja"."""
         kind = self.indicator.kind
         if kind == IndicatorKind.YES_NO:
-            return {True: "Ja", False: "Nej"}.get(self.answer, "–")
+            return "–" if self.answer is None else ("Ja" if self.answer else "Nej")
         if self.numerator is None:
             return "–"
         if kind == IndicatorKind.COUNT:
@@ -571,6 +588,9 @@ class CityFollowup(models.Model):
     version = AutoIncVersionField()
     history = HistoricalRecords()
 
+    # Set by the samlad uppföljning's views: whether the user may write.
+    can_edit: bool
+
     class Meta:
         verbose_name = "samlad uppföljning"
         verbose_name_plural = "samlade uppföljningar"
@@ -642,7 +662,7 @@ class PrerequisiteState(models.TextChoices):
 
 
 # Shown beside the text, so that the state never rests on colour alone.
-PREREQUISITE_SYMBOLS = {
+PREREQUISITE_SYMBOLS: dict[str, str] = {
     PrerequisiteState.IN_PLACE: "✔",
     PrerequisiteState.PARTLY: "◐",
     PrerequisiteState.MISSING: "✖",
@@ -676,6 +696,12 @@ class MidtermSection(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
+    # Set by followup.views.midterm for the page's template.
+    form: "ModelForm"
+    saved: bool
+    conflict: "StaleRow | None"
+    part: Any  # the goal's figures (followup.documents.midterm), if a goal's section
+
     class Meta:
         verbose_name = "avsnitt i halvtidsrapport"
         verbose_name_plural = "avsnitt i halvtidsrapporter"
@@ -704,4 +730,7 @@ class MidtermSection(models.Model):
     def key(self) -> str:
         """The section's name in URLs, element ids and form prefixes: "sammanfattning",
         "mal-3", "stod"."""
-        return f"mal-{self.goal.number}" if self.kind == MidtermSectionKind.GOAL else self.kind
+        if self.kind == MidtermSectionKind.GOAL:
+            assert self.goal is not None  # a goal's section always has its goal
+            return f"mal-{self.goal.number}"
+        return self.kind

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
@@ -67,7 +67,7 @@ class DueReminders:
     today: date
     reminders: list[Reminder] = field(default_factory=list)
     missing: dict[int, list[str]] = field(default_factory=dict)
-    without_email: list[tuple[Report, AbstractBaseUser]] = field(default_factory=list)
+    without_email: list[tuple[Report, User]] = field(default_factory=list)
 
 
 def reminders_due(*, today: date) -> DueReminders:
@@ -87,7 +87,7 @@ def reminders_due(*, today: date) -> DueReminders:
         return due
     # The next two read through `not_in` as a subquery, so that their SQL does not grow with
     # the number of reports.
-    reporters: dict[int, list[AbstractBaseUser]] = defaultdict(list)
+    reporters: dict[int, list[User]] = defaultdict(list)
     for membership in (
         Membership.objects.filter(
             board__in=not_in.values("board"), role=BoardRole.REPORTER, user__is_active=True
@@ -102,6 +102,8 @@ def reminders_due(*, today: date) -> DueReminders:
 
     for report in reports:
         kind = reminder_kind_due(report.period.deadline, today)
+        if kind is None:
+            continue  # not a reminder day for this report's deadline
         for user in reporters[report.board_id]:
             if (report.pk, kind, user.pk) in sent:
                 continue

@@ -1,4 +1,4 @@
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -9,7 +9,7 @@ from followup.context_processors import CITY_WIDE_SESSION_KEY
 
 @receiver(user_logged_in)
 def remember_city_wide_reader(
-    sender: type, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object
+    sender: type, request: HttpRequest | None, user: User, **kwargs: object
 ) -> None:
     """Note in the session whether the user reads the whole city, for the menu. A role given
     later shows in the menu at the next login; access itself is always checked afresh."""

@@ -17,6 +17,9 @@ class ChunkBuffer:
     def flush(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass  # nothing to release; with flush and write, what zipfile asks of a file
+
     def take(self) -> bytes:
         data, self.parts, self.size = b"".join(self.parts), [], 0
         return data

@@ -1,14 +1,16 @@
-"""A small world for the follow-up tests: Stockholm's catalog, its periods, one open
-period with reports, and a user in each role."""
+"""A world for the follow-up tests: a catalog, its periods, one open period with reports,
+and a user in each role. The catalog is Stockholm's (loaded once per session) or, where the
+catalog does not matter, the small synthetic one (`build_small_world`)."""
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
 from catalog.models import Board, Programme
+from catalog.services import programme_load
 from followup.models import BoardRole, Coordinator, Membership, Report, ReportingPeriod
 from followup.services import period_open, periods_create
-from tests.catalog_data import load_stockholm
+from tests.catalog_data import SMALL_DISTRICT, SMALL_OTHER, small_data, stockholm
 
 DISTRICT = "rinkeby-kista-stadsdelsnamnd"
 OTHER = "farsta-stadsdelsnamnd"
@@ -33,8 +35,17 @@ def user(username: str, **memberships: str) -> User:
     return person
 
 
-def build_world(year: int = 2023, kind: str = "T1") -> World:
-    programme = load_stockholm()
+def build_world(
+    year: int = 2023,
+    kind: str = "T1",
+    *,
+    programme: Programme | None = None,
+    district: str = DISTRICT,
+    other: str = OTHER,
+) -> World:
+    """Open the period of Stockholm's programme (or of `programme`, with its two boards
+    `district` and `other`) and give each role a user."""
+    programme = programme or stockholm()
     periods_create(programme=programme)
     period = ReportingPeriod.objects.get(programme=programme, year=year, kind=kind)
     period_open(period=period)
@@ -43,13 +54,19 @@ def build_world(year: int = 2023, kind: str = "T1") -> World:
     return World(
         programme=programme,
         period=period,
-        report=Report.objects.get(period=period, board__slug=DISTRICT),
-        other_report=Report.objects.get(period=period, board__slug=OTHER),
-        reporter=user("rapportor", **{DISTRICT: BoardRole.REPORTER}),
-        reader=user("lasare", **{DISTRICT: BoardRole.READER}),
-        other_reporter=user("annan", **{OTHER: BoardRole.REPORTER}),
+        report=Report.objects.get(period=period, board__slug=district),
+        other_report=Report.objects.get(period=period, board__slug=other),
+        reporter=user("rapportor", **{district: BoardRole.REPORTER}),
+        reader=user("lasare", **{district: BoardRole.READER}),
+        other_reporter=user("annan", **{other: BoardRole.REPORTER}),
         coordinator=coordinator,
     )
+
+
+def build_small_world(year: int = 2023, kind: str = "T1") -> World:
+    """The same world on the small synthetic catalog (tests.catalog_data.small_data)."""
+    programme, _ = programme_load(data=small_data())
+    return build_world(year, kind, programme=programme, district=SMALL_DISTRICT, other=SMALL_OTHER)
 
 
 def fill_report(report: Report) -> None:

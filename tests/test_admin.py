@@ -5,14 +5,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.models import Activity, Board, Goal, Indicator, Programme
-from tests.catalog_data import load_stockholm
 from tests.test_catalog_pages import grow_catalog
 
 
 class CatalogAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        load_stockholm()
         cls.staff = User.objects.create_superuser("samordnare", password="x" * 20)
 
     def setUp(self) -> None:

@@ -3,7 +3,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from catalog.models import Activity, Goal
-from tests.catalog_data import load_stockholm, stockholm_data
+from tests.catalog_data import stockholm, stockholm_data
 from tests.test_catalog_pages import grow_catalog
 
 SLUG = "stockholm-2021-2025"
@@ -12,7 +12,7 @@ SLUG = "stockholm-2021-2025"
 class ProgrammeApiTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
 
     def setUp(self) -> None:
         # The cache outlives each test's rolled-back transaction, and grow_catalog's bulk
@@ -153,10 +153,6 @@ class ProgrammeApiTests(TestCase):
 
 
 class BoardApiTests(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        load_stockholm()
-
     def test_boards_with_kind_and_groups(self) -> None:
         boards = self.client.get(reverse("api-board-list")).json()["boards"]
         self.assertEqual(len(boards), 23)

@@ -18,7 +18,13 @@ from catalog.models import (
 )
 from catalog.programme_text import parse_stockholm_programme
 from catalog.services import CatalogDataError, programme_load
-from tests.catalog_data import STOCKHOLM_FIXTURE, load_stockholm, sodertalje_data, stockholm_data
+from tests.catalog_data import (
+    STOCKHOLM_FIXTURE,
+    catalog_remove,
+    sodertalje_data,
+    stockholm,
+    stockholm_data,
+)
 from tests.test_programme_text import SEED
 
 
@@ -33,9 +39,11 @@ def _history_rows() -> int:
 
 
 class StockholmCatalogTests(TestCase):
+    """The catalog as the loader left it: the session loads it with programme_load."""
+
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
 
     def test_programme_has_its_vision_and_seven_goals(self) -> None:
         self.assertEqual(
@@ -160,7 +168,7 @@ class StockholmCatalogTests(TestCase):
 class CatalogChangeTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
 
     def test_rewording_an_activity_keeps_its_identity_and_responsibilities_follow(self) -> None:
         data = stockholm_data()
@@ -215,6 +223,7 @@ class SecondProgrammeShapeTests(TestCase):
 
 class LoadProgrammeCommandTests(TestCase):
     def test_command_loads_the_fixture_and_a_second_run_changes_nothing(self) -> None:
+        catalog_remove()
         first, second = StringIO(), StringIO()
         call_command("load_programme", stdout=first)
         call_command("load_programme", str(STOCKHOLM_FIXTURE), stdout=second)

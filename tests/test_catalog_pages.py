@@ -11,7 +11,7 @@ from catalog.models import (
     Prerequisite,
 )
 from catalog.services import programme_load
-from tests.catalog_data import load_stockholm, sodertalje_data
+from tests.catalog_data import sodertalje_data, stockholm
 
 SLUG = "stockholm-2021-2025"
 
@@ -44,7 +44,7 @@ def grow_catalog(extra_boards: int, prefix: str = "extra") -> None:
 class CatalogPageTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
 
     def test_programme_list_links_the_programme_without_login(self) -> None:
         response = self.client.get(reverse("programme-list"))
@@ -150,7 +150,7 @@ class ResponsibleBoardsTests(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        load_stockholm()
+        stockholm()
         cls.activity = Activity.objects.get(goal__number=4, position=1, added_by__isnull=True)
         cls.list_url = reverse("responsible-list", args=[SLUG, 4, "aktiviteter", cls.activity.pk])
 
@@ -203,10 +203,6 @@ class ResponsibleBoardsTests(TestCase):
 
 class CatalogQueryCountTests(TestCase):
     """Each page costs a fixed number of queries, however many boards and rows there are."""
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        load_stockholm()
 
     def assert_queries_constant(self, url: str, expected: int) -> None:
         with self.assertNumQueries(expected):

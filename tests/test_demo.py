@@ -28,7 +28,7 @@ from followup.models import (
 )
 from followup.rollup import period_rollup
 from followup.services import report_completeness_now
-from tests.catalog_data import load_stockholm
+from tests.catalog_data import catalog_remove, stockholm
 
 
 def _seed() -> str:
@@ -40,7 +40,7 @@ def _seed() -> str:
 class SeedDemoTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.programme = load_stockholm()
+        cls.programme = stockholm()
         cls.output = _seed()
         cls.current = ReportingPeriod.objects.get(programme=cls.programme, year=2025, kind="T1")
         cls.boards = list(Board.objects.responsible_in(cls.programme))
@@ -238,7 +238,6 @@ class SeedDemoTests(TestCase):
 class SeedDemoRefusalTests(TestCase):
     @override_settings(DEMO_MODE=False)
     def test_refuses_outside_demo_mode(self) -> None:
-        load_stockholm()
         with self.assertRaisesMessage(CommandError, "DEMO_MODE"):
             _seed()
         self.assertFalse(User.objects.exists())
@@ -246,6 +245,7 @@ class SeedDemoRefusalTests(TestCase):
 
     @override_settings(DEMO_MODE=True)
     def test_asks_for_the_catalog_first(self) -> None:
+        catalog_remove()
         with self.assertRaisesMessage(CommandError, "load_programme"):
             _seed()
         self.assertFalse(User.objects.exists())

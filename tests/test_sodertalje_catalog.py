@@ -20,7 +20,7 @@ from catalog.models import Activity, Board, BoardGroup, Goal, Indicator, Prerequ
 from catalog.programme_text import catalog_json
 from catalog.services import programme_load
 from catalog.sodertalje_text import NOT_LOADED_KEY, parse_sodertalje_plan, sodertalje_decisions
-from tests.catalog_data import load_stockholm
+from tests.catalog_data import stockholm
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "fixtures" / "sources" / "003_aff136b640d4724a.txt"
@@ -601,7 +601,7 @@ class BothProgrammesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.stockholm = load_stockholm()
+        cls.stockholm = stockholm()
 
     def test_loading_sodertalje_leaves_stockholm_untouched(self) -> None:
         before = _catalog_snapshot(self.stockholm)

@@ -147,7 +147,9 @@ def pdf_response(pdf: bytes, filename: str, *, private: bool = True) -> HttpResp
     data that only some users may read.
     """
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filename)
+    disposition = content_disposition_header(False, filename)
+    assert disposition is not None  # it is None only without a filename
+    response["Content-Disposition"] = disposition
     if private:
         add_never_cache_headers(response)
     return response

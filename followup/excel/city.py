@@ -6,11 +6,14 @@ periods and rows there are.
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Protocol, cast
 
+from django.db import models
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import DimensionHolder
 
 from catalog.models import BoardKind, IndicatorKind, Programme
 from followup.excel.cells import set_value
@@ -51,7 +54,7 @@ _LABELS = {
 
 
 def _label(field: str, value: str) -> str:
-    return _LABELS[field].get(value, value)
+    return str(_LABELS[field].get(value, value))
 
 
 def _common(values: tuple) -> list[object]:
@@ -59,9 +62,13 @@ def _common(values: tuple) -> list[object]:
     return [board, _label("board_kind", kind), year, period, _label("state", state)]
 
 
-def _rows(model: type, programme: Programme, year: int, *fields: str, order: tuple) -> Iterator:
+def _rows(
+    model: type[models.Model], programme: Programme, year: int, *fields: str, order: tuple
+) -> Iterator:
     return (
-        model.objects.filter(report__period__programme=programme, report__period__year=year)
+        model._default_manager.filter(
+            report__period__programme=programme, report__period__year=year
+        )
         .order_by("report__period__kind", "report__board__name", *order, "pk")
         .values_list(*_COMMON_FIELDS, *fields)
         .iterator(chunk_size=CHUNK_SIZE)
@@ -214,12 +221,17 @@ def city_export(programme: Programme, year: int) -> Iterator[bytes]:
     )
 
 
+class _Dimensioned(Protocol):
+    # WriteOnlyWorksheet has them (it shares Worksheet._setup); its stubs do not say so.
+    column_dimensions: DimensionHolder
+
+
 def write_sheet(
     sheet: WriteOnlyWorksheet, headers: list[tuple[str, int]], rows: Iterable[list[object]]
 ) -> None:
     # Widths and the frozen header must be set before the first row is written.
     for index, (_, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+        cast(_Dimensioned, sheet).column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []

@@ -6,9 +6,12 @@ own without JavaScript. Both cost the same few queries whatever the number of bo
 """
 
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +29,7 @@ from followup.models import (
     Progress,
     ReportState,
 )
+from valdprogram.http import AuthenticatedHttpRequest
 
 ROWS_PER_PAGE = 50
 PROGRESS_LABELS = dict(Progress.choices)
@@ -175,7 +179,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- The rows behind a number -------------------------------------------------------------
 
 
-def _choice(params: QueryDict, name: str, choices: type | list[str]) -> str | None:
+def _choice(
+    params: QueryDict, name: str, choices: type[models.TextChoices] | list[str]
+) -> str | None:
     """A scale value from the query string: None when absent, "" for BLANK; 404 when it is
     not a value of the scale (a hand-edited link should not silently show something else)."""
     value = params.get(name)
@@ -199,13 +205,14 @@ class Rows:
 def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
     """The rows the link asked for (`visa`), a page at a time."""
     shown = params.get("visa")
+    rows: QuerySet  # of boards or of one kind of row, as the table asks
     if shown == "namnder":
         state = _choice(params, "lage", [rollup.NOT_STARTED, "saknas", *ReportState.values])
         title = {
             None: "Alla nämnder",
             "saknas": "Nämnder som inte har rapporterat",
             rollup.NOT_STARTED: "Ej påbörjad",
-        }.get(state) or f"Nämnder: {ReportState(state).label.lower()}"
+        }.get(state) or f"Nämnder: {ReportState(cast(str, state)).label.lower()}"
         rows = scope.board_states(state or None)
     elif shown == "aktiviteter":
         progress = _choice(params, "status", Progress)
@@ -230,8 +237,8 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
             if fulfilment is not None
             else ""
         )
-    elif shown == "indikator" and _int(params.get("indikator")):
-        rows = rollup.indicator_rows_behind(scope, _int(params.get("indikator")))
+    elif shown == "indikator" and (indicator := _int(params.get("indikator"))):
+        rows = rollup.indicator_rows_behind(scope, indicator)
         title = "Indikatorns utfall per nämnd"
     elif shown == "egna-indikatorer":
         rows = rollup.own_indicator_rows(scope)
@@ -254,7 +261,7 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
 
 
 @require_safe
-def dashboard_rows(request: HttpRequest) -> HttpResponse:
+def dashboard_rows(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rows behind one number of the dashboard: in place (htmx) or as a page."""
     selection = _selection(request)
     rows = _rows(selection.scope, request.GET)

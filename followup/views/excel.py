@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from followup import access
 from followup.excel import city, template, upload
 from followup.models import Report
+from valdprogram.http import AuthenticatedHttpRequest
 
 # The pending import lives in the (database) session between preview and confirmation:
 # the parsed values and the versions they were checked against, signed, never the file.
@@ -81,7 +82,7 @@ def _pending(request: HttpRequest, report: Report, token: str) -> list[upload.Pa
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_excel_import(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def report_excel_import(request: AuthenticatedHttpRequest, pk: int, token: str) -> HttpResponse:
     """GET: what the uploaded file will change. POST: change it, all or nothing."""
     report = access.get_writable_report(request.user, pk)
     parsed = _pending(request, report, token)

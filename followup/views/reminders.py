@@ -1,15 +1,16 @@
 """The samordnare's view of the reminders sent for a period."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from followup import selectors
 from followup.models import BoardRole, Membership, Reminder, ReportState
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @require_safe
-def period_reminders(request: HttpRequest, pk: int) -> HttpResponse:
+def period_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = selectors.periods_for_coordinator(request.user).filter(pk=pk).first()
     if period is None:
         raise Http404("Perioden finns inte.")

@@ -1,17 +1,18 @@
 """Submitting a report and the samordnare's review: approve, return, reopen."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from followup import access, services
 from followup.forms import ReasonForm, ReviewForm
 from followup.views.report import _render_report, _report_url
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     try:
         services.report_submit(report=report, user=request.user, on_behalf=report.access.on_behalf)
@@ -25,7 +26,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_reviewable_report(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
@@ -46,7 +47,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def report_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_reviewable_report(request.user, pk)
     form = ReasonForm(request.POST)
     if not form.is_valid():

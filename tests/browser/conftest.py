@@ -1,6 +1,5 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright against live_server."""
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -64,13 +63,8 @@ def browser() -> Iterator["playwright.sync_api.Browser"]:  # noqa: F821
 
 @pytest.fixture
 def catalog(transactional_db: None) -> None:
-    """The Stockholm programme, loaded into the test database the way load_programme does."""
-    from django.conf import settings
-
-    from catalog.services import programme_load
-
-    path = Path(settings.BASE_DIR) / "fixtures" / "stockholm-2021-2025.json"
-    programme_load(data=json.loads(path.read_text(encoding="utf-8")))
+    """The Stockholm programme, committed where live_server's thread can read it. The session
+    loaded it (tests/conftest.py) and puts it back after every transactional test."""
 
 
 @dataclass(frozen=True)
