@@ -17,6 +17,7 @@ from followup.models import (
     ReportEvent,
     ReportingPeriod,
     ReportState,
+    reported,
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR, ROW_KINDS, Row, RowKind
 from followup.services import Completeness, previous_report, report_completeness
@@ -220,10 +221,7 @@ def periods_for_coordinator(user: AbstractBaseUser) -> QuerySet[ReportingPeriod]
         .select_related("programme")
         .annotate(
             report_count=Count("reports"),
-            submitted_count=Count(
-                "reports",
-                filter=Q(reports__state__in=[ReportState.SUBMITTED, ReportState.APPROVED]),
-            ),
+            submitted_count=Count("reports", filter=reported("reports__")),
         )
         .order_by("programme", "-year", "-kind")
     )

@@ -104,6 +104,16 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """The cache (the catalog API's documents) outlives a test's rolled-back transaction;
+    what one test cached must not answer the next."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any

@@ -14,11 +14,6 @@ class ProgrammeApiTests(TestCase):
     def setUpTestData(cls) -> None:
         cls.programme = stockholm()
 
-    def setUp(self) -> None:
-        # The cache outlives each test's rolled-back transaction, and grow_catalog's bulk
-        # writes record no history: a document cached by one test must not serve another.
-        cache.clear()
-
     def test_programme_list_is_public_json_with_links(self) -> None:
         response = self.client.get(reverse("api-programme-list"))
         self.assertEqual(response["Content-Type"], "application/json")
