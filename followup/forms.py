@@ -16,6 +16,7 @@ from followup.models import (
     Progress,
     Report,
 )
+from followup.numbers import SwedishDecimalField, SwedishIntegerField
 
 
 class RowForm(forms.ModelForm):
@@ -38,6 +39,10 @@ class ActivityStatusForm(RowForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
+        # Said in words for the page without JavaScript, where the field is always shown.
+        self.fields[
+            "not_applicable_reason"
+        ].help_text = "Fylls i bara när status är ”Ej aktuell”. Då behövs ingen bedömning."
         self.fields["assessment"].choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]
@@ -48,6 +53,11 @@ class IndicatorOutcomeForm(RowForm):
         model = IndicatorOutcome
         fields = [*IndicatorOutcome.ANSWER_FIELDS, "version"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        # Text inputs parsed the Swedish way: a number input reads "62,5" as 625.
+        field_classes = {
+            **{name: SwedishIntegerField for name in IndicatorOutcome.COUNT_FIELDS},
+            "target": SwedishDecimalField,
+        }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +71,10 @@ class IndicatorOutcomeForm(RowForm):
             self.fields["numerator"].label = "Antal"
             self.fields["women_numerator"].label = "varav kvinnor/flickor"
             self.fields["men_numerator"].label = "varav män/pojkar"
+        if kind == IndicatorKind.SHARE:
+            # The target of a share is a percentage (the model allows 0–100).
+            self.fields["target"].label = f"{self.fields['target'].label} (%)"
+            self.fields["target"].help_text = "I procent, 0–100."
         # Fields that do not apply to this kind of indicator are not shown; a value posted
         # for one anyway (a forged or stale form) is caught by the model's clean().
         self.number_fields = [
