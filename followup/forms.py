@@ -39,10 +39,10 @@ class ActivityStatusForm(RowForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["progress"].choices = [("", "Välj status"), *Progress.choices]
-        # Said in words for the page without JavaScript, where the field is always shown.
-        self.fields[
-            "not_applicable_reason"
-        ].help_text = "Fylls i bara när status är ”Ej aktuell”. Då behövs ingen bedömning."
+        # Said in words for the page without JavaScript, where the field is always shown
+        # (static/js/report.js hides it until "Ej aktuell" is chosen).
+        reason = self.fields["not_applicable_reason"]
+        reason.label = "Skäl till ”Ej aktuell” (bara när status är Ej aktuell)"
         self.fields["assessment"].choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]

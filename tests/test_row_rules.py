@@ -286,7 +286,7 @@ class NotApplicableTests(RulesWorld):
 
     def test_the_reason_field_says_when_it_applies_and_can_be_hidden_by_the_script(self) -> None:
         page = self.client.get(reverse("report-detail", args=[self.report.pk]))
-        self.assertContains(page, "Fylls i bara när status är ”Ej aktuell”.")
+        self.assertContains(page, "Skäl till ”Ej aktuell” (bara när status är Ej aktuell)")
         self.assertContains(page, 'data-shown-for-progress="ej_aktuell"')
         self.assertContains(page, "/static/js/report.js")
         # Without JavaScript the field is there, not hidden.
