@@ -132,6 +132,9 @@ class DecimalCommaPageTests(RulesWorld):
         )
         response = self.post(self.count, "i", numerator="tolv")
         self.assertRefusedInPlace(response, "Skriv ett heltal, t.ex. 1 028.", self.count)
+        # A number too large for the database is refused, never a server error.
+        response = self.post(self.count, "i", numerator="9" * 40, target="9" * 40)
+        self.assertRefusedInPlace(response, "Säkerställ att", self.count)
         self.assertIsNone(IndicatorOutcome.objects.get(pk=self.count.pk).numerator)
 
     def test_history_shows_numbers_with_a_decimal_comma(self) -> None:
