@@ -18,6 +18,7 @@ from followup.models import (
     Progress,
     Report,
 )
+from followup.numbers import SwedishDecimalField, SwedishIntegerField
 
 
 class RowForm(forms.ModelForm):
@@ -44,6 +45,10 @@ class ActivityStatusForm(RowForm):
             ("", "Välj status"),
             *Progress.choices,
         ]
+        # Said in words for the page without JavaScript, where the field is always shown
+        # (static/js/report.js hides it until "Ej aktuell" is chosen).
+        reason = self.fields["not_applicable_reason"]
+        reason.label = "Skäl till ”Ej aktuell” (bara när status är Ej aktuell)"
         cast(forms.ChoiceField, self.fields["assessment"]).choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]
@@ -54,6 +59,11 @@ class IndicatorOutcomeForm(RowForm):
         model = IndicatorOutcome
         fields = [*IndicatorOutcome.ANSWER_FIELDS, "version"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        # Text inputs parsed the Swedish way: a number input reads "62,5" as 625.
+        field_classes = {
+            **{name: SwedishIntegerField for name in IndicatorOutcome.COUNT_FIELDS},
+            "target": SwedishDecimalField,
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -67,6 +77,10 @@ class IndicatorOutcomeForm(RowForm):
             self.fields["numerator"].label = "Antal"
             self.fields["women_numerator"].label = "varav kvinnor/flickor"
             self.fields["men_numerator"].label = "varav män/pojkar"
+        if kind == IndicatorKind.SHARE:
+            # The target of a share is a percentage (the model allows 0–100).
+            self.fields["target"].label = f"{self.fields['target'].label} (%)"
+            self.fields["target"].help_text = "I procent, 0–100."
         # Fields that do not apply to this kind of indicator are not shown; a value posted
         # for one anyway (a forged or stale form) is caught by the model's clean().
         self.number_fields = [

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import models
 
 from followup.models import Report
+from followup.numbers import number_text
 from followup.rows import ROW_KINDS, RowKind
 
 
@@ -22,10 +24,14 @@ class Change:
 
 
 def display_value(field: models.Field, value: object) -> str:
+    """A stored value as a reader reads it, here and in the Excel import's preview: a
+    choice by its label, a number with a decimal comma ("12,5", not "12.50")."""
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
+    if isinstance(value, Decimal | int | float) and not field.choices:
+        return number_text(value)
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
 
 

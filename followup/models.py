@@ -15,6 +15,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
+from followup.numbers import number_text
 
 if TYPE_CHECKING:
     from django.forms import ModelForm
@@ -316,22 +317,35 @@ class ActivityStatus(ReportRow):
 
     @property
     def is_filled(self) -> bool:
+        """A status and an assessment; or "Ej aktuell" with its reason, which has nothing
+        to assess."""
+        if self.progress == Progress.NOT_APPLICABLE:
+            return bool(self.not_applicable_reason.strip())
         return bool(self.progress and self.assessment)
 
     @staticmethod
     def filled() -> models.Q:
         """`is_filled` in the database, so that a thousand reports are counted in one query."""
-        return ~models.Q(progress="") & ~models.Q(assessment="")
+        not_applicable = models.Q(progress=Progress.NOT_APPLICABLE) & ~models.Q(
+            not_applicable_reason__regex=r"^\s*$"
+        )
+        assessed = ~models.Q(progress__in=("", Progress.NOT_APPLICABLE)) & ~models.Q(assessment="")
+        return not_applicable | assessed
 
     @property
     def assessment_symbol(self) -> str:
         return ASSESSMENT_SYMBOLS.get(self.assessment, "")
 
     def clean(self) -> None:
-        if self.progress == Progress.NOT_APPLICABLE and not self.not_applicable_reason.strip():
-            raise ValidationError(
-                {"not_applicable_reason": "Ange varför aktiviteten inte är aktuell."}
-            )
+        if self.progress == Progress.NOT_APPLICABLE:
+            if not self.not_applicable_reason.strip():
+                raise ValidationError(
+                    {"not_applicable_reason": "Ange varför aktiviteten inte är aktuell."}
+                )
+            # An activity that is not carried out has nothing to assess: an assessment sent
+            # with "Ej aktuell" (left from before, or in an Excel row) is dropped rather than
+            # refused, so that it never counts in the figures.
+            self.assessment = ""
 
 
 class IndicatorOutcome(ReportRow):
@@ -349,6 +363,15 @@ class IndicatorOutcome(ReportRow):
         "men_denominator",
         "target",
         "comment",
+    )
+    # The fields that hold whole numbers (the target may have decimals).
+    COUNT_FIELDS = (
+        "numerator",
+        "denominator",
+        "women_numerator",
+        "women_denominator",
+        "men_numerator",
+        "men_denominator",
     )
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_rows")
@@ -426,6 +449,14 @@ class IndicatorOutcome(ReportRow):
         return f"{self.numerator} av {self.denominator}{percent}"
 
     @property
+    def target_text(self) -> str:
+        """The target as the page shows it: "62,5 %" for a share, "12" for a count."""
+        if self.target is None:
+            return "–"
+        unit = " %" if self.indicator.kind == IndicatorKind.SHARE else ""
+        return f"{number_text(self.target)}{unit}"
+
+    @property
     def share(self) -> float | None:
         """The share in per cent, for a share indicator with a denominator above zero."""
         if self.indicator.kind != IndicatorKind.SHARE or not self.denominator:
@@ -460,6 +491,24 @@ class IndicatorOutcome(ReportRow):
             errors["answer"] = "Ja/nej anges bara för indikatorer som är påståenden."
         if self.target is not None and self.target < 0:
             errors["target"] = "Målvärdet kan inte vara negativt."
+        elif self.target is not None and kind == IndicatorKind.SHARE and self.target > 100:
+            errors["target"] = "Målvärdet är en andel i procent och kan vara högst 100."
+        if kind != IndicatorKind.YES_NO:
+            # The women's and the men's parts are parts of the whole: together at most it.
+            for whole, sum_name, whole_name in (
+                ("numerator", "Antalet", "hela antalet"),
+                ("denominator", "Totalt", "totalt för alla"),
+            ):
+                women, men = getattr(self, f"women_{whole}"), getattr(self, f"men_{whole}")
+                total = getattr(self, whole)
+                if women is None or men is None or total is None or whole in errors:
+                    continue
+                if women + men > total:
+                    errors.setdefault(
+                        f"men_{whole}",
+                        f"{sum_name} kvinnor/flickor och män/pojkar tillsammans ({women} + "
+                        f"{men} = {women + men}) är större än {whole_name} ({total}).",
+                    )
         if errors:
             raise ValidationError(errors)
 

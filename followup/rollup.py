@@ -18,6 +18,11 @@ same few queries and about the same time whether the city has twenty boards or t
 and one year or ten. The rows behind a number are fetched only when someone asks for them, a
 page at a time: `Scope.activity_rows`, `Scope.indicator_rows` and the other row queries below.
 
+An activity that is "Ej aktuell" has a reason instead of an assessment
+(`ActivityStatus.is_filled`): it counts among the statuses, but is left out of the
+assessments altogether (`ASSESSED`), so that it is neither "Ej angivet" nor, with an
+assessment left from before, on or off track.
+
 The dashboard is for city-wide readers; the caller checks `access.city_wide_programmes`.
 """
 
@@ -80,6 +85,10 @@ BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
     "facknamnder": ("Facknämnder", (BoardKind.FACKNAMND,)),
     "bolag": ("Bolag och kommunstyrelsen", (BoardKind.BOLAG, BoardKind.KOMMUNSTYRELSE)),
 }
+
+
+# The activity rows that have an assessment to count: every one but "Ej aktuell".
+ASSESSED = ~Q(progress=Progress.NOT_APPLICABLE)
 
 
 def percent_text(value: float | None) -> str:
@@ -280,7 +289,8 @@ TallyKey = tuple[int, int]  # (goal id, period id)
 def activity_tallies(
     rows: QuerySet[ActivityStatus],
 ) -> tuple[dict[TallyKey, Tally], dict[TallyKey, Tally]]:
-    """The activity rows per goal and period, by status and by assessment. One query."""
+    """The activity rows per goal and period, by status and by assessment ("Ej aktuell"
+    rows by status only, see `ASSESSED`). One query."""
     progress: dict[TallyKey, Tally] = defaultdict(Tally)
     assessment: dict[TallyKey, Tally] = defaultdict(Tally)
     for goal_id, period_id, progress_key, assessment_key, n_reported, n_rows in (
@@ -288,7 +298,10 @@ def activity_tallies(
         .annotate(n_reported=Count("pk", filter=reported()), n_rows=Count("pk"))
         .order_by()
     ):
-        for tallies, key in ((progress, progress_key), (assessment, assessment_key)):
+        scales = [(progress, progress_key)]
+        if progress_key != Progress.NOT_APPLICABLE:
+            scales.append((assessment, assessment_key))
+        for tallies, key in scales:
             tally = tallies[(goal_id, period_id)]
             tally.rows += n_rows
             if n_reported:
@@ -738,7 +751,7 @@ def period_rollup(
             figure.by_fulfilment = fulfilment[key].buckets(Fulfilment)
         goal_figures.append(figure)
 
-    off_track = scope.activity_rows().filter(reported(), assessment=Assessment.OFF_TRACK)
+    off_track = scope.activity_rows().filter(reported(), ASSESSED, assessment=Assessment.OFF_TRACK)
     if figures_only:
         off_track = off_track.none()
     transitions, changes = ([], 0) if figures_only else _transitions(scope)
@@ -899,7 +912,7 @@ def activity_rows_behind(
     if progress is not None:
         rows = rows.filter(progress=progress)
     if assessment is not None:
-        rows = rows.filter(assessment=assessment)
+        rows = rows.filter(ASSESSED, assessment=assessment)
     if board is not None:
         rows = rows.filter(report__board=board)
     if activity is not None:

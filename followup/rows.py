@@ -39,6 +39,7 @@ from followup.models import (
     ActivityStatus,
     GoalAssessment,
     IndicatorOutcome,
+    Progress,
     Report,
 )
 
@@ -140,6 +141,9 @@ class RowKind:
 
 
 def _lacks_activity(row: ActivityStatus) -> str:
+    if row.progress == Progress.NOT_APPLICABLE:
+        # "Ej aktuell" needs its reason, not an assessment (ActivityStatus.is_filled).
+        return "skäl till ”Ej aktuell”"
     return " och ".join(
         name
         for name, value in (("status", row.progress), ("bedömning", row.assessment))

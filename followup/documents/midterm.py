@@ -63,6 +63,7 @@ from followup.models import (
     reported,
 )
 from followup.rollup import (
+    ASSESSED,
     Bucket,
     Completeness,
     IndicatorFigure,
@@ -479,7 +480,7 @@ def _top_boards(columns: list[YearColumn], basis: YearColumn) -> list[BoardOffTr
     """The boards with the most activities "Ej enligt plan" in the latest year, with their
     count in each earlier year (missing where the board had not reported)."""
     periods = [column.period for column in columns if column.period is not None]
-    off_track = Q(assessment=Assessment.OFF_TRACK)
+    off_track = ASSESSED & Q(assessment=Assessment.OFF_TRACK)
     annotations = {}
     for period in periods:
         in_period = Q(report__period_id=period.pk)

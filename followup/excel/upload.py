@@ -8,6 +8,7 @@ import copy
 import logging
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from decimal import Decimal
 from io import BytesIO
 
 from concurrency.forms import get_signer
@@ -40,6 +41,7 @@ from followup.excel.layout import (
 )
 from followup.history import display_value
 from followup.models import PeriodKind, Report
+from followup.numbers import parse_decimal
 from followup.rows import kind_of
 
 logger = logging.getLogger(__name__)
@@ -309,10 +311,11 @@ def _form_value(column: Column, value: object) -> str:
                 return ""
             if isinstance(value, bool):
                 raise ValueError("Skriv ett tal.")
-            if isinstance(value, float) and value.is_integer():
-                return str(int(value))
-            # Typed as text in Swedish style: "1 200", "12,5".
-            return str(value).replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            if isinstance(value, int | float | Decimal):
+                # A number cell, written out in full for the form (never "1e-05").
+                return format(parse_decimal(value), "f")
+            # Text as typed, "1 200" or "12,5": the sheet form reads it as the page's does.
+            return str(value)
         case _:
             if empty:
                 return ""

@@ -7,6 +7,7 @@ set the scene or to skip typing that the test is not about.
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
@@ -314,9 +315,7 @@ def test_a_row_by_keyboard(page: Page, world: World) -> None:
     assert_focus_visible(page)
     page.keyboard.press("Space")
     expect(on_track).to_be_checked()
-    page.keyboard.press("Tab")
-    expect(row.get_by_label("Skäl till ”Ej aktuell”")).to_be_focused()
-    assert_focus_visible(page)
+    # The reason for "Ej aktuell" is hidden while another status is chosen: out of the way.
     page.keyboard.press("Tab")
     expect(row.get_by_label("Kommentar")).to_be_focused()
     assert_focus_visible(page)
@@ -375,3 +374,73 @@ def test_overview_pages_are_accessible(
     assert_accessible(page)
     page.set_viewport_size(MOBILE)
     assert_no_sideways_scroll(page)
+
+
+def share_row(page: Page, world: World) -> tuple[Locator, "IndicatorOutcome"]:  # noqa: F821
+    """The report's first share indicator, as the page shows it, and its row."""
+    row = (
+        world.report.indicator_rows.filter(indicator__kind="share")
+        .select_related("indicator")
+        .order_by("indicator__goal__number", "indicator__position")
+        .first()
+    )
+    return row_named(page, row.indicator.text), row
+
+
+def test_a_decimal_comma_typed_in_a_swedish_browser_is_kept(page: Page, world: World) -> None:
+    log_in(page, "rapportor")
+    open_report(page)
+    indicator, row = share_row(page, world)
+    target = indicator.get_by_label("Nämndens målvärde för året (%)")
+    # A number input would have made this 625; a share's target is a percentage.
+    expect(target).to_have_attribute("inputmode", "decimal")
+    target.fill("625")
+    indicator.get_by_role("button", name="Spara raden").click()
+    expect(
+        indicator.get_by_text("Målvärdet är en andel i procent och kan vara högst 100.")
+    ).to_be_visible()
+    expect(target).to_have_value("625")
+    row.refresh_from_db()
+    assert row.target is None
+
+    target.fill("62,5")
+    indicator.get_by_label("Antal", exact=True).fill("1 028")
+    indicator.get_by_label("Av totalt", exact=True).fill("2 000")
+    indicator.get_by_role("button", name="Spara raden").click()
+    expect(indicator.get_by_role("status")).to_contain_text("✔ Sparat")
+    row.refresh_from_db()
+    assert (row.target, row.numerator, row.denominator) == (Decimal("62.5"), 1028, 2000)
+    expect(target).to_have_value("62,5")
+    page.reload()
+    expect(indicator.get_by_label("Nämndens målvärde för året (%)")).to_have_value("62,5")
+    expect(indicator).to_contain_text("(%)")
+
+
+def test_the_reason_for_ej_aktuell_shows_only_for_that_status(page: Page, world: World) -> None:
+    log_in(page, "rapportor")
+    open_report(page)
+    row = activity(page)
+    status = row.get_by_label("Status", exact=True)
+    reason = row.get_by_label("Skäl till ”Ej aktuell”")
+    expect(reason).to_be_hidden()
+    status.select_option(label="Ej aktuell")
+    expect(reason).to_be_visible()
+    status.select_option(label="Påbörjad")
+    expect(reason).to_be_hidden()
+
+    # A row swapped in by htmx works the same: here one sent back for its missing reason.
+    status.select_option(label="Ej aktuell")
+    row.get_by_role("button", name="Spara raden").click()
+    expect(row.get_by_role("status")).to_contain_text("Raden sparades inte")
+    expect(reason).to_be_visible()
+    reason.fill("Ingen skola i området.")
+    row.get_by_role("button", name="Spara raden").click()
+    expect(row.get_by_role("status")).to_contain_text("✔ Sparat")
+    expect(reason).to_be_visible()
+    status.select_option(label="Genomförd")
+    expect(reason).to_be_hidden()
+
+    # Saved as "Ej aktuell" with its reason, the row counts as filled without an assessment.
+    expect(page.get_by_text(re.compile(r"^Ifyllt: 1 av \d+$"))).to_be_visible()
+    page.reload()
+    expect(activity(page).get_by_label("Skäl till ”Ej aktuell”")).to_be_visible()

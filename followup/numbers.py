@@ -1,0 +1,108 @@
+"""Numbers the Swedish way, typed and shown: "62,5", "1 028".
+
+A browser's `<input type="number">` reads a typed "62,5" as 625 in Chromium and sends it
+without a word, so the report's number fields are text inputs parsed here on the server. The
+same two form fields check the report page's rows and the rows of an uploaded Excel template
+(whose cells may already be numbers). Everything a user reads shows a decimal comma
+(`number_text`); the API keeps its machine-readable "35.50".
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# Thousands separators a Swede types or pastes: space, no-break space, narrow no-break space
+# and thin space.
+_GROUPING = str.maketrans("", "", " \u00a0\u202f\u2009")
+
+DECIMAL_MESSAGE = "Skriv ett tal, t.ex. 62,5."
+INTEGER_MESSAGE = "Skriv ett heltal, t.ex. 1 028."
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    """A number typed as "62,5", "62.5" or "1 028,5" (or one an Excel cell already holds);
+    None when empty. ValueError for anything else, also "1,028.5": one separator only."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        # The float's shortest form, not its binary expansion: 62.5, never 62.49999….
+        return Decimal(repr(value))
+    text = str(value).strip().translate(_GROUPING)
+    if not text:
+        return None
+    if text.count(",") + text.count(".") > 1:
+        raise ValueError(value)
+    text = text.replace(",", ".")
+    # Digits only, an optional sign and one separator: no "1e3", "NaN" or "Infinity".
+    digits = text.lstrip("+-").replace(".", "", 1)
+    if not digits.isascii() or not digits.isdigit() or len(text) - len(text.lstrip("+-")) > 1:
+        raise ValueError(value)
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - excluded by the check above
+        raise ValueError(value) from None
+
+
+def number_text(value: Decimal | int | float | None, empty: str = "–") -> str:
+    """A number as a Swede reads it: "62,5", "35", "0,25"; `empty` for none."""
+    if value is None:
+        return empty
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+class _SwedishNumberInput(forms.TextInput):
+    """A text input, so that the browser never rewrites what was typed."""
+
+    def __init__(self, inputmode: str) -> None:
+        super().__init__(attrs={"inputmode": inputmode, "autocomplete": "off"})
+
+
+class SwedishDecimalField(forms.DecimalField):
+    """A decimal typed "62,5", "62.5" or "1 028,5"; shown with a decimal comma."""
+
+    default_error_messages = {"invalid": DECIMAL_MESSAGE}
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", _SwedishNumberInput("decimal"))
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> Decimal | None:
+        try:
+            number = parse_decimal(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return number
+
+    def prepare_value(self, value: object) -> object:
+        return number_text(value, "") if isinstance(value, Decimal | int | float) else value
+
+
+class SwedishIntegerField(forms.IntegerField):
+    """A whole number typed "1028" or "1 028"; "62,5" is refused rather than read as 625."""
+
+    default_error_messages = {"invalid": INTEGER_MESSAGE}
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("widget", _SwedishNumberInput("numeric"))
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> int | None:
+        try:
+            number = parse_decimal(value)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValidationError("Skriv ett heltal, utan decimaler, t.ex. 1 028.", code="invalid")
+        return int(number)
