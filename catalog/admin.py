@@ -3,7 +3,7 @@ indicator's responsible boards, an item deleted) reaches the reports being writt
 same transaction, through `followup.services.reports_sync_for_programme`."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -30,6 +30,18 @@ admin.site.site_title = "Valdprogram"
 admin.site.index_title = "Programkatalog och uppföljning"
 
 
+class _BoardCounts(TypedDict):
+    activity_count: int
+    indicator_count: int
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # A board as BoardAdmin.get_queryset annotates it.
+    CountedBoard = WithAnnotations[Board, _BoardCounts]
+
+
 @admin.register(Board)
 class BoardAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "organisation", "activity_count", "indicator_count"]
@@ -48,11 +60,11 @@ class BoardAdmin(SimpleHistoryAdmin):
         )
 
     @admin.display(description="aktiviteter", ordering="activity_count")
-    def activity_count(self, board: Board) -> int:
+    def activity_count(self, board: "CountedBoard") -> int:
         return board.activity_count
 
     @admin.display(description="indikatorer", ordering="indicator_count")
-    def indicator_count(self, board: Board) -> int:
+    def indicator_count(self, board: "CountedBoard") -> int:
         return board.indicator_count
 
 
@@ -167,7 +179,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 def _rows_kept(model: type[Activity | Indicator], pks: list[int]) -> bool:
     """Whether any report that keeps its rows (not being written in an open period) has a
     row for one of the items."""
-    rows = (
+    rows: QuerySet[ActivityStatus | IndicatorOutcome] = (
         ActivityStatus.objects.filter(activity__in=pks)
         if model is Activity
         else IndicatorOutcome.objects.filter(indicator__in=pks)

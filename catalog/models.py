@@ -104,9 +104,6 @@ class Programme(models.Model):
     activity_label = models.CharField("benämning på aktivitet", max_length=40, default="Aktivitet")
     history = HistoricalRecords()
 
-    # Set by the halvtidsrapport's views: whether the user may write.
-    can_edit: bool
-
     class Meta:
         verbose_name = "program"
         verbose_name_plural = "program"

@@ -42,7 +42,7 @@ CATALOG_MODELS = (
 INLINE_BOARDS = 20
 
 
-def _responsibilities(model: type) -> Prefetch:
+def _responsibilities(model: type[ActivityResponsibility | IndicatorResponsibility]) -> Prefetch:
     return Prefetch(
         "responsibilities",
         queryset=model.objects.select_related("board").order_by("board__name", "pk"),
@@ -140,7 +140,11 @@ class Responsible:
         return self.count - len(self.boards)
 
 
-def _responsible(items: QuerySet, model: type, item_field: str) -> list[Responsible]:
+def _responsible(
+    items: QuerySet,
+    model: type[ActivityResponsibility | IndicatorResponsibility],
+    item_field: str,
+) -> list[Responsible]:
     """The items with their first INLINE_BOARDS boards and their group counts: two queries
     and a count, whatever the number of boards."""
     # A sliced prefetch fetches the first boards of every item in one query (a window).

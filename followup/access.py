@@ -167,12 +167,12 @@ class ProgrammeAccess:
 def get_programme(user: User, slug: str, *, year: int | None = None) -> ProgrammeAccess:
     """A programme the user may read city-wide, or 404; with `year`, also 404 for a year
     outside the programme."""
+    if not user.is_authenticated:
+        raise Http404("Programmet finns inte.")  # city_wide_programmes has none for them
     programme = (
         city_wide_programmes(user)
         .annotate(
-            user_coordinates=Exists(
-                Coordinator.objects.filter(user_id=user.pk, programme=OuterRef("pk"))
-            )
+            user_coordinates=Exists(Coordinator.objects.filter(user=user, programme=OuterRef("pk")))
         )
         .filter(slug=slug)
         .first()

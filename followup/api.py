@@ -33,6 +33,7 @@ from followup.models import (
     ReportEvent,
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR
+from valdprogram.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -207,7 +208,7 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
 @api_login_required
 @require_safe
 @never_cache
-def report_list(request: HttpRequest) -> JsonResponse:
+def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
     """`GET /api/v1/reports/?programme=&year=&period=&board=&page=`: the reports the user
     may read, PAGE_SIZE a page."""
     params = request.GET.dict()

@@ -24,12 +24,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from types import SimpleNamespace
+from typing import cast
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -44,6 +44,7 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
 )
+from followup.history import history_stamp
 from followup.models import (
     ActivityStatus,
     Assessment,
@@ -94,8 +95,6 @@ OWN_INDICATOR = "Antal föräldraträffar om våldsförebyggande arbete som geno
 # One report in each of these periods is reopened after the lock, corrected and approved again.
 REOPENED_IN = {(2022, PeriodKind.VB), (2023, PeriodKind.T2)}
 BATCH_SIZE = 250
-
-User = get_user_model()
 
 
 class DemoError(Exception):
@@ -181,7 +180,7 @@ class _Clock:
     def __call__(self) -> datetime:
         return self.now
 
-    def act(self, user: AbstractUser | None, at: datetime) -> None:
+    def act(self, user: User | None, at: datetime) -> None:
         """From here on, writes are `user`'s, at `at`."""
         if at > self.real_now:
             raise ValueError(f"The demo may not write the future ({at:%Y-%m-%d %H:%M}).")
@@ -238,9 +237,9 @@ class _Demo:
     clock: _Clock
     seed: int
     today: date
-    coordinator: AbstractUser
+    coordinator: User
     # Board pk → its rapportörer. Copies have none: the samordnare writes for them.
-    reporters: dict[int, list[AbstractUser]]
+    reporters: dict[int, list[User]]
     profiles: dict[tuple, "_IndicatorProfile"] = field(default_factory=dict)
 
 
@@ -272,7 +271,7 @@ def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None
 
 def _users_create(
     boards: Sequence[Board], *, programme: Programme, clock: _Clock, seed: int, at: datetime
-) -> tuple[AbstractUser, dict[int, list[AbstractUser]]]:
+) -> tuple[User, dict[int, list[User]]]:
     """The admin, the samordnare, and a rapportör and a läsare for every board, with
     realistic Swedish names drawn from the seed."""
     names = iter(
@@ -285,7 +284,7 @@ def _users_create(
     admin = User(username=ADMIN_USERNAME, is_staff=True, is_superuser=True)
     admin.set_password(DEMO_PASSWORD)
 
-    def person(username: str) -> AbstractUser:
+    def person(username: str) -> User:
         first, last = next(names)
         return User(username=username, first_name=first, last_name=last, password=admin.password)
 
@@ -401,7 +400,7 @@ class _Action(StrEnum):
 class _Step:
     at: datetime
     action: _Action
-    actor: AbstractUser
+    actor: User
     report: Report | None = None
     on_behalf: bool = False
     comment: str = ""
@@ -414,7 +413,7 @@ class _Plan:
 
     report: Report
     story: _Story
-    writer: AbstractUser
+    writer: User
     on_behalf: bool
     fill_from: datetime | None = None
     fill_until: datetime | None = None
@@ -593,19 +592,22 @@ def _reopen_steps(demo: _Demo, plan: _Plan, lock_at: datetime) -> list[_Step]:
 
 def _step_do(demo: _Demo, period: ReportingPeriod, step: _Step) -> None:
     demo.clock.act(step.actor, step.at)
+    if step.action == _Action.LOCK:
+        period_lock(period=period)
+        return
+    report = step.report
+    assert report is not None  # every step but the lock is about a report
     match step.action:
         case _Action.SUBMIT:
-            report_submit(report=step.report, user=step.actor, on_behalf=step.on_behalf)
+            report_submit(report=report, user=step.actor, on_behalf=step.on_behalf)
         case _Action.APPROVE:
-            report_review(report=step.report, user=step.actor, approve=True, comment="")
+            report_review(report=report, user=step.actor, approve=True, comment="")
         case _Action.RETURN:
-            report_review(report=step.report, user=step.actor, approve=False, comment=step.comment)
+            report_review(report=report, user=step.actor, approve=False, comment=step.comment)
         case _Action.REOPEN:
-            report_reopen(report=step.report, user=step.actor, comment=step.comment)
+            report_reopen(report=report, user=step.actor, comment=step.comment)
         case _Action.CORRECT:
-            _rows_correct(demo, step)
-        case _Action.LOCK:
-            period_lock(period=period)
+            _rows_correct(demo, step, report)
 
 
 def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
@@ -664,18 +666,20 @@ def _rows_fill(demo: _Demo, period: ReportingPeriod, plans: list[_Plan]) -> None
         if period.is_annual and plan.fill_share == 1:
             report = plan.report
             report.summary = _summary_text(rng)
-            report._history_user = demo.coordinator if handover < len(rows) else plan.writer
-            report._history_date = plan.fill_until
+            history_stamp(
+                report,
+                demo.coordinator if handover < len(rows) else plan.writer,
+                plan.fill_until,
+            )
             summaries.append(report)
     _rows_save(changed)
     if summaries:
         bulk_update_with_history(summaries, Report, ["summary"], batch_size=BATCH_SIZE)
 
 
-def _rows_correct(demo: _Demo, step: _Step) -> None:
+def _rows_correct(demo: _Demo, step: _Step, report: Report) -> None:
     """After a return or a reopening: the board fills in anything missing (a reopened report
     gets rows for commitments added since) and mends a row or two."""
-    report = step.report
     period = report.period
     rng = _rng(demo.seed, "correct", period, report.board.slug, step.at.isoformat())
     rows = _rows_of(Report.objects.filter(pk=report.pk)).get(report.pk, [])
@@ -704,7 +708,7 @@ def _rows_correct(demo: _Demo, step: _Step) -> None:
     if outcomes and rng.random() < 0.5:
         row = rng.choice(outcomes)
         ceiling = row.denominator if row.denominator is not None else 150
-        row.numerator = min(ceiling, row.numerator + rng.randint(1, 3))
+        row.numerator = min(ceiling, (row.numerator or 0) + rng.randint(1, 3))  # not None: above
         row.comment = "Utfallet har rättats efter en ny avstämning av underlaget."
         mended.append(row)
     for index, row in enumerate(mended):
@@ -723,17 +727,22 @@ def _rows_save(rows: list[Row]) -> None:
             model.history.bulk_history_create(of_model, update=True, batch_size=BATCH_SIZE)
 
 
-def _update_many(model: type[models.Model], objs: list[models.Model], fields: list[str]) -> None:
+def _update_many(
+    model: type[models.Model], objs: Sequence[models.Model], fields: list[str]
+) -> None:
     """What `bulk_update` does, as one parameterised UPDATE per row sent with executemany:
     `bulk_update` builds a CASE expression per field and row, which for the demo's tens of
     thousands of rows costs most of the run."""
     quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    # Answer and stamp fields: never relations, always with a column.
+    columns = [cast(models.Field, model._meta.get_field(name)) for name in fields]
+    assignments = ", ".join(f"{quote(str(column.column))} = %s" for column in columns)
+    pk = model._meta.pk
+    assert pk is not None  # a concrete model
     # Only the model's own table and column names go into the text; values are parameters.
     sql = (
         f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {quote(model._meta.pk.column)} = %s"
+        f"WHERE {quote(str(pk.column))} = %s"
     )
     params = [
         [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns]
@@ -744,13 +753,12 @@ def _update_many(model: type[models.Model], objs: list[models.Model], fields: li
         cursor.executemany(sql, params)
 
 
-def _stamp(row: Row, user: AbstractUser, at: datetime, *, on_behalf: bool) -> None:
+def _stamp(row: Row, user: User, at: datetime, *, on_behalf: bool) -> None:
     row.updated_by = user
     row.updated_on_behalf = on_behalf
     row.updated_at = at
     row.version += 1
-    row._history_user = user
-    row._history_date = at
+    history_stamp(row, user, at)
 
 
 def _answer(
@@ -774,7 +782,7 @@ _FIRST_PROGRESS = (
     (Progress.ONGOING, 26),
     (Progress.NOT_APPLICABLE, 4),
 )
-_NEXT_PROGRESS = {
+_NEXT_PROGRESS: dict[str, tuple[tuple[Progress, int], ...]] = {
     Progress.NOT_STARTED: ((Progress.STARTED, 30), (Progress.NOT_APPLICABLE, 1)),
     Progress.STARTED: ((Progress.ONGOING, 18), (Progress.DONE, 8)),
     Progress.ONGOING: ((Progress.DONE, 3),),
@@ -784,7 +792,8 @@ _NEXT_PROGRESS = {
 def _activity_answer(row: ActivityStatus, rng: random.Random, year_index: int) -> None:
     before = row.progress
     if not before:
-        choices, weights = zip(*_FIRST_PROGRESS, strict=True)
+        choices: list[str] = [value for value, _ in _FIRST_PROGRESS]
+        weights: tuple[int, ...] = tuple(weight for _, weight in _FIRST_PROGRESS)
         progress = rng.choices(choices, weights)[0]
     else:
         progress = before

@@ -108,7 +108,8 @@ class IndicatorOutcomeSheetForm(IndicatorOutcomeForm):
     sheet has a column for each."""
 
     def _post_clean(self) -> None:
-        super(IndicatorOutcomeForm, self)._post_clean()
+        # Skips IndicatorOutcomeForm's hook; django-stubs does not declare ModelForm's.
+        super(IndicatorOutcomeForm, self)._post_clean()  # type: ignore[misc]
 
 
 def field_applies(field: str, kind: str) -> bool:

@@ -4,12 +4,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, Protocol, cast
 
+from django.contrib.auth.models import User
 from django.db import models
 
 from followup.models import Report
 from followup.numbers import number_text
-from followup.rows import ROW_KINDS, RowKind
+from followup.rows import ROW_KINDS, Item, RowKind
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,20 @@ class Change:
     field: str
     old: str
     new: str
+
+
+class _HistoryStamped(Protocol):
+    _history_user: User
+    _history_date: datetime
+
+
+def history_stamp(obj: models.Model, user: User, at: datetime | None = None) -> None:
+    """Who makes the next change to `obj` (and when, if not now), as simple-history reads
+    them when it records the change: attributes its untyped API leaves undeclared."""
+    stamped = cast(_HistoryStamped, obj)
+    stamped._history_user = user
+    if at is not None:
+        stamped._history_date = at
 
 
 def display_value(field: models.Field, value: object) -> str:
@@ -42,7 +58,8 @@ def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, 
     rows = kind.model.objects.filter(report=report).select_related(kind.item_field)
     names = {kind.item_id(row): kind.name(row, report, chars=90) for row in rows}
     if gone := item_ids - names.keys():
-        item_model = kind.model._meta.get_field(kind.item_field).related_model
+        # The item field is a ForeignKey to the kind's catalog model.
+        item_model = cast(type[Item], kind.model._meta.get_field(kind.item_field).related_model)
         items = item_model.objects.in_bulk(gone)
         for pk in gone - items.keys():
             record = item_model.history.filter(id=pk).latest("history_date", "history_id")
@@ -52,12 +69,13 @@ def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, 
     return names
 
 
-def _user_of(record: object) -> str:
+# A historical record's class is made by simple-history at run time, unknown to the checker.
+def _user_of(record: Any) -> str:
     user = record.history_user
     return (user.get_full_name() or user.username) if user else "Systemet"
 
 
-def _removal(record: object, item: str) -> Change:
+def _removal(record: Any, item: str) -> Change:
     return Change(
         at=record.history_date,
         user=_user_of(record),
@@ -70,7 +88,10 @@ def _removal(record: object, item: str) -> Change:
 
 
 def _changes(
-    records: list, fields: tuple[str, ...], model: type, label_of: Callable[[object], str]
+    records: list[Any],
+    fields: tuple[str, ...],
+    model: type[models.Model],
+    label_of: Callable[[Any], str],
 ) -> list[Change]:
     """Compare each historical record with the one before it for the same row."""
     changes = []
@@ -88,6 +109,7 @@ def _changes(
             old, new = getattr(previous, name), getattr(record, name)
             if old != new:
                 field = model._meta.get_field(name)
+                assert isinstance(field, models.Field)  # an answer field, not a relation
                 changes.append(
                     Change(
                         at=record.history_date,
@@ -114,12 +136,11 @@ def report_history(report: Report) -> list[Change]:
         if not records:
             continue
         names = _item_names(kind, report, {kind.item_id(record) for record in records})
-        changes += _changes(
-            records,
-            kind.model.ANSWER_FIELDS,
-            kind.model,
-            lambda record, names=names, kind=kind: names[kind.item_id(record)],
-        )
+
+        def label_of(record: Any, names: dict[int, str] = names, kind: RowKind = kind) -> str:
+            return names[kind.item_id(record)]
+
+        changes += _changes(records, kind.model.ANSWER_FIELDS, kind.model, label_of)
     summary_records = list(
         Report.history.filter(id=report.pk)
         .select_related("history_user")

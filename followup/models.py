@@ -6,7 +6,7 @@ row cannot overwrite each other silently, and a history of every change.
 """
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from concurrency.fields import AutoIncVersionField
 from django.conf import settings
@@ -18,10 +18,7 @@ from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Prog
 from followup.numbers import number_text
 
 if TYPE_CHECKING:
-    from django.forms import ModelForm
-
     from followup.access import ReportAccess
-    from followup.services import StaleRow
 
 COMMENT_MAX_LENGTH = 4000
 PRIVACY_HINT = (
@@ -265,13 +262,6 @@ class ReportRow(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
-
-    # Set on the rows by followup.views.report for the report template.
-    form: "ModelForm | None"
-    previous: "ReportRow | None"
-    saved: bool
-    conflict: "StaleRow | None"
-    error: str | None
 
     class Meta:
         abstract = True
@@ -637,9 +627,6 @@ class CityFollowup(models.Model):
     version = AutoIncVersionField()
     history = HistoricalRecords()
 
-    # Set by the samlad uppföljning's views: whether the user may write.
-    can_edit: bool
-
     class Meta:
         verbose_name = "samlad uppföljning"
         verbose_name_plural = "samlade uppföljningar"
@@ -744,12 +731,6 @@ class MidtermSection(models.Model):
     )
     updated_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
-
-    # Set by followup.views.midterm for the page's template.
-    form: "ModelForm"
-    saved: bool
-    conflict: "StaleRow | None"
-    part: Any  # the goal's figures (followup.documents.midterm), if a goal's section
 
     class Meta:
         verbose_name = "avsnitt i halvtidsrapport"

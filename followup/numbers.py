@@ -8,6 +8,7 @@ same two form fields check the report page's rows and the rows of an uploaded Ex
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -70,12 +71,13 @@ class SwedishDecimalField(forms.DecimalField):
 
     default_error_messages = {"invalid": DECIMAL_MESSAGE}
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", _SwedishNumberInput("decimal"))
         kwargs.pop("localize", None)
         super().__init__(**kwargs)
 
-    def to_python(self, value: object) -> Decimal | None:
+    # django-stubs gives DecimalField the to_python of IntegerField, its base class.
+    def to_python(self, value: object) -> Decimal | None:  # type: ignore[override]
         try:
             number = parse_decimal(value)
         except ValueError:
@@ -91,7 +93,7 @@ class SwedishIntegerField(forms.IntegerField):
 
     default_error_messages = {"invalid": INTEGER_MESSAGE}
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", _SwedishNumberInput("numeric"))
         kwargs.pop("localize", None)
         super().__init__(**kwargs)

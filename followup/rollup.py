@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.db.models import (
     Choices,
@@ -89,6 +89,24 @@ BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # The activity rows that have an assessment to count: every one but "Ej aktuell".
 ASSESSED = ~Q(progress=Progress.NOT_APPLICABLE)
+
+
+class ReportOfBoard(TypedDict):
+    report_pk: int | None
+    report_state: str
+
+
+class Before(TypedDict):
+    before_progress: str
+    before_assessment: str
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # What Scope.board_states and Scope.changed_rows annotate.
+    BoardWithReport = WithAnnotations[Board, ReportOfBoard]
+    ChangedRow = WithAnnotations[ActivityStatus, Before]
 
 
 def percent_text(value: float | None) -> str:
@@ -543,7 +561,7 @@ class Scope:
             boards = self.responsible_boards()
         return boards.order_by("name")
 
-    def board_states(self, state: str | None = None) -> QuerySet[Board]:
+    def board_states(self, state: str | None = None) -> "QuerySet[BoardWithReport]":
         """The expected boards with their report's id and state in the period (`report_pk`,
         `report_state`), optionally only those in `state` (a ReportState, NOT_STARTED, or
         "saknas" for every board that has not reported)."""
@@ -580,12 +598,13 @@ class Scope:
             )
         )
 
-    def changed_rows(self) -> QuerySet[ActivityStatus]:
+    def changed_rows(self) -> "QuerySet[ChangedRow]":
         """Reported activity rows whose status or assessment differs from the same board's
         reported row for the same activity in the previous period, annotated with the
         previous values (`before_progress`, `before_assessment`)."""
         if self.previous is None:
-            return ActivityStatus.objects.none()
+            # No rows, so none without the annotations.
+            return cast("QuerySet[ChangedRow]", ActivityStatus.objects.none())
         before = ActivityStatus.objects.filter(
             reported(),
             report__period=self.previous,
@@ -955,7 +974,7 @@ def own_indicator_rows(scope: Scope) -> QuerySet[IndicatorOutcome]:
 
 def changed_rows_behind(
     scope: Scope, *, scale: str | None = None, before: str | None = None, after: str | None = None
-) -> QuerySet[ActivityStatus]:
+) -> "QuerySet[ChangedRow]":
     rows = scope.changed_rows()
     if scale == "bedomning":
         rows = rows.exclude(before_assessment=F("assessment"))

@@ -80,7 +80,9 @@ class RowKind:
     @property
     def related_name(self) -> str:
         """A report's rows of the kind: `report.activity_rows`."""
-        return self.model._meta.get_field("report").remote_field.related_name
+        related_name = self.model._meta.get_field("report").remote_field.related_name
+        assert related_name is not None  # every kind's ForeignKey to the report names it
+        return related_name
 
     @property
     def is_goal(self) -> bool:
@@ -103,7 +105,7 @@ class RowKind:
 
     def goal(self, row: Row) -> Goal:
         item = self.item(row)
-        return item if self.is_goal else item.goal
+        return item if isinstance(item, Goal) else item.goal
 
     def live_text(self, row: Row) -> str:
         """The catalog's current wording of the row's item."""
@@ -117,12 +119,14 @@ class RowKind:
         """Keep on each row the wording it is being submitted with."""
         for row in rows:
             setattr(row, self.snapshot_field, self.live_text(row))
-        self.model.objects.bulk_update(rows, [self.snapshot_field])
+        # The kind's rows as one type, so that they can go to its model's bulk_update.
+        queryset: QuerySet[Row] = self.model.objects.all()
+        queryset.bulk_update(rows, [self.snapshot_field])
 
     def title(self, row: Row, report: Report, chars: int = 80) -> str:
         """The row's wording cut to `chars`, after "Mål 3:" for a goal's row."""
         text = Truncator(self.text(row, report)).chars(chars)
-        return f"{self.label} {row.goal.number}: {text}" if self.is_goal else text
+        return f"{self.label} {self.goal(row).number}: {text}" if self.is_goal else text
 
     def name(self, row: Row, report: Report, chars: int = 80) -> str:
         """The row in a list that mixes kinds: "Aktivitet: Utbilda …", "Mål 3: Ett …"."""
@@ -140,7 +144,8 @@ class RowKind:
         return {name: getattr(previous, name) for name in self.carried}
 
 
-def _lacks_activity(row: ActivityStatus) -> str:
+def _lacks_activity(row: Row) -> str:
+    assert isinstance(row, ActivityStatus)  # the activity kind's rows only
     if row.progress == Progress.NOT_APPLICABLE:
         # "Ej aktuell" needs its reason, not an assessment (ActivityStatus.is_filled).
         return "skäl till ”Ej aktuell”"

@@ -5,7 +5,7 @@ from datetime import date
 from itertools import chain
 from typing import Generic, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -140,7 +140,7 @@ class ReportSummary:
         return round(100 * self.filled / self.total) if self.total else 100
 
 
-def _row_count(model: type, condition: Q | None = None) -> Coalesce:
+def _row_count(model: type[Row], condition: Q | None = None) -> Coalesce:
     rows = model.objects.filter(report=OuterRef("pk"))
     if condition is not None:
         rows = rows.filter(condition)
@@ -170,7 +170,7 @@ def _summaries(reports: QuerySet[Report]) -> list[ReportSummary]:
     return summaries
 
 
-def my_reports(user: AbstractBaseUser) -> list[ReportSummary]:
+def my_reports(user: User) -> list[ReportSummary]:
     """A rapportör's or läsare's reports in open periods, and reopened ones."""
     reports = reports_visible_to(user).filter(
         Q(user_role__isnull=False),
@@ -190,7 +190,7 @@ class CoordinatorPeriod:
         return sum(len(reports) for reports in self.by_state.values())
 
 
-def coordinator_overview(user: AbstractBaseUser, today: date) -> list[CoordinatorPeriod]:
+def coordinator_overview(user: User, today: date) -> list[CoordinatorPeriod]:
     """For each open period of the user's programmes, its reports by state and the
     overdue ones (not submitted, deadline passed)."""
     periods = list(
@@ -215,7 +215,7 @@ def coordinator_overview(user: AbstractBaseUser, today: date) -> list[Coordinato
     return list(by_period.values())
 
 
-def periods_for_coordinator(user: AbstractBaseUser) -> QuerySet[ReportingPeriod]:
+def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
     return (
         ReportingPeriod.objects.filter(programme__in=coordinated_programmes(user))
         .select_related("programme")
@@ -227,7 +227,7 @@ def periods_for_coordinator(user: AbstractBaseUser) -> QuerySet[ReportingPeriod]
     )
 
 
-def reports_for_api(user: AbstractBaseUser) -> QuerySet[Report]:
+def reports_for_api(user: User) -> QuerySet[Report]:
     return (
         reports_visible_to(user)
         .select_related("period__programme", "board")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from concurrency.exceptions import RecordModifiedError
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.db import models, transaction
 from django.db.models import Max, Q
 from django.forms import ModelForm
 from django.utils import timezone
@@ -26,6 +26,7 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
 )
+from followup.history import history_stamp
 from followup.models import (
     EDITABLE_STATES,
     ActivityStatus,
@@ -55,7 +56,9 @@ CREATED_VERSION = 1
 
 
 class StaleRow(FollowupError):
-    def __init__(self, current: ActivityStatus | IndicatorOutcome | GoalAssessment) -> None:
+    # The row as now stored: a report's row, the report (its summary), a samlad uppföljning
+    # or one of its goals, a section of the halvtidsrapport; each has a concurrency version.
+    def __init__(self, current: models.Model) -> None:
         super().__init__(
             "Någon annan har sparat raden efter att du öppnade den. Det som nu är sparat visas "
             "nedan; dina ändringar finns kvar i formuläret. Spara igen för att ersätta."
@@ -285,7 +288,7 @@ def ensure_open(report: Report) -> None:
 
 
 def row_save(
-    *, form: ModelForm, report: Report, user: AbstractBaseUser, on_behalf: bool
+    *, form: ModelForm, report: Report, user: User, on_behalf: bool
 ) -> ActivityStatus | IndicatorOutcome | GoalAssessment:
     """Save a validated row form, refusing a stale version or a closed report."""
     with transaction.atomic():
@@ -307,7 +310,7 @@ class NoSummary(FollowupError):
         super().__init__("Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
 
 
-def report_summary_save(*, form: ModelForm, report: Report, user: AbstractBaseUser) -> Report:
+def report_summary_save(*, form: ModelForm, report: Report, user: User) -> Report:
     """Save the board's summary, which only the annual report (VB) has."""
     with transaction.atomic():
         locked = _lock_report(report)
@@ -356,7 +359,7 @@ def report_completeness_now(report: Report) -> Completeness:
     return report_completeness(report, rows_of_reports([report.pk])[report.pk])
 
 
-def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) -> Report:
+def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
@@ -375,7 +378,7 @@ def report_submit(*, report: Report, user: AbstractBaseUser, on_behalf: bool) ->
     return locked
 
 
-def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comment: str) -> Report:
+def report_review(*, report: Report, user: User, approve: bool, comment: str) -> Report:
     """Approve a submitted report, or return it to the board with a comment."""
     with transaction.atomic():
         locked = _lock_report(report)
@@ -399,7 +402,7 @@ def report_review(*, report: Report, user: AbstractBaseUser, approve: bool, comm
     return locked
 
 
-def report_reopen(*, report: Report, user: AbstractBaseUser, comment: str) -> Report:
+def report_reopen(*, report: Report, user: User, comment: str) -> Report:
     """Let one board change its report although the period is locked (recorded)."""
     with transaction.atomic():
         locked = _lock_report(report)
@@ -441,7 +444,7 @@ def own_item_add(
         model = Activity if indicator_kind is None else Indicator
         extra = {} if indicator_kind is None else {"kind": IndicatorKind(indicator_kind)}
         row_model = ActivityStatus if indicator_kind is None else IndicatorOutcome
-        item_field = model._meta.model_name  # "activity" or "indicator"
+        item_field = str(model._meta.model_name)  # "activity" or "indicator"
         same = model.objects.filter(
             with_row_in(model, locked), goal=goal, added_by=board, text=text.strip(), **extra
         ).first()
@@ -468,7 +471,7 @@ def own_item_add(
     return item
 
 
-def own_item_remove(*, report: Report, item: Activity | Indicator, user: AbstractBaseUser) -> bool:
+def own_item_remove(*, report: Report, item: Activity | Indicator, user: User) -> bool:
     """Remove one of the board's own items from its draft report: the report's row goes, the
     board stops answering for the item, and the item itself goes unless another report still
     holds a row for it (that report's history needs it). Each deletion is kept in the history
@@ -482,20 +485,20 @@ def own_item_remove(*, report: Report, item: Activity | Indicator, user: Abstrac
             )
         if item.added_by_id != locked.board_id:
             raise FollowupError("Bara nämndens egna aktiviteter och indikatorer kan tas bort.")
-        item_field = item._meta.model_name
+        item_field = str(item._meta.model_name)  # "activity" or "indicator"
         row_model = ActivityStatus if isinstance(item, Activity) else IndicatorOutcome
         row = row_model.objects.filter(report=locked, **{item_field: item}).first()
         if row is None:
             raise FollowupError("Raden finns inte i rapporten.")
-        row._history_user = user
+        history_stamp(row, user)
         row.delete()
         for responsibility in item.responsibilities.filter(board_id=locked.board_id):
-            responsibility._history_user = user
+            history_stamp(responsibility, user)
             responsibility.delete()
         # The board's other reports being written lose the row too.
         reports_sync_for_programme(programme=locked.period.programme, board=locked.board)
         if row_model.objects.filter(**{item_field: item}).exists():
             return False
-        item._history_user = user
+        history_stamp(item, user)
         item.delete()
     return True

@@ -36,9 +36,10 @@ one board's indicator has no city-wide value.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Choices, Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber
@@ -103,6 +104,12 @@ class YearColumn:
     year: int
     period: ReportingPeriod | None  # None: the year has no VB period
     completeness: Completeness  # reports reported of those expected
+
+    @property
+    def period_pk(self) -> int:
+        """The VB period's id, for a year that has one (every year with data)."""
+        assert self.period is not None
+        return self.period.pk
 
     @property
     def has_data(self) -> bool:
@@ -486,8 +493,9 @@ def _top_boards(columns: list[YearColumn], basis: YearColumn) -> list[BoardOffTr
         in_period = Q(report__period_id=period.pk)
         annotations[f"off_{period.pk}"] = Count("pk", filter=in_period & off_track)
         annotations[f"rows_{period.pk}"] = Count("pk", filter=in_period)
-    now = basis.period.pk
-    rows = (
+    now = basis.period_pk
+    # The keys of the per-year counts are made here, so the type checker cannot know them.
+    rows: Iterable[Mapping[str, Any]] = (
         ActivityStatus.objects.filter(reported(), report__period__in=[p.pk for p in periods])
         .values("report__board_id", "report__board__name")
         .annotate(**annotations)
@@ -521,7 +529,7 @@ def _not_started(programme: Programme, basis: YearColumn) -> list[NotStarted]:
         .filter(
             reported("statuses__report__"),
             goal__programme=programme,
-            statuses__report__period_id=basis.period.pk,
+            statuses__report__period_id=basis.period_pk,
         )
         .annotate(
             reported=Count("statuses"),
@@ -542,7 +550,7 @@ def _excerpts(basis: YearColumn) -> dict[int, list[Excerpt]]:
     """A few of the boards' analyses of each goal in the latest year: per level of
     fulfilment the fullest ones, a board's text quoted once even if others wrote the same."""
     rows = (
-        GoalAssessment.objects.filter(reported(), report__period_id=basis.period.pk)
+        GoalAssessment.objects.filter(reported(), report__period_id=basis.period_pk)
         .exclude(analysis="")
         .annotate(
             rank=Window(

@@ -7,9 +7,11 @@ so that nobody overwrites a colleague's text without seeing it. Every change is 
 section's history (simple-history) with who and when.
 """
 
+from typing import Any
+
 from concurrency.exceptions import RecordModifiedError
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from followup.models import (
 )
 from followup.services import CREATED_VERSION, StaleRow
 
-SECTION_HELP = {
+SECTION_HELP: dict[str, str] = {
     MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
     "halvvägs in i programmet, och vad som behöver hända härnäst.",
     MidtermSectionKind.GOAL: "Vilka av målets förutsättningar är på plats, vilka är det inte, "
@@ -57,7 +59,7 @@ class MidtermSectionForm(forms.ModelForm):
         fields = ["text", "version"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         section: MidtermSection = kwargs["instance"]
         kwargs.setdefault("prefix", section.key)
         kwargs.setdefault("label_suffix", "")
@@ -67,7 +69,7 @@ class MidtermSectionForm(forms.ModelForm):
             "text"
         ].help_text = f"{SECTION_HELP[section.kind]} {self.fields['text'].help_text}"
         self.prerequisites: list[Prerequisite] = (
-            list(section.goal.prerequisites.all()) if section.goal_id else []
+            list(section.goal.prerequisites.all()) if section.goal is not None else []
         )
         choices = [
             ("", "Ej bedömd"),
@@ -130,6 +132,7 @@ def _onto_stored(section: MidtermSection) -> None:
 
 def section_title(section: MidtermSection) -> str:
     if section.kind == MidtermSectionKind.GOAL:
+        assert section.goal is not None  # a goal's section always has its goal
         return f"Mål {section.goal.number}: vad är på plats och vad saknas"
     return section.get_kind_display()
 
@@ -190,7 +193,7 @@ def midterm_draft_create(*, programme: Programme, year: int) -> MidtermReport:
     return report
 
 
-def midterm_section_save(*, form: MidtermSectionForm, user: AbstractBaseUser) -> MidtermSection:
+def midterm_section_save(*, form: MidtermSectionForm, user: User) -> MidtermSection:
     """Save a section from its valid form, with who and when; refuse a stale form. The first
     save of a year creates its draft."""
     section = form.save(commit=False)

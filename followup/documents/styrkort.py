@@ -257,7 +257,7 @@ def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[
     """A ZIP of every board's styrkort, produced one board at a time: at most one PDF is
     held in memory, and the download starts with the first board."""
     sink = ChunkBuffer()
-    with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:  # type: ignore[arg-type]
+    with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:
         for board in Board.objects.responsible_in(programme):
             pdf = styrkort_pdf(styrkort_build(programme, board, with_status=with_status))
             info = ZipInfo(

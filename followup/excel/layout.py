@@ -4,7 +4,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db import models
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
@@ -71,7 +70,7 @@ class SheetSpec:
         return self.kind.key
 
     @property
-    def model(self) -> type[models.Model]:
+    def model(self) -> type[Row]:
         return self.kind.model
 
     @property
@@ -116,13 +115,19 @@ ACTIVITIES = SheetSpec(
     ),
 )
 
+
+def _indicator_kind(row: Row, page: "ReportPage") -> str:
+    assert isinstance(row, IndicatorOutcome)  # the indicator sheet's rows only
+    return row.indicator.get_kind_display()
+
+
 INDICATORS = SheetSpec(
     title="Indikatorer",
     kind=INDICATOR,
     columns=(
         Column("Mål", 30, value=_goal_column(INDICATOR)),
         Column("Indikator", 60, value=_text_column(INDICATOR)),
-        Column("Typ", 10, value=lambda row, page: row.indicator.get_kind_display()),
+        Column("Typ", 10, value=_indicator_kind),
         _answer("numerator", "Antal", 10, "int"),
         _answer("denominator", "Av totalt", 10, "int"),
         _answer("answer", "Svar (Ja/Nej)", 12, "bool", YES_NO),

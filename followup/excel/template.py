@@ -39,7 +39,9 @@ def report_template(report: Report) -> bytes:
     rows' ids and versions hidden, so that an upload can be matched and checked."""
     page = selectors.report_page(report)
     workbook = Workbook()
-    _instructions(workbook.active, report)
+    first = workbook.active
+    assert isinstance(first, Worksheet)  # a new workbook opens with one plain sheet
+    _instructions(first, report)
     specs = [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else [])
     for spec in specs:
         _data_sheet(workbook.create_sheet(spec.title), spec, page)
@@ -107,8 +109,7 @@ def _data_sheet(sheet: Worksheet, spec: SheetSpec, page: ReportPage) -> None:
         cell.alignment = WRAP
     for number, row in enumerate(rows, start=2):
         for index, column in enumerate(spec.columns, start=1):
-            cell = sheet.cell(row=number, column=index)
-            set_value(cell, _cell_value(column, row, page))
+            cell = set_value(sheet.cell(row=number, column=index), _cell_value(column, row, page))
             cell.alignment = WRAP
             if column.field and column.applies(row):
                 cell.protection = UNLOCKED

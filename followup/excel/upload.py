@@ -10,19 +10,21 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from io import BytesIO
+from typing import cast
 
 from concurrency.forms import get_signer
 from django import forms
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.forms import ModelForm
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog.models import Board
 from followup import services
@@ -142,7 +144,10 @@ def _rows(sheet: ReadOnlyWorksheet, width: int, last: int) -> Iterator[tuple[int
     """The sheet's rows up to row `last`, each as exactly `width` cells. Both bounds are
     given to openpyxl because it otherwise pads every row to the sheet's declared size,
     and a file may declare 16,384 columns and a million rows."""
-    yield from enumerate(sheet.iter_rows(min_row=1, max_row=last, max_col=width), start=1)
+    # A read-only sheet's iter_rows is Worksheet's own function (openpyxl assigns it), which
+    # types-openpyxl declares for a Worksheet alone.
+    rows = cast(Worksheet, sheet).iter_rows(min_row=1, max_row=last, max_col=width)
+    yield from enumerate(rows, start=1)
 
 
 def _formulas(sheet: str, line: int, cells: tuple, problems: Problems) -> None:
@@ -385,7 +390,7 @@ def rows_check(
             for name, messages in form.errors.items():
                 column = spec.letters.get(name, "") if name != NON_FIELD_ERRORS else ""
                 for message in messages:
-                    problems.add(sheet, line, column, message)
+                    problems.add(sheet, line, column, str(message))
             continue
         fields = [
             FieldChange(
@@ -395,7 +400,8 @@ def rows_check(
             )
             for name in spec.model.ANSWER_FIELDS
             if not _same(getattr(row, name), getattr(form.instance, name))
-            for field in [spec.model._meta.get_field(name)]
+            # An answer field, never a relation.
+            for field in [cast(models.Field, spec.model._meta.get_field(name))]
         ]
         if fields:
             item = spec.kind.title(row, report, chars=120)
@@ -411,9 +417,7 @@ def _item(row: Row, report: Report) -> str:
 # --- Applying ----------------------------------------------------------------------------
 
 
-def import_apply(
-    *, report: Report, parsed: list[ParsedRow], user: AbstractBaseUser, on_behalf: bool
-) -> int:
+def import_apply(*, report: Report, parsed: list[ParsedRow], user: User, on_behalf: bool) -> int:
     """Apply a checked import: all its rows or none, each saved as the form saves it (with
     its history), after checking again, with the report locked, that nothing has changed
     since the preview. Returns the number of rows changed."""

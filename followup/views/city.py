@@ -3,12 +3,14 @@
 import copy
 from dataclasses import dataclass
 
+from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access
@@ -28,6 +30,7 @@ from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, FollowupState, ReportingPeriod
 from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,7 @@ def _page(
     )
 
 
-def _assessment_chart(goal: dict) -> str:
+def _assessment_chart(goal: dict) -> SafeString:
     buckets = goal["activities"]["by_assessment"].values()
     return bar_chart(
         chart_id=f"mal{goal['number']}-bedomning",
@@ -153,15 +156,15 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
         form = CityFollowupGoalForm(request.POST, instance=goal_part)
     page = FollowupPage(followup=followup, editable=followup.state == FollowupState.DRAFT)
     if not form.is_valid():
-        return _page(request, page, bound={form.prefix: form}, status=422)
+        return _page(request, page, bound={form.prefix or "": form}, status=422)
     try:
         city_followup_text_save(form=form, followup=followup)
     except StaleRow as stale:
         data = request.POST.copy()
-        data[form.add_prefix("version")] = get_signer().sign(stale.current.version)
+        data[form.add_prefix("version")] = get_signer().sign(get_revision_of_object(stale.current))
         fresh = type(form)(data, instance=copy.copy(stale.current))
         page = _get_followup(request, slug, year)  # now with the draft the save created
-        return _page(request, page, bound={form.prefix: fresh}, status=409, conflict=stale)
+        return _page(request, page, bound={form.prefix or "": fresh}, status=409, conflict=stale)
     except FollowupError as refused:
         messages.error(request, str(refused))
     else:
@@ -183,7 +186,7 @@ def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileRespon
 
 
 @require_POST
-def city_followup_final(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def city_followup_final(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
     followup = _get_writable_followup(request, slug, year)
     try:
         city_followup_finalise(followup=followup, user=request.user)

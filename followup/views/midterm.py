@@ -26,6 +26,7 @@ from followup.documents.midterm_narrative import (
 from followup.documents.pdf import pdf_response, render_pdf
 from followup.models import MidtermSection
 from followup.views.report import form_after_conflict
+from valdprogram.http import AuthenticatedHttpRequest
 
 EDIT_TEMPLATE = "followup/midterm.html"
 
@@ -97,7 +98,7 @@ def _edit_page(
                 form=form or MidtermSectionForm(instance=section),
                 saved=section.key == saved,
                 conflict=conflict if form is not None else None,
-                part=goals.get(section.goal_id),
+                part=goals.get(section.goal_id) if section.goal_id is not None else None,
             )
         )
     return render(
@@ -122,7 +123,9 @@ def midterm_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 @require_POST
-def midterm_section(request: HttpRequest, slug: str, year: int, key: str) -> HttpResponse:
+def midterm_section(
+    request: AuthenticatedHttpRequest, slug: str, year: int, key: str
+) -> HttpResponse:
     """Save one section: with htmx the section alone comes back; without JavaScript the page
     (on success a redirect to it, landing on the section)."""
     programme = access.get_writable_programme(

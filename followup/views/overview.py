@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @require_safe
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(
         request,
@@ -25,7 +26,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def period_list(request: HttpRequest) -> HttpResponse:
+def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.is_coordinator(request.user):
         raise Http404("Sidan finns inte.")
     periods = selectors.periods_for_coordinator(request.user)

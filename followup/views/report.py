@@ -2,10 +2,13 @@
 
 import copy
 from dataclasses import dataclass
+from typing import TypeVar
 
+from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +31,7 @@ from followup.models import Report, ReportState
 from followup.own_items import OWN_MODELS, own_items_in, with_row_in
 from followup.rows import Row, RowKind, kind_by_key
 from followup.selectors import GoalSection
+from valdprogram.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ def _render_report(
     *,
     bound: dict[str, ModelForm] | None = None,
     status: int = 200,
+    conflict: services.StaleRow | None = None,
+    saved_prefix: str = "",
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
@@ -107,17 +113,16 @@ def _render_report(
     writable = report.access.can_write and report.is_open_for_writing
     bound = bound or {}
 
-    conflict = extra.pop("conflict", None)
-    saved_prefix = extra.pop("saved_prefix", "")
-
     def view(kind: RowKind, row: Row) -> RowView:
+        # A row's prefix ("a12") is never the summary's: a form under it is the row's.
+        form = bound.get(row.prefix)
         return row_view(
             kind,
             row,
             report,
             writable=writable,
             previous=page.previous_of(kind, row),
-            form=bound.get(row.prefix),
+            form=form if isinstance(form, RowForm) else None,
             saved=row.prefix == saved_prefix,
             conflict=conflict if row.prefix in bound else None,
         )
@@ -156,7 +161,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     try:
         row_kind = kind_by_key(kind)
@@ -187,17 +192,20 @@ def row_save(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpRespo
     return _render_report(
         request,
         report,
-        bound={form.prefix: form},
+        bound={form.prefix or "": form},
         status=409 if conflict else 422,
         conflict=conflict,
     )
 
 
-def form_after_conflict(form: ModelForm, request: HttpRequest, current: object) -> ModelForm:
+FormT = TypeVar("FormT", bound=ModelForm)
+
+
+def form_after_conflict(form: FormT, request: HttpRequest, current: Model) -> FormT:
     """Keep what the user typed, with the version now stored: saving again is a knowing
     choice to replace the other person's values."""
     data = request.POST.copy()
-    data[form.add_prefix("version")] = get_signer().sign(current.version)
+    data[form.add_prefix("version")] = get_signer().sign(get_revision_of_object(current))
     # A copy: binding the form writes the user's values onto its instance, and the page
     # must show the stored ones beside them.
     fresh = type(form)(data, instance=copy.copy(current))
@@ -240,7 +248,7 @@ def _render_row(
 
 
 @require_POST
-def summary_save(request: HttpRequest, pk: int) -> HttpResponse:
+def summary_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     form = ReportSummaryForm(request.POST, instance=report)
     if form.is_valid():
@@ -285,7 +293,9 @@ def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def own_item_remove(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpResponse:
+def own_item_remove(
+    request: AuthenticatedHttpRequest, pk: int, kind: str, item_pk: int
+) -> HttpResponse:
     """Remove one of the board's own items from its draft report (kept in the history)."""
     report = access.get_writable_report(request.user, pk)
     model = OWN_MODELS.get(kind)
