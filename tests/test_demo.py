@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import Board, IndicatorKind
-from followup.demo import OWN_INDICATOR
+from demo.seed import OWN_INDICATOR
 from followup.models import (
     ActivityStatus,
     BoardRole,

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from followup.demo import DEFAULT_SEED, DEMO_PASSWORD, DemoError, DemoSummary, demo_seed
+from demo.seed import DEFAULT_SEED, DEMO_PASSWORD, DemoError, DemoSummary, demo_seed
 from followup.models import ReportState
 
 
