@@ -136,7 +136,8 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @condition(etag_func=_etag, last_modified_func=_changed_at)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    key = f"catalog-api:{slug}:{_version(request)}"
+    # A digest: the slug is whatever the address says, of any length.
+    key = "catalog-api:" + hashlib.sha256(f"{slug} {_version(request)}".encode()).hexdigest()
     body = cache.get(key)
     if body is None:
         programme = get_object_or_404(selectors.programme_catalog(slug))
