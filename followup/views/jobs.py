@@ -8,6 +8,7 @@ the programme city-wide; everyone else gets 404 for the offer, the job and the f
 
 import mimetypes
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,6 +68,9 @@ def _expired(job: GeneratedDocument) -> bool:
     return job.expires_at is not None and job.expires_at <= timezone.now()
 
 
+# Anonymous visitors get 404 like everyone else who may not read the document (not the
+# login page): a link to a made document says nothing about whether it exists.
+@login_not_required
 @require_safe
 def document_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's page: progress while it is made (htmx asks for the status part every
@@ -85,6 +89,7 @@ def document_job(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@login_not_required
 @require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     job = access.get_generated_document(request.user, pk)
