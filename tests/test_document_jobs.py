@@ -146,7 +146,7 @@ class DocumentJobTests(TestCase):
         url = reverse("styrkort-zip", args=[SLUG, "status"])
         with self.captureOnCommitCallbacks(execute=True):
             first = self.client.post(url)
-        GeneratedDocument.objects.update(state=DocumentState.RUNNING)
+        GeneratedDocument.objects.update(state=DocumentState.RUNNING, started_at=timezone.now())
         self.client.force_login(self.city_reader)
         with self.captureOnCommitCallbacks(execute=True):
             second = self.client.post(url)
@@ -190,15 +190,18 @@ class DocumentJobTests(TestCase):
         file_url = reverse("document-download", args=[job_pk(asked)])
         self.client.force_login(self.city_reader)
         self.assertEqual(self.client.get(file_url).status_code, 200)
-        for person in (self.other_reader, self.world.reporter, None):
-            if person is None:
-                self.client.logout()
-            else:
-                self.client.force_login(person)
+        for person in (self.other_reader, self.world.reporter):
+            self.client.force_login(person)
             for url in (job_url, file_url):
                 self.assertEqual(self.client.get(url).status_code, 404, (person, url))
             # Nor may they ask for one.
-            self.assertIn(self.client.post(self.pdf_url()).status_code, (302, 404))
+            self.assertEqual(self.client.post(self.pdf_url()).status_code, 404)
+        # Anonymous visitors are sent to log in, as everywhere outside the public pages.
+        self.client.logout()
+        for url in (job_url, file_url):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 302, url)
+            self.assertIn(reverse("login"), response["Location"])
         self.assertEqual(GeneratedDocument.objects.count(), 1)
 
     def test_a_failed_job_says_so_and_can_be_tried_again(self) -> None:
@@ -275,6 +278,21 @@ class DocumentJobTests(TestCase):
         self.assertIn("1 dokument borttagna", out.getvalue())
         self.assertFalse(GeneratedDocument.objects.exists())
         self.assertFalse(job.file.storage.exists(job.file.name))
+
+    @override_settings(TASKS=DUMMY_TASKS)
+    def test_a_job_its_worker_lost_is_not_joined_and_is_failed_by_prune(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        url = reverse("styrkort-zip", args=[SLUG, "status"])
+        with self.captureOnCommitCallbacks(execute=True):
+            lost = self.client.post(url)
+        GeneratedDocument.objects.update(
+            state=DocumentState.RUNNING, started_at=timezone.now() - timedelta(hours=3)
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            fresh = self.client.post(url)
+        self.assertNotEqual(job_pk(fresh), job_pk(lost))
+        call_command("prune_documents", stdout=StringIO())
+        self.assertContains(self.client.get(lost["Location"]), "Försök igen")
 
     def test_a_year_without_a_verksamhetsberattelse_is_404(self) -> None:
         self.client.force_login(self.world.coordinator)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from catalog.models import Board, Programme
+from followup.access import ProgrammeAccess, User
 from followup.models import (
     ActivityStatus,
     CityFollowup,
@@ -49,6 +50,9 @@ STYRKORT_KINDS = {
 }
 # The steps of a PDF, for its progress bar: data gathered, laid out, stored.
 PDF_STEPS = 3
+# A job still running after this long lost its worker (stopped or killed mid-document): it
+# is not joined, and `prune` marks it failed. The ZIP of 2,300 styrkort takes well under it.
+RUNNING_AT_MOST = timedelta(hours=2)
 
 Progress = Callable[[int, int], None]
 
@@ -111,7 +115,9 @@ def document_filename(kind: str, programme: Programme, year: int | None) -> str:
     if kind in STYRKORT_KINDS:
         return zip_filename(programme, with_status=STYRKORT_KINDS[kind])
     if kind == DocumentKind.CITY_FOLLOWUP:
-        return f"samlad-uppfoljning-{programme.slug}-{year}.pdf"
+        from followup.documents.city import city_followup_pdf_filename
+
+        return city_followup_pdf_filename(CityFollowup(programme=programme, year=year))
     return f"halvtidsrapport-{programme.slug}-{year}.pdf"
 
 
@@ -157,7 +163,6 @@ def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progre
 
 
 def _make_midterm(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
-    from followup.access import ProgrammeAccess
     from followup.documents.pdf import render_pdf
     from followup.views.midterm import document_context
 
@@ -233,12 +238,20 @@ def fresh(jobs: QuerySet[GeneratedDocument]) -> QuerySet[GeneratedDocument]:
     return jobs.filter(state=DocumentState.DONE, expires_at__gt=timezone.now())
 
 
+def being_made(jobs: QuerySet[GeneratedDocument]) -> QuerySet[GeneratedDocument]:
+    """The jobs among `jobs` that are queued or running (and not lost, `RUNNING_AT_MOST`)."""
+    lost = timezone.now() - RUNNING_AT_MOST
+    return jobs.filter(
+        Q(state=DocumentState.QUEUED) | Q(state=DocumentState.RUNNING, started_at__gt=lost)
+    )
+
+
 def jobs_for(kind: str, programme: Programme, year: int | None) -> QuerySet[GeneratedDocument]:
     return GeneratedDocument.objects.filter(programme=programme, kind=kind, year=year)
 
 
 def document_request(
-    *, kind: str, programme: Programme, year: int | None, user: object
+    *, kind: str, programme: Programme, year: int | None, user: "User"
 ) -> GeneratedDocument:
     """The job that answers a request for the document: one being made (joined), a made one
     of a final samlad uppföljning whose figures have not changed (reused), or a new one,
@@ -248,11 +261,7 @@ def document_request(
         # (on SQLite the IMMEDIATE transaction already does).
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         jobs = jobs_for(kind, programme, year)
-        running = (
-            jobs.filter(state__in=[DocumentState.QUEUED, DocumentState.RUNNING])
-            .order_by("-created_at")
-            .first()
-        )
+        running = being_made(jobs).order_by("-created_at").first()
         if running is not None:
             return running
         source = document_source(kind, programme, year)
@@ -268,7 +277,7 @@ def document_request(
             source_key=source.key,
             source_label=source.label,
             source_at=source.at,
-            requested_by=user if getattr(user, "is_authenticated", False) else None,
+            requested_by=user if user.is_authenticated else None,
         )
         transaction.on_commit(lambda: make_document.enqueue(job.pk))
     return job
@@ -276,9 +285,17 @@ def document_request(
 
 def prune(now: datetime | None = None) -> int:
     """Delete expired documents, their files first; also failed jobs older than the keep
-    time. Returns how many were deleted."""
+    time. A job lost by its worker is marked failed first (its page then offers a retry).
+    Returns how many were deleted."""
     now = now or timezone.now()
     keep = timedelta(hours=settings.DOCUMENT_KEEP_HOURS)
+    GeneratedDocument.objects.filter(
+        state=DocumentState.RUNNING, started_at__lte=now - RUNNING_AT_MOST
+    ).update(
+        state=DocumentState.FAILED,
+        finished_at=now,
+        error="The worker stopped while the document was being made.",
+    )
     expired = GeneratedDocument.objects.filter(
         Q(expires_at__lte=now) | Q(state=DocumentState.FAILED, created_at__lte=now - keep)
     )

@@ -8,7 +8,6 @@ the programme city-wide; everyone else gets 404 for the offer, the job and the f
 
 import mimetypes
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 from followup import access
 from followup.documents.jobs import (
     STYRKORT_KINDS,
+    being_made,
     document_available,
     document_request,
     fresh,
@@ -56,9 +56,7 @@ def document_page(
         "year": year,
         "title": DocumentKind(kind).label,
         "made": fresh(jobs).order_by("-finished_at").first(),
-        "running": jobs.filter(state__in=[DocumentState.QUEUED, DocumentState.RUNNING])
-        .order_by("-created_at")
-        .first(),
+        "running": being_made(jobs).order_by("-created_at").first(),
         "action": offer_url(kind, programme.slug, year),
     }
     return render(request, "documents/document_offer.html", context)
@@ -68,9 +66,6 @@ def _expired(job: GeneratedDocument) -> bool:
     return job.expires_at is not None and job.expires_at <= timezone.now()
 
 
-# Anonymous visitors get 404 like everyone else who may not read the document (not the
-# login page): a link to a made document says nothing about whether it exists.
-@login_not_required
 @require_safe
 def document_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's page: progress while it is made (htmx asks for the status part every
@@ -89,7 +84,6 @@ def document_job(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_not_required
 @require_safe
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     job = access.get_generated_document(request.user, pk)
