@@ -741,7 +741,7 @@ class GeneratedDocument(models.Model):
     file = models.FileField("fil", upload_to="dokument/%Y/%m/", blank=True)
     filename = models.CharField("filnamn", max_length=200, blank=True)
     source_key = models.CharField("gjord av data", max_length=100, blank=True)
-    source_label = models.CharField("data i ord", max_length=200, blank=True)
+    source_label = models.CharField("data i ord", max_length=200, blank=True)  # after "från"
     source_at = models.DateTimeField("data från", null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

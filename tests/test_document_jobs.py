@@ -225,6 +225,17 @@ class DocumentJobTests(TestCase):
         self.assertNotEqual(job_pk(retried), job.pk)
         self.assertContains(self.client.get(retried["Location"]), "Ladda ner")
 
+    def test_a_task_run_twice_makes_the_document_once(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        with mock.patch.dict(jobs.MAKERS, {DocumentKind.MIDTERM: fake_pdf}):
+            asked = ask(self, self.client, reverse("midterm-pdf", args=[SLUG, 2023]))
+            job = GeneratedDocument.objects.get(pk=job_pk(asked))
+            with mock.patch.object(jobs, "make") as make:
+                jobs.make_document.call(job.pk)
+        make.assert_not_called()
+        job.refresh_from_db()
+        self.assertEqual(job.state, DocumentState.DONE)
+
     def test_progress_counts_boards_as_they_are_done(self) -> None:
         self.client.force_login(self.world.coordinator)
         seen: list[tuple[int, int]] = []

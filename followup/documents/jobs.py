@@ -85,11 +85,11 @@ def newest_report_change(programme: Programme, year: int | None = None) -> datet
 def _reports_source(programme: Programme, year: int | None) -> Source:
     at = newest_report_change(programme, year)
     if at is None:
-        return Source(key="inga-rapporter", label="Inga rapporter ännu", at=None)
+        return Source(key="inga-rapporter", label="programmet innan någon rapport kom in", at=None)
     local = timezone.localtime(at)
     return Source(
         key=f"rapporter:{at.isoformat()}",
-        label=f"Rapporterna som de var {local:%Y-%m-%d %H:%M}",
+        label=f"rapporterna som de var {local:%Y-%m-%d %H:%M}",
         at=at,
     )
 
@@ -101,7 +101,7 @@ def document_source(kind: str, programme: Programme, year: int | None) -> Source
             local = timezone.localtime(followup.finalised_at)
             return Source(
                 key=f"slutlig:{followup.version}:{followup.finalised_at.isoformat()}",
-                label=f"Den slutliga versionen, låst {local:%Y-%m-%d %H:%M}",
+                label=f"den slutliga versionen, låst {local:%Y-%m-%d %H:%M}",
                 at=followup.finalised_at,
                 frozen=True,
             )
@@ -223,11 +223,14 @@ def make(job: GeneratedDocument) -> None:
 def make_document(job_id: int) -> None:
     """The task: make one queued document. A job that is no longer queued (made already, or
     pruned) is left alone, so that a task run twice does the work once."""
-    job = GeneratedDocument.objects.select_related("programme").filter(pk=job_id).first()
-    if job is None or job.state != DocumentState.QUEUED:
+    # Claimed in one statement: of two runs of the same task, one finds it queued.
+    claimed = GeneratedDocument.objects.filter(pk=job_id, state=DocumentState.QUEUED).update(
+        state=DocumentState.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
         logger.info("Document job %s is not queued; nothing to do.", job_id)
         return
-    make(job)
+    make(GeneratedDocument.objects.select_related("programme").get(pk=job_id))
 
 
 # --- Asking for a document -----------------------------------------------------------------
