@@ -225,6 +225,18 @@ class DocumentJobTests(TestCase):
         self.assertNotEqual(job_pk(retried), job.pk)
         self.assertContains(self.client.get(retried["Location"]), "Ladda ner")
 
+    def test_the_offer_links_the_latest_document_and_says_when_the_data_has_changed(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        url = reverse("midterm-pdf", args=[SLUG, 2023])
+        with mock.patch.dict(jobs.MAKERS, {DocumentKind.MIDTERM: fake_pdf}):
+            asked = ask(self, self.client, url)
+        offer = self.client.get(url)
+        self.assertContains(offer, reverse("document-download", args=[job_pk(asked)]))
+        self.assertContains(offer, "Gör ett nytt")
+        self.assertNotContains(offer, "Uppgifterna har ändrats")
+        self.world.report.save()  # a report changes after the document was made
+        self.assertContains(self.client.get(url), "Uppgifterna har ändrats sedan dess")
+
     def test_a_task_run_twice_makes_the_document_once(self) -> None:
         self.client.force_login(self.world.coordinator)
         with mock.patch.dict(jobs.MAKERS, {DocumentKind.MIDTERM: fake_pdf}):

@@ -21,6 +21,7 @@ from followup.documents.jobs import (
     being_made,
     document_available,
     document_request,
+    document_source,
     fresh,
     jobs_for,
 )
@@ -51,11 +52,15 @@ def document_page(
         job = document_request(kind=kind, programme=programme, year=year, user=request.user)
         return redirect("document-job", job.pk)
     jobs = jobs_for(kind, programme, year)
+    made = fresh(jobs).order_by("-finished_at").first()
     context = {
         "programme": programme,
         "year": year,
         "title": DocumentKind(kind).label,
-        "made": fresh(jobs).order_by("-finished_at").first(),
+        "made": made,
+        # Made from other data than there is now: the reader is told before downloading.
+        "outdated": made is not None
+        and made.source_key != document_source(kind, programme, year).key,
         "running": being_made(jobs).order_by("-created_at").first(),
         "action": offer_url(kind, programme.slug, year),
     }
