@@ -11,7 +11,7 @@ from zipfile import ZipFile
 
 from django.core.management import call_command
 from django.db.models import F
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task_backends
@@ -51,24 +51,24 @@ def broken(job: GeneratedDocument, out: IO[bytes], progress: jobs.Progress) -> N
 
 
 @media
-class RealWorkerTests(TestCase):
-    """The database backend and a real worker run, on a programme of two boards."""
+class RealWorkerTests(TransactionTestCase):
+    """The database backend and a real worker run, on a programme of two boards. Outside a
+    test transaction: the worker closes the database connection between tasks, as it
+    should, which on PostgreSQL would end a TestCase's transaction."""
 
-    @classmethod
-    def setUpTestData(cls) -> None:
+    def setUp(self) -> None:
         from catalog.services import programme_load
 
-        cls.programme, _ = programme_load(data=sodertalje_data())
-        cls.coordinator = user("samordnare")
-        Coordinator.objects.create(user=cls.coordinator, programme=cls.programme)
+        self.programme, _ = programme_load(data=sodertalje_data())
+        self.coordinator = user("samordnare")
+        Coordinator.objects.create(user=self.coordinator, programme=self.programme)
 
     def test_from_the_button_to_a_zip_of_every_boards_styrkort(self) -> None:
         self.client.force_login(self.coordinator)
         url = reverse("styrkort-zip", args=[self.programme.slug, "status"])
         offer = self.client.get(url)
         self.assertContains(offer, "Gör dokumentet")
-        with self.captureOnCommitCallbacks(execute=True):
-            asked = self.client.post(url)
+        asked = self.client.post(url)  # enqueued when the request's transaction commits
         job_url = asked["Location"]
         self.assertEqual(DBTaskResult.objects.count(), 1)  # queued in the database
         self.assertContains(self.client.get(job_url), "I kö")
