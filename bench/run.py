@@ -113,18 +113,19 @@ def data_pages() -> list[Page]:
 
 
 def document_pages() -> list[Page]:
-    """The documents as PDF (issue 5): a district board's styrkort, every board's styrkort in
-    one ZIP, the samlad uppföljning, the halvtidsrapport (and its HTML preview).
-    `document_memory` also measures their peak memory."""
+    """The documents (issue 5): a district board's styrkort PDF, made in the request; the
+    pages that offer the long documents (made by the task worker since issue 12, timed by
+    `document_tasks`); the halvtidsrapport's HTML preview. `document_memory` measures the
+    styrkort's peak memory."""
     return [
         Page(
             "styrkort district board (pdf)",
             f"{PROGRAMME}/namnder/rinkeby-kista-stadsdelsnamnd/styrkort.pdf",
             REPORTER,
         ),
-        Page("styrkort all boards (zip)", f"{PROGRAMME}/styrkort-status.zip", COORDINATOR),
-        Page("samlad uppföljning 2024 (pdf)", "/samlad/stockholm-2021-2025/2024.pdf", COORDINATOR),
-        Page("halvtidsrapport 2023 (pdf)", "/halvtid/stockholm-2021-2025/2023.pdf", COORDINATOR),
+        Page("styrkort all boards (offer)", f"{PROGRAMME}/styrkort-status.zip", COORDINATOR),
+        Page("samlad 2024 pdf (offer)", "/samlad/stockholm-2021-2025/2024.pdf", COORDINATOR),
+        Page("halvtid 2023 pdf (offer)", "/halvtid/stockholm-2021-2025/2023.pdf", COORDINATOR),
         Page(
             "halvtidsrapport 2023 preview",
             "/halvtid/stockholm-2021-2025/2023/forhandsgranska/",
@@ -134,14 +135,14 @@ def document_pages() -> list[Page]:
 
 
 def document_memory(pages: list[Page], cookies: dict[str, str]) -> None:
-    """Peak memory of making each document, in-process: what Python allocates (tracemalloc)
-    while the page is rendered, from a warm start. Pango's and cairo's own allocations in C
-    are not traced, so this is a floor, not the worker's whole footprint."""
+    """Peak memory of making a document in the request, in-process: what Python allocates
+    (tracemalloc) while the page is rendered, from a warm start. Pango's and cairo's own
+    allocations in C are not traced, so this is a floor, not the worker's whole footprint."""
     import tracemalloc
 
     from django.test import Client
 
-    documents = {page.path for page in document_pages()}
+    documents = {page.path for page in document_pages() if page.path.endswith("styrkort.pdf")}
     measured = [page for page in pages if page.path in documents]
     if not measured:
         return
@@ -153,15 +154,55 @@ def document_memory(pages: list[Page], cookies: dict[str, str]) -> None:
             if trace:
                 tracemalloc.start()
             response = client.get(page.path)
-            # A stream is read chunk by chunk, as a client would, not gathered in memory.
-            if response.streaming:
-                size = sum(len(chunk) for chunk in response.streaming_content)
-            else:
-                size = len(response.content)
+            size = len(response.content)
             if trace:
                 _, peak = tracemalloc.get_traced_memory()
                 tracemalloc.stop()
         print(f"{page.name:<32}  {peak / 2**20:>7.1f} MB  ({size / 2**10:.0f} kB)", flush=True)
+
+
+def document_tasks() -> None:
+    """The long documents as the task worker makes them (`documents.jobs.make`, in-process,
+    files in a temporary MEDIA_ROOT): the time from running to done and the file's size. The
+    time in the queue adds at most the worker's polling interval (1 s) when a worker is idle."""
+    import time
+
+    from django.conf import settings
+
+    from catalog.models import Programme
+    from followup.documents import jobs
+    from followup.models import DocumentKind, GeneratedDocument
+
+    media = Path(tempfile.mkdtemp(prefix="bench-media-"))
+    settings.MEDIA_ROOT = str(media)
+    programme = Programme.objects.get(slug="stockholm-2021-2025")
+    print("\nlong documents as tasks (documents.jobs.make, in-process, running to done)")
+    try:
+        for kind, year in (
+            (DocumentKind.STYRKORT_STATUS, None),
+            (DocumentKind.STYRKORT_COMMITMENTS, None),
+            (DocumentKind.CITY_FOLLOWUP, 2024),
+            (DocumentKind.MIDTERM, 2023),
+        ):
+            job = GeneratedDocument.objects.create(
+                programme=programme,
+                kind=kind,
+                year=year,
+                filename=jobs.document_filename(kind, programme, year),
+            )
+            started = time.perf_counter()
+            jobs.make(job)
+            took = time.perf_counter() - started
+            size = job.file.size
+            print(
+                f"{DocumentKind(kind).label:<40} {took:>7.2f} s  ({size / 2**10:.0f} kB, "
+                f"{job.progress_done} of {job.progress_total} steps)",
+                flush=True,
+            )
+            job.file.delete(save=False)
+            job.delete()
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def login_session(username: str) -> str:
@@ -538,6 +579,8 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
         row = (median, load.percentile(timings, 0.95), baseline, queries[page], first)
         print_row(page, *row, widths)
     document_memory(pages, cookies)
+    if any("(offer)" in page.name for page in pages):
+        document_tasks()
 
 
 if __name__ == "__main__":

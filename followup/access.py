@@ -26,6 +26,7 @@ from followup.models import (
     BoardRole,
     CityReader,
     Coordinator,
+    GeneratedDocument,
     Membership,
     Report,
     ReportingPeriod,
@@ -230,3 +231,20 @@ def get_status_board(user: User, programme: Programme, board_slug: str) -> Board
     if board is None:
         raise Http404("Nämnden finns inte.")
     return board
+
+
+# --- Documents made by the task worker ---------------------------------------------------
+
+
+def get_generated_document(user: User, pk: int) -> GeneratedDocument:
+    """A made (or being made) programme-wide document, for those who may read the programme's
+    city-wide documents (its samordnare and city-wide readers), or 404: the same rule as
+    the documents' own pages. Whoever asked for it does not matter."""
+    job = (
+        GeneratedDocument.objects.select_related("programme")
+        .filter(pk=pk, programme__in=city_wide_programmes(user))
+        .first()
+    )
+    if job is None:
+        raise Http404("Dokumentet finns inte.")
+    return job

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from followup.models import (
     CityReader,
     Coordinator,
+    GeneratedDocument,
     Membership,
     MidtermReport,
     MidtermSection,
@@ -138,6 +139,23 @@ class MidtermReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["programme"]
     readonly_fields = ["programme", "year", "created_at"]
     inlines = [MidtermSectionInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(GeneratedDocument)
+class GeneratedDocumentAdmin(admin.ModelAdmin):
+    """Read-only: the documents the task worker made or is making, with a failed job's
+    error. They are made from the documents' pages and removed by `prune_documents`."""
+
+    list_display = ["__str__", "programme", "state", "created_at", "finished_at", "expires_at"]
+    list_filter = ["state", "kind", "programme"]
+    list_select_related = ["programme"]
+    readonly_fields = [field.name for field in GeneratedDocument._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

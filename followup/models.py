@@ -764,3 +764,65 @@ class MidtermSection(models.Model):
             assert self.goal is not None  # a goal's section always has its goal
             return f"mal-{self.goal.number}"
         return self.kind
+
+
+# --- Documents made by the task worker (issue 12, point 2) ---------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    STYRKORT_STATUS = "styrkort-status", "Alla styrkort med status (ZIP)"
+    STYRKORT_COMMITMENTS = "styrkort-ataganden", "Alla styrkort, bara åtaganden (ZIP)"
+    CITY_FOLLOWUP = "samlad-pdf", "Samlad uppföljning (PDF)"
+    MIDTERM = "halvtid-pdf", "Halvtidsrapport (PDF)"
+
+
+class DocumentState(models.TextChoices):
+    QUEUED = "queued", "I kö"
+    RUNNING = "running", "Görs"
+    DONE = "done", "Klar"
+    FAILED = "failed", "Misslyckades"
+
+
+class GeneratedDocument(models.Model):
+    """A programme-wide document made by the task worker (`followup.documents.jobs`): its
+    progress while it is made, then the stored file until `expires_at`. `source_key` names
+    the data it was made from, so that a final samlad uppföljning is made once and reused
+    while its figures stay the same; `source_at` and `source_label` say it to the reader."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("dokument", max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField("år", null=True, blank=True)
+    state = models.CharField(
+        "läge", max_length=10, choices=DocumentState.choices, default=DocumentState.QUEUED
+    )
+    progress_done = models.PositiveIntegerField("klara", default=0)
+    progress_total = models.PositiveIntegerField("av", default=0)
+    file = models.FileField("fil", upload_to="dokument/%Y/%m/", blank=True)
+    filename = models.CharField("filnamn", max_length=200, blank=True)
+    source_key = models.CharField("gjord av data", max_length=100, blank=True)
+    source_label = models.CharField("data i ord", max_length=200, blank=True)  # after "från"
+    source_at = models.DateTimeField("data från", null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField("fel", blank=True)
+
+    class Meta:
+        verbose_name = "gjort dokument"
+        verbose_name_plural = "gjorda dokument"
+        indexes = [models.Index(fields=["programme", "kind", "year", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year or ''}".strip()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (DocumentState.DONE, DocumentState.FAILED)

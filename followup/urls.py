@@ -6,6 +6,7 @@ from followup.views import (
     dashboard,
     documents,
     excel,
+    jobs,
     midterm,
     overview,
     reminders,
@@ -85,6 +86,9 @@ urlpatterns = [
         documents.styrkort_zip,
         name="styrkort-zip",
     ),
+    # Documents made by the task worker (issue 12): progress, then the file.
+    path("dokument/<int:pk>/", jobs.document_job, name="document-job"),
+    path("dokument/<int:pk>/ladda-ner/", jobs.document_download, name="document-download"),
     # The halvtidsrapport (issue 5): written by the samordnare, previewed, as PDF.
     path("halvtid/<slug:slug>/", midterm.midterm, name="midterm"),
     path("halvtid/<slug:slug>/<int:year>/", midterm.midterm_edit, name="midterm-edit"),

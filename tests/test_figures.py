@@ -49,6 +49,7 @@ from followup.models import (
 )
 from followup.rollup import period_rollup, year_figures
 from followup.services import own_item_add, period_open, periods_create
+from tests.document_jobs import made_document
 from tests.followup_data import user
 from tests.test_documents import pdf_text
 
@@ -383,7 +384,7 @@ class SamladShowsTheEngineTests(SmallWorld):
         self.assertEqual(own[1][:4], ("Alby stadsdelsnämnd", 1, OWN, "1"))
 
     def test_the_pdf_has_the_same_figures(self) -> None:
-        text = pdf_text(self.client.get(self.url("city-followup-pdf")).content)
+        text = pdf_text(made_document(self, self.client, self.url("city-followup-pdf")).content)
         self.assertIn("2 av 4 nämnder har rapporterat", text)
         self.assertIn(SHARE_2023, text)
         # The PDF's narrow columns wrap the basis: compare without the spaces.

@@ -36,6 +36,7 @@ from followup.models import (
     ReportState,
 )
 from followup.services import period_open, reports_sync_for_programme
+from tests.document_jobs import made_document
 from tests.followup_data import DISTRICT, OTHER, World, build_world, fill_report, user
 
 SLUG = "stockholm-2021-2025"
@@ -484,7 +485,7 @@ class MidtermPageTests(TestCase):
         self.open_edit_page()
         self.save("sammanfattning", "Staden har kommit halvvägs i programmet.")
         self.save("stod", "Farsta behöver handledning under hösten.")
-        response = self.client.get(reverse("midterm-pdf", args=[SLUG, 2023]))
+        response = made_document(self, self.client, reverse("midterm-pdf", args=[SLUG, 2023]))
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertIn(
             "halvtidsrapport-stockholm-2021-2025-2023.pdf", response["Content-Disposition"]
@@ -535,7 +536,7 @@ class MidtermPageTests(TestCase):
             return original(fetcher, url, *args, **kwargs)
 
         with mock.patch.object(StaticFilesFetcher, "fetch", record):
-            response = self.client.get(reverse("midterm-pdf", args=[SLUG, 2023]))
+            response = made_document(self, self.client, reverse("midterm-pdf", args=[SLUG, 2023]))
         self.assertTrue(fetched)
         self.assertTrue(all("/static/" in url for url in fetched), fetched)
         self.assertFalse([url for url in fetched if "example.com" in url or "passwd" in url])

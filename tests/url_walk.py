@@ -6,13 +6,15 @@ later is walked too without anyone remembering to add it here."""
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote
 
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from catalog.models import Activity, ActivityResponsibility
-from followup.models import CityReader
+from followup.models import CityReader, DocumentKind, DocumentState, GeneratedDocument
 from followup.services import own_item_add
 from tests.followup_data import DISTRICT, World, build_world, user
 
@@ -65,6 +67,7 @@ class WalkWorld:
     own_activity: Activity
     city_reader: User
     superuser: User
+    document: GeneratedDocument
 
     def roles(self) -> dict[str, User | None]:
         return {
@@ -80,8 +83,13 @@ class WalkWorld:
     def value_of(self, route: Route, name: str) -> str:
         """A real value for each parameter, so that the walk reaches the views' work."""
         report = self.world.report
+        pk = report.pk
+        if route.pattern.startswith("perioder/"):
+            pk = self.world.period.pk
+        elif route.pattern.startswith("dokument/"):
+            pk = self.document.pk
         values = {
-            "pk": self.world.period.pk if route.pattern.startswith("perioder/") else report.pk,
+            "pk": pk,
             "kind": "aktivitet" if route.name == "report-own-item-remove" else "a",
             "row_pk": report.activity_rows.order_by("pk").values_list("pk", flat=True)[0],
             "item_pk": self.own_activity.pk,
@@ -116,6 +124,22 @@ def walk_world() -> WalkWorld:
         .first(),
         board=world.report.board,
     )
+    # A made document (its file already pruned from storage: the walk stores no files),
+    # so that its page and download are walked in the done state.
+    document = GeneratedDocument.objects.create(
+        programme=world.programme,
+        kind=DocumentKind.MIDTERM,
+        year=world.period.year,
+        state=DocumentState.DONE,
+        file="dokument/walk.pdf",
+        filename="halvtidsrapport.pdf",
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     return WalkWorld(
-        world=world, own_activity=own_activity, city_reader=city_reader, superuser=superuser
+        world=world,
+        own_activity=own_activity,
+        city_reader=city_reader,
+        superuser=superuser,
+        document=document,
     )

@@ -191,6 +191,14 @@ STORAGES = {
     },
 }
 
+# Uploaded and generated files (the documents the task worker makes) go through Django's
+# storage API, STORAGES["default"]: files under MEDIA_ROOT here; an S3-compatible bucket in
+# production through django-storages (README, "Documents").
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served as such: documents go out through a view that checks access
+# How long a made document (ZIP of styrkort, samlad uppföljning, halvtidsrapport) is kept.
+DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
+
 # Background work (documents, e-mail) is queued in the database and run by
 # `manage.py db_worker`: no other server. On Django 6 only the import path changes.
 TASKS = {

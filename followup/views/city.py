@@ -11,7 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from followup import access
 from followup.charts import Bar, bar_chart
@@ -23,13 +23,12 @@ from followup.city import (
     city_followup_parts,
     city_followup_text_save,
 )
-from followup.documents import city as documents_city
-from followup.documents.pdf import chart_for_print, pdf_response
 from followup.excel.document import city_followup_filename, city_followup_workbook
 from followup.forms import CityFollowupForm, CityFollowupGoalForm
-from followup.models import CityFollowup, FollowupState, ReportingPeriod
+from followup.models import CityFollowup, DocumentKind, FollowupState, ReportingPeriod
 from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
+from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
 
 
@@ -88,9 +87,7 @@ def _page(
         form = None
         if editable and part is not None:
             form = bound.get(f"mal{goal['number']}") or CityFollowupGoalForm(instance=part)
-        goals.append(
-            {"figures": goal, "part": part, "form": form, "chart": _assessment_chart(goal)}
-        )
+        goals.append({"figures": goal, "part": part, "form": form, "chart": assessment_chart(goal)})
     overall_form = None
     if editable:
         overall_form = bound.get("helhet") or CityFollowupForm(instance=followup)
@@ -110,7 +107,7 @@ def _page(
     )
 
 
-def _assessment_chart(goal: dict) -> SafeString:
+def assessment_chart(goal: dict) -> SafeString:
     buckets = goal["activities"]["by_assessment"].values()
     return bar_chart(
         chart_id=f"mal{goal['number']}-bedomning",
@@ -197,11 +194,9 @@ def city_followup_final(request: AuthenticatedHttpRequest, slug: str, year: int)
     return redirect("city-followup", slug, year)
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def city_followup_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The samlad uppföljning as a PDF, with the figures and charts of the page."""
-    followup = _get_followup(request, slug, year).followup
-    figures = _figures(followup)
-    charts = {goal["number"]: chart_for_print(_assessment_chart(goal)) for goal in figures["goals"]}
-    pdf = documents_city.city_followup_pdf(followup, figures, city_followup_parts(followup), charts)
-    return pdf_response(pdf, documents_city.city_followup_pdf_filename(followup))
+    """The samlad uppföljning as a PDF, with the figures and charts of the page, made by the
+    task worker (`documents.jobs`): GET offers it, POST asks for it."""
+    granted = access.get_programme(request.user, slug, year=year)
+    return document_page(request, granted, DocumentKind.CITY_FOLLOWUP, year)

@@ -7,11 +7,9 @@ board's styrkort are for those who follow the whole programme (samordnare, city-
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from catalog.models import Board, Programme
 from followup import access
@@ -19,9 +17,9 @@ from followup.documents.pdf import pdf_response
 from followup.documents.styrkort import (
     styrkort_build,
     styrkort_pdf,
-    styrkort_zip_chunks,
-    zip_filename,
 )
+from followup.models import DocumentKind
+from followup.views.jobs import document_page
 
 
 @login_not_required
@@ -53,19 +51,14 @@ def styrkort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/styrkort_list.html", {"entries": entries})
 
 
-@require_safe
-def styrkort_zip(request: HttpRequest, slug: str, variant: str) -> StreamingHttpResponse:
-    """Every board's styrkort in one ZIP, streamed as it is made: the first board's PDF is
-    on its way while the rest are drawn."""
-    programme = access.get_programme(request.user, slug).programme
-    if variant not in ("status", "ataganden"):
+ZIP_KINDS = {"status": DocumentKind.STYRKORT_STATUS, "ataganden": DocumentKind.STYRKORT_COMMITMENTS}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def styrkort_zip(request: HttpRequest, slug: str, variant: str) -> HttpResponse:
+    """Every board's styrkort in one ZIP, made by the task worker: GET offers it, POST asks
+    for it (`views.jobs.document_page`)."""
+    granted = access.get_programme(request.user, slug)
+    if variant not in ZIP_KINDS:
         raise Http404("Sidan finns inte.")
-    with_status = variant == "status"
-    response = StreamingHttpResponse(
-        styrkort_zip_chunks(programme, with_status=with_status), content_type="application/zip"
-    )
-    response["Content-Disposition"] = content_disposition_header(
-        True, zip_filename(programme, with_status=with_status)
-    )
-    add_never_cache_headers(response)
-    return response
+    return document_page(request, granted, ZIP_KINDS[variant], None)

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog.models import Programme
 from followup import access
@@ -23,8 +23,8 @@ from followup.documents.midterm_narrative import (
     midterm_section_save,
     midterm_sections_get,
 )
-from followup.documents.pdf import pdf_response, render_pdf
-from followup.models import MidtermSection
+from followup.models import DocumentKind, MidtermSection
+from followup.views.jobs import document_page
 from followup.views.report import form_after_conflict
 from valdprogram.http import AuthenticatedHttpRequest
 
@@ -43,7 +43,7 @@ class SectionEdit:
     part: GoalPart | None = None  # for a goal's section
 
 
-def _document_context(
+def document_context(
     granted: access.ProgrammeAccess, year: int, *, for_print: bool = False
 ) -> dict[str, object]:
     programme = granted.programme
@@ -180,11 +180,12 @@ def _render_section(
 def midterm_preview(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The document as a web page: the same content as the PDF, inside the site."""
     granted = access.get_programme(request.user, slug, year=year)
-    return render(request, "followup/midterm_preview.html", _document_context(granted, year))
+    return render(request, "followup/midterm_preview.html", document_context(granted, year))
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def midterm_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The halvtidsrapport as PDF, made by the task worker (`documents.jobs`): GET offers
+    it, POST asks for it."""
     granted = access.get_programme(request.user, slug, year=year)
-    pdf = render_pdf("documents/midterm.html", _document_context(granted, year, for_print=True))
-    return pdf_response(pdf, f"halvtidsrapport-{slug}-{year}.pdf")
+    return document_page(request, granted, DocumentKind.MIDTERM, year)
