@@ -456,7 +456,6 @@ def _indicator_trend(
             for point in points
         ],
         max_value=None if count else 100,
-        width=320,
     )
     return IndicatorTrend(indicator=indicator, points=points, chart=finish(chart))
 
@@ -479,7 +478,6 @@ def _progress_chart(chart_id: str, title: str, progress: list[Distribution]) -> 
             for entry in progress
         ],
         max_value=100,
-        width=420,
     )
 
 
