@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
 from followup.numbers import number_text
+from followup.personal_data import PersonalDataKind, no_personal_data
 
 if TYPE_CHECKING:
     from followup.access import ReportAccess
@@ -155,6 +156,7 @@ class Report(models.Model):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     reopened = models.BooleanField(
         "öppnad igen som undantag",
@@ -280,7 +282,9 @@ class ActivityStatus(ReportRow):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activity_rows")
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="statuses")
     progress = models.CharField("status", max_length=16, choices=Progress.choices, blank=True)
-    not_applicable_reason = models.CharField("skäl till ”Ej aktuell”", max_length=1000, blank=True)
+    not_applicable_reason = models.CharField(
+        "skäl till ”Ej aktuell”", max_length=1000, blank=True, validators=[no_personal_data]
+    )
     assessment = models.CharField(
         "bedömning", max_length=20, choices=Assessment.choices, blank=True
     )
@@ -289,6 +293,7 @@ class ActivityStatus(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text="Vad har gjorts och vad görs härnäst? " + PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     # What the row was made from, kept when the report is submitted: later changes to the
     # catalog do not rewrite what a board has reported on.
@@ -383,6 +388,7 @@ class IndicatorOutcome(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     indicator_text = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -519,6 +525,7 @@ class GoalAssessment(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     goal_title = models.TextField(blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -613,7 +620,11 @@ class CityFollowup(models.Model):
         "läge", max_length=10, choices=FollowupState.choices, default=FollowupState.DRAFT
     )
     narrative = models.TextField(
-        "samlad bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT
+        "samlad bedömning",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     figures = models.JSONField("siffror när den blev slutlig", null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
@@ -643,7 +654,13 @@ class CityFollowupGoal(models.Model):
 
     followup = models.ForeignKey(CityFollowup, on_delete=models.CASCADE, related_name="goals")
     goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
-    narrative = models.TextField("bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    narrative = models.TextField(
+        "bedömning",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
+    )
     version = AutoIncVersionField()
     history = HistoricalRecords()
 
@@ -719,7 +736,13 @@ class MidtermSection(models.Model):
     goal = models.ForeignKey(
         Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    text = models.TextField("text", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    text = models.TextField(
+        "text",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
+    )
     prerequisite_states = models.JSONField("förutsättningarnas läge", default=dict, blank=True)
     version = AutoIncVersionField()
     updated_by = models.ForeignKey(
@@ -826,3 +849,38 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (DocumentState.DONE, DocumentState.FAILED)
+
+
+class GuardSource(models.TextChoices):
+    FORM = "formular", "Formulär"
+    EXCEL = "excel", "Excel-fil"
+
+
+class GuardStop(models.Model):
+    """A save the personal-data guard refused (`followup.personal_data`): when, what kind of
+    data, in which field, from a form or an uploaded file, for which programme and board.
+    Never the text: only that something was stopped, for the samordnare to see how often."""
+
+    at = models.DateTimeField("när", auto_now_add=True)
+    kind = models.CharField("hittat", max_length=20, choices=PersonalDataKind.choices)
+    source = models.CharField("från", max_length=10, choices=GuardSource.choices)
+    place = models.CharField("fält", max_length=60)  # "ActivityStatus.comment"
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="guard_stops", verbose_name="program"
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="guard_stops",
+        verbose_name="nämnd",
+    )
+
+    class Meta:
+        verbose_name = "stoppad personuppgift"
+        verbose_name_plural = "stoppade personuppgifter"
+        indexes = [models.Index(fields=["programme", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} i {self.place}"
