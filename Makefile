@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint typecheck bench clean
+.PHONY: help venv run test lint typecheck bench messages clean
 
 help:
 	@echo "make run    set up, migrate, load the programme and demo data, serve on http://127.0.0.1:8000/ with the task worker"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make typecheck  mypy (with django-stubs) over the application code"
 	@echo "make bench  page latency and queries under gunicorn (extra args: BENCH_ARGS=\"--requests 50\")"
+	@echo "make messages  compile the Swedish translations in locale/ (after editing django.po)"
 	@echo "make clean  remove .venv, the database, staticfiles, bench output and egg-info"
 
 $(BIN)/python:
@@ -47,6 +48,9 @@ typecheck: venv
 
 bench: venv
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+messages: venv
+	$(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-journal staticfiles bench/out *.egg-info

@@ -124,7 +124,9 @@ class Programme(models.Model):
 
 
 class Goal(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="goals")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="goals", verbose_name="program"
+    )
     number = models.PositiveSmallIntegerField("nummer")
     title = models.CharField("rubrik", max_length=400)
     history = HistoricalRecords()
@@ -144,7 +146,9 @@ class Goal(models.Model):
 class Prerequisite(models.Model):
     """One of the ordered "för att nå dit behöver följande vara på plats" items of a goal."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="prerequisites")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="prerequisites", verbose_name="mål"
+    )
     position = models.PositiveSmallIntegerField("ordning")
     text = models.TextField("text")
     history = HistoricalRecords()
@@ -227,7 +231,9 @@ class Commitment(models.Model):
 
 
 class Activity(Commitment):
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="activities")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="activities", verbose_name="mål"
+    )
     number = models.CharField(
         "nummer", max_length=20, blank=True, help_text="Programmets numrering, t.ex. ”1:1”."
     )
@@ -236,7 +242,7 @@ class Activity(Commitment):
     )
     note = models.CharField("not", max_length=400, blank=True)
     boards = models.ManyToManyField(
-        Board, through="ActivityResponsibility", related_name="activities"
+        Board, through="ActivityResponsibility", related_name="activities", verbose_name="nämnder"
     )
     added_by = models.ForeignKey(
         Board,
@@ -261,10 +267,12 @@ class Activity(Commitment):
 
 
 class Indicator(Commitment):
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, related_name="indicators", verbose_name="mål"
+    )
     kind = models.CharField("typ", max_length=10, choices=IndicatorKind.choices)
     boards = models.ManyToManyField(
-        Board, through="IndicatorResponsibility", related_name="indicators"
+        Board, through="IndicatorResponsibility", related_name="indicators", verbose_name="nämnder"
     )
     added_by = models.ForeignKey(
         Board,
@@ -308,9 +316,14 @@ class Responsibility(models.Model):
 
 class ActivityResponsibility(Responsibility):
     activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="responsibilities"
+        Activity,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name="aktivitet",
     )
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="activity_roles")
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="activity_roles", verbose_name="nämnd"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -324,9 +337,14 @@ class ActivityResponsibility(Responsibility):
 
 class IndicatorResponsibility(Responsibility):
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="responsibilities"
+        Indicator,
+        on_delete=models.CASCADE,
+        related_name="responsibilities",
+        verbose_name="indikator",
     )
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="indicator_roles")
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="indicator_roles", verbose_name="nämnd"
+    )
     history = HistoricalRecords()
 
     class Meta:

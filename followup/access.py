@@ -27,6 +27,7 @@ from followup.models import (
     CityReader,
     Coordinator,
     GeneratedDocument,
+    GuardStop,
     Membership,
     Report,
     ReportingPeriod,
@@ -207,6 +208,12 @@ def get_coordinated_period(user: User, pk: int) -> ReportingPeriod:
     if period is None:
         raise Http404("Perioden finns inte.")
     return period
+
+
+def guard_stops_visible_to(user: User) -> QuerySet[GuardStop]:
+    """What the personal-data guard stopped, for the samordnare of the programmes it was
+    stopped in: none for anyone else."""
+    return GuardStop.objects.filter(programme__in=coordinated_programmes(user))
 
 
 # --- Styrkort with status ----------------------------------------------------------------

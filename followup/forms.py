@@ -19,6 +19,7 @@ from followup.models import (
     Report,
 )
 from followup.numbers import SwedishDecimalField, SwedishIntegerField
+from followup.personal_data import no_personal_data
 from followup.widget_html import ROW_RENDERER
 
 
@@ -162,7 +163,12 @@ class OwnItemForm(forms.Form):
 
     goal = GoalChoiceField(queryset=Goal.objects.none(), label="Under mål", empty_label="Välj mål")
     kind = forms.ChoiceField(choices=KIND_CHOICES, label="Typ")
-    text = forms.CharField(label="Text", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="Text",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_personal_data],
+    )
 
     def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

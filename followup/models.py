@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
 from followup.numbers import number_text
+from followup.personal_data import PersonalDataKind, no_personal_data
 
 if TYPE_CHECKING:
     from followup.access import ReportAccess
@@ -40,7 +41,9 @@ class PeriodState(models.TextChoices):
 
 
 class ReportingPeriod(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="periods")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="periods", verbose_name="program"
+    )
     year = models.PositiveSmallIntegerField("år")
     kind = models.CharField("period", max_length=2, choices=PeriodKind.choices)
     opens_on = models.DateField("öppnar")
@@ -89,9 +92,14 @@ class Membership(models.Model):
     """A user's role for one board; a user may belong to several boards."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="användare",
     )
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="memberships", verbose_name="nämnd"
+    )
     role = models.CharField("roll", max_length=10, choices=BoardRole.choices)
     history = HistoricalRecords()
 
@@ -110,9 +118,14 @@ class Coordinator(models.Model):
     """A samordnare: reads and reviews every report of the programme, runs its periods."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="coordinator_roles",
+        verbose_name="användare",
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="coordinators")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="coordinators", verbose_name="program"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -146,7 +159,9 @@ def reported(path: str = "report__") -> models.Q:
 
 class Report(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
-    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="reports")
+    board = models.ForeignKey(
+        Board, on_delete=models.PROTECT, related_name="reports", verbose_name="nämnd"
+    )
     state = models.CharField(
         "läge", max_length=12, choices=ReportState.choices, default=ReportState.DRAFT
     )
@@ -155,6 +170,7 @@ class Report(models.Model):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     reopened = models.BooleanField(
         "öppnad igen som undantag",
@@ -162,8 +178,8 @@ class Report(models.Model):
         help_text="Får ändras fast perioden är låst.",
     )
     version = AutoIncVersionField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="skapad")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="ändrad")
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     # What the user may do with it, on a report read through followup.access.get_report.
@@ -200,16 +216,20 @@ class ReportEvent(models.Model):
         APPROVED = "approved", "Godkänd"
         REOPENED = "reopened", "Öppnad igen"
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="events", verbose_name="rapport"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name="händelse")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="av"
+    )
     on_behalf = models.BooleanField(
         "för nämndens räkning",
         default=False,
         help_text="Samordnaren gjorde det åt nämnden, t.ex. när rapportören var borta.",
     )
-    comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH)
-    at = models.DateTimeField(auto_now_add=True)
+    comment = models.TextField(blank=True, max_length=COMMENT_MAX_LENGTH, verbose_name="kommentar")
+    at = models.DateTimeField(auto_now_add=True, verbose_name="när")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -249,7 +269,9 @@ class Fulfilment(models.TextChoices):
 class ReportRow(models.Model):
     """What every row of a report shares: its report, a version, who saved it last."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="+", verbose_name="rapport"
+    )
     version = AutoIncVersionField()
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -257,9 +279,12 @@ class ReportRow(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="ändrad av",
     )
-    updated_on_behalf = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_on_behalf = models.BooleanField(
+        default=False, verbose_name="ändrad av samordnaren för nämnden"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True, verbose_name="ändrad")
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
 
@@ -277,10 +302,16 @@ class ActivityStatus(ReportRow):
     # The fields a rapportör fills in.
     ANSWER_FIELDS = ("progress", "not_applicable_reason", "assessment", "comment")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="activity_rows")
-    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="statuses")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="activity_rows", verbose_name="rapport"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="statuses", verbose_name="aktivitet"
+    )
     progress = models.CharField("status", max_length=16, choices=Progress.choices, blank=True)
-    not_applicable_reason = models.CharField("skäl till ”Ej aktuell”", max_length=1000, blank=True)
+    not_applicable_reason = models.CharField(
+        "skäl till ”Ej aktuell”", max_length=1000, blank=True, validators=[no_personal_data]
+    )
     assessment = models.CharField(
         "bedömning", max_length=20, choices=Assessment.choices, blank=True
     )
@@ -289,10 +320,13 @@ class ActivityStatus(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text="Vad har gjorts och vad görs härnäst? " + PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     # What the row was made from, kept when the report is submitted: later changes to the
     # catalog do not rewrite what a board has reported on.
-    activity_text = models.TextField(blank=True)
+    activity_text = models.TextField(
+        blank=True, verbose_name="aktivitetens lydelse när rapporten skickades in"
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -364,8 +398,12 @@ class IndicatorOutcome(ReportRow):
         "men_denominator",
     )
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="indicator_rows")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="outcomes")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="indicator_rows", verbose_name="rapport"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="outcomes", verbose_name="indikator"
+    )
     numerator = models.PositiveIntegerField("antal", null=True, blank=True)
     denominator = models.PositiveIntegerField("av totalt", null=True, blank=True)
     answer = models.BooleanField("svar", null=True, blank=True)
@@ -383,8 +421,11 @@ class IndicatorOutcome(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
-    indicator_text = models.TextField(blank=True)
+    indicator_text = models.TextField(
+        blank=True, verbose_name="indikatorns lydelse när rapporten skickades in"
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -509,8 +550,12 @@ class GoalAssessment(ReportRow):
     ROW_KIND = "g"
     ANSWER_FIELDS = ("fulfilment", "analysis")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="goal_rows")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="assessments")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="goal_rows", verbose_name="rapport"
+    )
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, related_name="assessments", verbose_name="mål"
+    )
     fulfilment = models.CharField(
         "måluppfyllelse", max_length=10, choices=Fulfilment.choices, blank=True
     )
@@ -519,8 +564,11 @@ class GoalAssessment(ReportRow):
         blank=True,
         max_length=COMMENT_MAX_LENGTH,
         help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
-    goal_title = models.TextField(blank=True)
+    goal_title = models.TextField(
+        blank=True, verbose_name="målets rubrik när rapporten skickades in"
+    )
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
@@ -548,9 +596,14 @@ class CityReader(models.Model):
     dashboards of the programme, reviews nothing."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_reader_roles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="city_reader_roles",
+        verbose_name="användare",
     )
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="readers")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="readers", verbose_name="program"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -573,10 +626,15 @@ class ReminderKind(models.TextChoices):
 class Reminder(models.Model):
     """A reminder e-mail sent about a report; one of each kind per report and recipient."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="reminders", verbose_name="rapport"
+    )
     kind = models.CharField("påminnelse", max_length=12, choices=ReminderKind.choices)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="mottagare",
     )
     email = models.EmailField("skickad till")
     sent_at = models.DateTimeField("skickad", auto_now_add=True)
@@ -606,23 +664,31 @@ class CityFollowup(models.Model):
     later edits of reports do not change it silently."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="city_followups"
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="city_followups",
+        verbose_name="program",
     )
     year = models.PositiveSmallIntegerField("år")
     state = models.CharField(
         "läge", max_length=10, choices=FollowupState.choices, default=FollowupState.DRAFT
     )
     narrative = models.TextField(
-        "samlad bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT
+        "samlad bedömning",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     figures = models.JSONField("siffror när den blev slutlig", null=True, blank=True)
-    finalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True, verbose_name="gjord slutlig")
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="gjord slutlig av",
     )
     version = AutoIncVersionField()
     history = HistoricalRecords()
@@ -641,9 +707,20 @@ class CityFollowup(models.Model):
 class CityFollowupGoal(models.Model):
     """The samordnare's narrative for one goal in the samlad uppföljning."""
 
-    followup = models.ForeignKey(CityFollowup, on_delete=models.CASCADE, related_name="goals")
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+")
-    narrative = models.TextField("bedömning", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    followup = models.ForeignKey(
+        CityFollowup,
+        on_delete=models.CASCADE,
+        related_name="goals",
+        verbose_name="samlad uppföljning",
+    )
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="+", verbose_name="mål")
+    narrative = models.TextField(
+        "bedömning",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
+    )
     version = AutoIncVersionField()
     history = HistoricalRecords()
 
@@ -666,10 +743,13 @@ class MidtermReport(models.Model):
     the reports; what is stored is the samordnare's narrative, one `MidtermSection` each."""
 
     programme = models.ForeignKey(
-        Programme, on_delete=models.PROTECT, related_name="midterm_reports"
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="midterm_reports",
+        verbose_name="program",
     )
     year = models.PositiveSmallIntegerField("år")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="skapad")
     history = HistoricalRecords()
 
     class Meta:
@@ -714,12 +794,25 @@ class MidtermSection(models.Model):
     goal's prerequisites, `{prerequisite id: PrerequisiteState}`, saved together with its
     text: one judgement, one version."""
 
-    report = models.ForeignKey(MidtermReport, on_delete=models.CASCADE, related_name="sections")
+    report = models.ForeignKey(
+        MidtermReport, on_delete=models.CASCADE, related_name="sections", verbose_name="rapport"
+    )
     kind = models.CharField("avsnitt", max_length=16, choices=MidtermSectionKind.choices)
     goal = models.ForeignKey(
-        Goal, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Goal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="mål",
     )
-    text = models.TextField("text", blank=True, max_length=20000, help_text=PRIVACY_HINT)
+    text = models.TextField(
+        "text",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
+    )
     prerequisite_states = models.JSONField("förutsättningarnas läge", default=dict, blank=True)
     version = AutoIncVersionField()
     updated_by = models.ForeignKey(
@@ -728,8 +821,9 @@ class MidtermSection(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="ändrad av",
     )
-    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, verbose_name="ändrad")
     history = HistoricalRecords()
 
     class Meta:
@@ -789,7 +883,9 @@ class GeneratedDocument(models.Model):
     the data it was made from, so that a final samlad uppföljning is made once and reused
     while its figures stay the same; `source_at` and `source_label` say it to the reader."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="+", verbose_name="program"
+    )
     kind = models.CharField("dokument", max_length=20, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField("år", null=True, blank=True)
     state = models.CharField(
@@ -808,11 +904,12 @@ class GeneratedDocument(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name="beställd av",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="skapad")
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name="påbörjad")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="klar")
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name="tas bort")
     error = models.TextField("fel", blank=True)
 
     class Meta:
@@ -826,3 +923,38 @@ class GeneratedDocument(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (DocumentState.DONE, DocumentState.FAILED)
+
+
+class GuardSource(models.TextChoices):
+    FORM = "formular", "Formulär"
+    EXCEL = "excel", "Excel-fil"
+
+
+class GuardStop(models.Model):
+    """A save the personal-data guard refused (`followup.personal_data`): when, what kind of
+    data, in which field, from a form or an uploaded file, for which programme and board.
+    Never the text: only that something was stopped, for the samordnare to see how often."""
+
+    at = models.DateTimeField("när", auto_now_add=True)
+    kind = models.CharField("hittat", max_length=20, choices=PersonalDataKind.choices)
+    source = models.CharField("från", max_length=10, choices=GuardSource.choices)
+    place = models.CharField("fält", max_length=60)  # "ActivityStatus.comment"
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="guard_stops", verbose_name="program"
+    )
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="guard_stops",
+        verbose_name="nämnd",
+    )
+
+    class Meta:
+        verbose_name = "stoppad personuppgift"
+        verbose_name_plural = "stoppade personuppgifter"
+        indexes = [models.Index(fields=["programme", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} i {self.place}"

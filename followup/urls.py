@@ -6,6 +6,7 @@ from followup.views import (
     dashboard,
     documents,
     excel,
+    guard,
     jobs,
     midterm,
     overview,
@@ -18,6 +19,8 @@ urlpatterns = [
     path("start/", overview.start, name="start"),
     path("api/v1/reports/", api.report_list, name="api-report-list"),
     path("perioder/", overview.period_list, name="period-list"),
+    # What the personal-data guard stopped (issue 10, point 7).
+    path("skydd/", guard.guard_stops, name="guard-stops"),
     # The city-wide dashboard (issue 4).
     path("oversikt/", dashboard.dashboard, name="dashboard"),
     path("oversikt/rader/", dashboard.dashboard_rows, name="dashboard-rows"),

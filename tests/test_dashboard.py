@@ -99,7 +99,7 @@ class DashboardContentTests(TestCase):
     def test_numbers_open_to_the_boards_and_comments_behind_them(self) -> None:
         response = self.rows("mal=1&amp;bedomning=ej_enligt_plan")
         self.assertContains(response, "<h1>Aktiviteter: ej enligt plan")
-        self.assertContains(response, "1 rader")
+        self.assertContains(response, "1 rad.")
         self.assertContains(response, "Resurser saknas.")
         self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd</a>")
         self.assertContains(response, "← Tillbaka till översikten")
@@ -128,7 +128,7 @@ class DashboardContentTests(TestCase):
         )
         self.assertContains(response, "21 rader")
         response = self.rows("visa=namnder&amp;lage=godkand")
-        self.assertContains(response, "1 rader")
+        self.assertContains(response, "1 rad.")
 
     def test_rows_are_paged(self) -> None:
         response = self.client.get(

@@ -336,7 +336,7 @@ class DashboardShowsTheEngineTests(SmallWorld):
 
     def test_the_rows_behind_ej_aktuell_show_the_boards_reason(self) -> None:
         content = self.rows(visa="aktiviteter", status=Progress.NOT_APPLICABLE)
-        self.assertIn("1 rader", content)
+        self.assertIn("1 rad.", content)
         self.assertIn("Alby stadsdelsnämnd", content)
         self.assertIn(f"Skäl till ”Ej aktuell”: {REASON}", content)
 

@@ -72,11 +72,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "valdprogram.apps.AxesConfig",  # axes, named in Swedish
     "csp",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "valdprogram.apps.TasksDatabaseConfig",  # django_tasks_db, named in Swedish
     "simple_history",
     "template_partials",
     "catalog",
@@ -173,6 +173,9 @@ LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
+# Swedish for the third-party apps that have none of their own (django-axes, django-tasks-db,
+# simple_history's admin): read before the apps' own translations.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

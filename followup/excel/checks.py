@@ -16,6 +16,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from openpyxl.utils import column_index_from_string
 
+from followup.guard import Stop
+
 # A workbook is a zip archive: a small file can unpack to a great deal. Stockholm's
 # template unpacks to well under a megabyte.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
@@ -64,13 +66,21 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 class ImportRefused(Exception):
     """The upload cannot be applied; `errors` says why, in Swedish, naming sheet, row and
-    column where there is one. `more` counts the errors found beyond those shown."""
+    column where there is one. `more` counts the errors found beyond those shown;
+    `guard_stops` are the cells the personal-data guard stopped, for `followup.guard`."""
 
-    def __init__(self, errors: list[str], status: int = 422, more: int = 0) -> None:
+    def __init__(
+        self,
+        errors: list[str],
+        status: int = 422,
+        more: int = 0,
+        guard_stops: list["Stop"] | None = None,
+    ) -> None:
         super().__init__("\n".join(errors))
         self.errors = errors
         self.status = status
         self.more = more
+        self.guard_stops = guard_stops or []
 
     @property
     def more_label(self) -> str:
@@ -199,6 +209,8 @@ class Problems:
         # furthest into the file, the one to give up when an earlier one turns up.
         self._shown: list[tuple[tuple[int, int, int], str]] = []
         self.count = 0
+        # What the personal-data guard stopped, every cell of it (also those not shown).
+        self.guard_stops: list[Stop] = []
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -221,7 +233,9 @@ class Problems:
 
     def refused(self, status: int = 422) -> ImportRefused:
         shown = [text for _, text in sorted(self._shown, reverse=True)]
-        return ImportRefused(shown, status=status, more=self.count - len(shown))
+        return ImportRefused(
+            shown, status=status, more=self.count - len(shown), guard_stops=self.guard_stops
+        )
 
     def raise_any(self, status: int = 422) -> None:
         if self:

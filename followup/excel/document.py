@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 
+from catalog.models import IndicatorKind
 from followup.excel.city import write_sheet
 from followup.models import CityFollowup, CityFollowupGoal
 from followup.rollup import NOT_OPENED, Completeness, part_text
@@ -112,6 +113,11 @@ _INDICATOR_COLUMNS = [
 ]
 
 
+def _kind_label(kind: str) -> str:
+    """ "Andel", "Antal", "Ja/nej": the kind as the catalog names it, not its key."""
+    return dict(IndicatorKind.choices).get(kind, kind)
+
+
 def _indicators(figures: dict[str, Any]) -> Iterator[list[object]]:
     for goal in figures["goals"]:
         for indicator in goal["indicators"]:
@@ -119,7 +125,7 @@ def _indicators(figures: dict[str, Any]) -> Iterator[list[object]]:
             yield [
                 goal["number"],
                 indicator["text"],
-                indicator["kind"],
+                _kind_label(indicator["kind"]),
                 value["value"],
                 value["numerator"],
                 value["denominator"],

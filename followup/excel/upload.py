@@ -27,7 +27,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from catalog.models import Board
-from followup import services
+from followup import guard, services
 from followup.excel import checks
 from followup.excel.checks import NOT_A_WORKBOOK, ImportRefused, Problems, grouped, where
 from followup.excel.layout import (
@@ -387,6 +387,7 @@ def rows_check(
         # A copy: binding writes the new values onto the instance, and the old are wanted.
         form = spec.kind.sheet_form(data, instance=copy.copy(row))
         if not form.is_valid():
+            problems.guard_stops += guard.stops_in(form)
             for name, messages in form.errors.items():
                 column = spec.letters.get(name, "") if name != NON_FIELD_ERRORS else ""
                 for message in messages:

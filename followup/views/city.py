@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from followup import access
+from followup import access, guard
 from followup.charts import Bar, bar_chart
 from followup.city import (
     city_followup_figures,
@@ -153,6 +153,7 @@ def city_followup_save(request: HttpRequest, slug: str, year: int, part: str) ->
         form = CityFollowupGoalForm(request.POST, instance=goal_part)
     page = FollowupPage(followup=followup, editable=followup.state == FollowupState.DRAFT)
     if not form.is_valid():
+        guard.form_refused(form, programme_id=followup.programme_id)
         return _page(request, page, bound={form.prefix or "": form}, status=422)
     try:
         city_followup_text_save(form=form, followup=followup)

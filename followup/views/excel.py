@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
-from followup import access
+from followup import access, guard
 from followup.excel import city, template, upload
-from followup.models import Report
+from followup.models import GuardSource, Report
 from valdprogram.http import AuthenticatedHttpRequest
 
 # The pending import lives in the (database) session between preview and confirmation:
@@ -51,6 +51,7 @@ def _upload(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         parsed, _ = upload.upload_read(report=report, file=form.cleaned_data["file"])
     except upload.ImportRefused as refused:
+        guard.report_refused(refused.guard_stops, report=report, source=GuardSource.EXCEL)
         return _refused(request, report, refused.errors, refused.status, refused.more_label)
     token = secrets.token_urlsafe(16)
     request.session[_pending_key(report)] = {

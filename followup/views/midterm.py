@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from catalog.models import Programme
-from followup import access
+from followup import access, guard
 from followup.documents.midterm import GoalPart, MidtermDocument, middle_year, midterm_document
 from followup.documents.midterm_narrative import (
     MidtermSectionForm,
@@ -142,6 +142,8 @@ def midterm_section(
         except StaleSection as stale:
             conflict = stale
             form = form_after_conflict(form, request, stale.current)
+    else:
+        guard.form_refused(form, programme_id=programme.pk)
     saved = conflict is None and not form.errors
     status = 200 if saved else 409 if conflict else 422
     if request.htmx:

@@ -39,9 +39,8 @@ def period_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "open":
             created = services.period_open(period=period)
-            messages.success(
-                request, f"{period.label} är öppen. {created} nya rapporter skapades för nämnderna."
-            )
+            reports = "1 ny rapport" if created == 1 else f"{created} nya rapporter"
+            messages.success(request, f"{period.label} är öppen. {reports} skapades för nämnderna.")
         else:
             services.period_lock(period=period)
             messages.success(request, f"{period.label} är låst.")

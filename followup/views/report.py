@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Activity, Goal, Indicator
-from followup import access, selectors, services
+from followup import access, guard, selectors, services
 from followup.forms import (
     OwnItemForm,
     ReasonForm,
@@ -180,6 +180,8 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
             form = form_after_conflict(form, request, stale.current)
         except services.FollowupError as refused:
             error = str(refused)
+    else:
+        guard.report_refused(guard.stops_in(form), report=report)
     saved = form.is_bound and not form.errors and conflict is None and error is None
     if request.htmx:
         return _render_row(request, report, row_kind, row, form, saved, conflict, error)
@@ -268,6 +270,7 @@ def summary_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect(_report_url(report))
         messages.success(request, "Sammanfattningen är sparad.")
         return redirect(_report_url(report, "summary"))
+    guard.report_refused(guard.stops_in(form), report=report)
     return _render_report(request, report, bound={"summary": form}, status=422)
 
 
@@ -276,6 +279,7 @@ def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
     form = OwnItemForm(request.POST, programme_id=report.period.programme_id)
     if not form.is_valid():
+        guard.report_refused(guard.stops_in(form), report=report)
         return _render_report(request, report, own_item_form=form, status=422)
     kind = form.cleaned_data["kind"]
     try:
