@@ -260,6 +260,9 @@ class ReportRow(models.Model):
     )
     updated_on_behalf = models.BooleanField(default=False)
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Taken over from the period before and neither saved nor confirmed since: the board
+    # sees it marked, and cannot send the report in before it has (followup.rows.is_done).
+    carried_over = models.BooleanField("från förra perioden, inte bekräftad", default=False)
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
 

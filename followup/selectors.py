@@ -20,7 +20,12 @@ from followup.models import (
     reported,
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR, ROW_KINDS, Row, RowKind
-from followup.services import Completeness, previous_report, report_completeness
+from followup.services import (
+    Completeness,
+    GoalCompleteness,
+    previous_report,
+    report_completeness,
+)
 
 T = TypeVar("T")
 
@@ -35,6 +40,12 @@ class GoalSection(Generic[T]):
     goal: Goal
     title: str
     rows: dict[RowKind, list[T]]
+    completeness: GoalCompleteness | None = None  # on the page's sections
+
+    @property
+    def carried_over(self) -> int:
+        """The section's rows still holding what they took over from the period before."""
+        return self.completeness.carried_over if self.completeness else 0
 
     @property
     def activity_rows(self) -> list[T]:
@@ -153,7 +164,7 @@ def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
     counts = {}
     for kind in ROW_KINDS:
         counts[f"{kind.key}_total"] = _row_count(kind.model)
-        counts[f"{kind.key}_filled"] = _row_count(kind.model, kind.filled())
+        counts[f"{kind.key}_filled"] = _row_count(kind.model, kind.done())
     return reports.annotate(**counts)
 
 
