@@ -191,6 +191,30 @@ def my_reports(user: User) -> list[ReportSummary]:
 
 
 @dataclass
+class ReportYear:
+    year: int
+    reports: list[Report]  # each with the user's standing (`user_role`)
+
+
+def earlier_reports(user: User) -> list[ReportYear]:
+    """The reports of the boards the user reports for or reads that are no longer being
+    written (period locked or not yet open, and not reopened), newest year first: one
+    query."""
+    reports = (
+        reports_visible_to(user)
+        .filter(user_role__isnull=False)
+        .exclude(Q(period__state=PeriodState.OPEN) | Q(reopened=True))
+        .select_related("period__programme", "board")
+        .order_by("-period__year", "-period__kind", "board__name")
+    )
+    years: dict[int, ReportYear] = {}
+    for report in reports:
+        year = report.period.year
+        years.setdefault(year, ReportYear(year, [])).reports.append(report)
+    return list(years.values())
+
+
+@dataclass
 class CoordinatorPeriod:
     period: ReportingPeriod
     by_state: dict[str, list[ReportSummary]]

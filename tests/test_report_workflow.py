@@ -346,14 +346,15 @@ class StartPageTests(TestCase):
 
     def test_start_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # session, user, coordinated programmes (twice: overview and the Perioder link),
-        # open periods, reports with fill counts
-        with self.assertNumQueries(6):
+        # session, user, the user's reports with fill counts, earlier reports, coordinated
+        # programmes (twice: overview and the Perioder link), open periods, reports with
+        # fill counts
+        with self.assertNumQueries(7):
             self.client.get(reverse("start"))
         period_open(
             period=ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         )
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("start"))
         self.assertContains(response, "Tertialrapport 1 2024")
 
