@@ -346,9 +346,9 @@ class StartPageTests(TestCase):
 
     def test_start_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # session, user, the user's reports with fill counts, earlier reports, coordinated
-        # programmes (twice: overview and the Perioder link), open periods, reports with
-        # fill counts
+        # session, user, the user's open reports with fill counts, their earlier reports,
+        # the coordinated programmes' open periods, those periods' reports with fill counts,
+        # whether the user coordinates (the Perioder link)
         with self.assertNumQueries(7):
             self.client.get(reverse("start"))
         period_open(
