@@ -14,22 +14,15 @@ from valdprogram.http import AuthenticatedHttpRequest
 @require_safe
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    mine = selectors.my_reports(request.user)
-    earlier = selectors.earlier_reports(request.user)
-    standing = [summary.report for summary in mine] + [
-        report for year in earlier for report in year.reports
-    ]
     return render(
         request,
         "followup/start.html",
         {
             "today": today,
-            "my_reports": mine,
-            "earlier_reports": earlier,
+            "my_reports": selectors.my_reports(request.user),
+            "earlier_reports": selectors.earlier_reports(request.user),
             # The boards whose reports the user only reads, to say so.
-            "read_only_boards": sorted(
-                {report.board.name for report in standing if report.user_role == BoardRole.READER}
-            ),
+            "read_only_boards": access.boards_of(request.user, BoardRole.READER).order_by("name"),
             "coordinator_periods": selectors.coordinator_overview(request.user, today),
             "is_coordinator": access.is_coordinator(request.user),
         },
