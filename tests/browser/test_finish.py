@@ -73,6 +73,8 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     carried.get_by_role("button", name="Bekräfta raden").click()
     expect(carried.get_by_role("status")).to_contain_text("✔ Sparat")
     expect(carried).to_contain_text("✔ Ifylld")
+    # The button clicked is gone; the keyboard stays in the row.
+    expect(carried.get_by_role("button", name="Spara raden")).to_be_focused()
     expect(carried).not_to_contain_text("Från förra perioden —")
     expect(goal_link(page, 1)).to_have_text(f"Mål 1 · 1 av {goal_1_total}")
     assert_same_document(page, report_url)
