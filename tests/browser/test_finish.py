@@ -131,3 +131,25 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     expect(reader.get_by_role("link", name=re.compile("Excel-mall"))).to_have_count(0)
     expect(reader.get_by_role("button", name="Bekräfta raden")).to_have_count(0)
     assert_accessible(reader)
+
+
+def test_filter_and_goal_confirmation_work_without_javascript(new_context, world: World) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, "rapportor")
+    mine = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Nämnd"))
+    mine.get_by_role("link", name=BOARD).click()
+    page.get_by_role("link", name="Visa bara det som saknas").click()
+    expect(page).to_have_url(re.compile(r"\?visa=saknas$"))
+    goal_3 = page.get_by_role("region", name=re.compile(r"^Mål 3 "))
+    goal_3.get_by_role("button", name="Bekräfta alla oförändrade rader under mål 3").click()
+    # Back on the filtered page, at the goal, with the rows still missing their assessment.
+    expect(page).to_have_url(re.compile(r"\?visa=saknas#goal-3$"))
+    expect(
+        page.get_by_text(re.compile(r"rader? under mål 3 bekräftade oförändrade\."))
+    ).to_be_visible()
+    goal_3 = page.get_by_role("region", name=re.compile(r"^Mål 3 "))
+    expect(goal_3.get_by_text("○ Saknas: bedömning").first).to_be_visible()
+    expect(goal_3.get_by_text("Från förra perioden —")).to_have_count(0)
+    assert (
+        not next_report().activity_rows.filter(activity__goal__number=3, carried_over=True).exists()
+    )
