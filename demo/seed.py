@@ -59,7 +59,7 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
-from followup.rows import ROW_KINDS, Row, in_page_order, rows_of_reports
+from followup.rows import ROW_KINDS, Row, in_page_order, is_done, rows_of_reports
 from followup.services import (
     own_item_add,
     period_lock,
@@ -626,7 +626,7 @@ def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
 # --- Rows ------------------------------------------------------------------------------
 
 # What every save stamps, besides the fields a rapportör fills in (ANSWER_FIELDS).
-_STAMP_FIELDS = ("updated_by", "updated_on_behalf", "updated_at", "version")
+_STAMP_FIELDS = ("updated_by", "updated_on_behalf", "updated_at", "version", "carried_over")
 # T1 covers January–April and T2 January–August: counts so far in the year.
 _YEAR_SO_FAR = {PeriodKind.T1: 4 / 12, PeriodKind.T2: 8 / 12, PeriodKind.VB: 1.0}
 # Indicators about people, for which a split by women and men makes sense.
@@ -683,7 +683,7 @@ def _rows_correct(demo: _Demo, step: _Step, report: Report) -> None:
     period = report.period
     rng = _rng(demo.seed, "correct", period, report.board.slug, step.at.isoformat())
     rows = _rows_of(Report.objects.filter(pk=report.pk)).get(report.pk, [])
-    mended = [row for row in rows if not row.is_filled]
+    mended = [row for row in rows if not is_done(row)]
     for row in mended:
         _answer(demo, row, rng, period, report.board)
     activities = [
@@ -754,6 +754,7 @@ def _update_many(
 
 
 def _stamp(row: Row, user: User, at: datetime, *, on_behalf: bool) -> None:
+    row.carried_over = False  # saved, so seen (as `row_save` leaves it)
     row.updated_by = user
     row.updated_on_behalf = on_behalf
     row.updated_at = at

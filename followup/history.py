@@ -140,7 +140,9 @@ def report_history(report: Report) -> list[Change]:
         def label_of(record: Any, names: dict[int, str] = names, kind: RowKind = kind) -> str:
             return names[kind.item_id(record)]
 
-        changes += _changes(records, kind.model.ANSWER_FIELDS, kind.model, label_of)
+        # A row confirmed unchanged from the period before shows as its mark going.
+        fields = (*kind.model.ANSWER_FIELDS, "carried_over")
+        changes += _changes(records, fields, kind.model, label_of)
     summary_records = list(
         Report.history.filter(id=report.pk)
         .select_related("history_user")

@@ -285,6 +285,9 @@ class ReportRow(models.Model):
         default=False, verbose_name="ändrad av samordnaren för nämnden"
     )
     updated_at = models.DateTimeField(null=True, blank=True, verbose_name="ändrad")
+    # Taken over from the period before and neither saved nor confirmed since: the board
+    # sees it marked, and cannot send the report in before it has (followup.rows.is_done).
+    carried_over = models.BooleanField("från förra perioden, inte bekräftad", default=False)
 
     ROW_KIND = ""  # "a", "i" or "g": in URLs and element ids
 

@@ -40,7 +40,7 @@ from followup.models import (
     Report,
     ReportState,
 )
-from followup.rows import rows_of_reports
+from followup.rows import Missing, rows_of_reports
 from followup.services import report_completeness
 
 WEEK = 7
@@ -66,7 +66,7 @@ class DueReminders:
 
     today: date
     reminders: list[Reminder] = field(default_factory=list)
-    missing: dict[int, list[str]] = field(default_factory=dict)
+    missing: dict[int, list[Missing]] = field(default_factory=dict)
     without_email: list[tuple[Report, User]] = field(default_factory=list)
 
 
@@ -118,7 +118,7 @@ def reminders_due(*, today: date) -> DueReminders:
     return due
 
 
-def _missing_by_report(reports: set[Report]) -> dict[int, list[str]]:
+def _missing_by_report(reports: set[Report]) -> dict[int, list[Missing]]:
     """What each report still lacks, in the report page's words: three queries for all."""
     if not reports:
         return {}

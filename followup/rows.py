@@ -20,6 +20,7 @@ The one-letter keys are the models' `ROW_KIND`: they appear in URLs and element 
 not change.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -97,6 +98,10 @@ class RowKind:
         """The row is filled in: `is_filled`, in the database."""
         return self.model.filled()
 
+    def done(self) -> Q:
+        """`is_done`, in the database."""
+        return self.filled() & Q(carried_over=False)
+
     def item(self, row: Row) -> Item:
         return getattr(row, self.item_field)
 
@@ -123,25 +128,69 @@ class RowKind:
         queryset: QuerySet[Row] = self.model.objects.all()
         queryset.bulk_update(rows, [self.snapshot_field])
 
-    def title(self, row: Row, report: Report, chars: int = 80) -> str:
-        """The row's wording cut to `chars`, after "Mål 3:" for a goal's row."""
-        text = Truncator(self.text(row, report)).chars(chars)
+    def title(self, row: Row, report: Report, chars: int | None = 80) -> str:
+        """The row's wording cut to `chars` (None: whole), after "Mål 3:" for a goal's row."""
+        text = self.text(row, report)
+        if chars is not None:
+            text = Truncator(text).chars(chars)
         return f"{self.label} {self.goal(row).number}: {text}" if self.is_goal else text
 
-    def name(self, row: Row, report: Report, chars: int = 80) -> str:
+    def name(self, row: Row, report: Report, chars: int | None = 80) -> str:
         """The row in a list that mixes kinds: "Aktivitet: Utbilda …", "Mål 3: Ett …"."""
         title = self.title(row, report, chars)
         return title if self.is_goal else f"{self.label}: {title}"
 
-    def missing(self, row: Row, report: Report) -> str:
-        """An unfilled row in the list of what the report still lacks."""
-        return f"{self.name(row, report)} – {self.lacks(row)} saknas"
+    def missing(self, row: Row, report: Report, chars: int | None = 80) -> str:
+        """An unfinished row (not `is_done`) in the list of what the report still lacks,
+        with its goal: "Mål 2 · Aktivitet: Utbilda … – bedömning saknas"."""
+        name = self.name(row, report, chars)
+        if not self.is_goal:
+            name = f"Mål {self.goal(row).number} · {name}"
+        if row.is_filled:  # filled, but carried over and not yet seen
+            return f"{name} – från förra perioden, bekräfta eller ändra"
+        return f"{name} – {self.lacks(row)} saknas"
 
     def carried_over(self, previous: Row | None) -> dict[str, object]:
         """The values a new row starts from, given the item's row in the period before."""
         if previous is None:
             return {}
-        return {name: getattr(previous, name) for name in self.carried}
+        values: dict[str, object] = {name: getattr(previous, name) for name in self.carried}
+        # Whatever came along is marked for the board to confirm or change.
+        values["carried_over"] = any(value not in (None, "") for value in values.values())
+        return values
+
+
+def is_done(row: Row) -> bool:
+    """The row needs nothing more before the report can be sent in: it is filled in, and
+    what it took over from the period before has been seen (saved or confirmed)."""
+    return row.is_filled and not row.carried_over
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One entry in the list of what a report lacks: its text and the page's anchor of the
+    row (or part) it names."""
+
+    text: str
+    anchor: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def missing_rows(rows: Iterable[Row], report: Report) -> list[Missing]:
+    """The unfinished rows (not `is_done`) of a report, in the given order. Each names its
+    row cut to 80 characters, or whole where two cut names would read the same."""
+    unfinished = [row for row in rows if not is_done(row)]
+    cut = [kind_of(row).missing(row, report) for row in unfinished]
+    repeated = {text for text, count in Counter(cut).items() if count > 1}
+    return [
+        Missing(
+            kind_of(row).missing(row, report, chars=None) if text in repeated else text,
+            row.prefix,
+        )
+        for row, text in zip(unfinished, cut, strict=True)
+    ]
 
 
 def _lacks_activity(row: Row) -> str:

@@ -20,7 +20,12 @@ from followup.models import (
     reported,
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR, ROW_KINDS, Row, RowKind
-from followup.services import Completeness, previous_report, report_completeness
+from followup.services import (
+    Completeness,
+    GoalCompleteness,
+    previous_report,
+    report_completeness,
+)
 
 T = TypeVar("T")
 
@@ -35,6 +40,12 @@ class GoalSection(Generic[T]):
     goal: Goal
     title: str
     rows: dict[RowKind, list[T]]
+    completeness: GoalCompleteness | None = None  # on the page's sections
+
+    @property
+    def carried_over(self) -> int:
+        """The section's rows still holding what they took over from the period before."""
+        return self.completeness.carried_over if self.completeness else 0
 
     @property
     def activity_rows(self) -> list[T]:
@@ -153,7 +164,7 @@ def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
     counts = {}
     for kind in ROW_KINDS:
         counts[f"{kind.key}_total"] = _row_count(kind.model)
-        counts[f"{kind.key}_filled"] = _row_count(kind.model, kind.filled())
+        counts[f"{kind.key}_filled"] = _row_count(kind.model, kind.done())
     return reports.annotate(**counts)
 
 
@@ -177,6 +188,30 @@ def my_reports(user: User) -> list[ReportSummary]:
         Q(period__state=PeriodState.OPEN) | Q(reopened=True),
     )
     return _summaries(reports.order_by("period__deadline", "board__name"))
+
+
+@dataclass
+class ReportYear:
+    year: int
+    reports: list[Report]  # each with the user's standing (`user_role`)
+
+
+def earlier_reports(user: User) -> list[ReportYear]:
+    """The reports of the boards the user reports for or reads that are no longer being
+    written (period locked or not yet open, and not reopened), newest year first: one
+    query."""
+    reports = (
+        reports_visible_to(user)
+        .filter(user_role__isnull=False)
+        .exclude(Q(period__state=PeriodState.OPEN) | Q(reopened=True))
+        .select_related("period__programme", "board")
+        .order_by("-period__year", "-period__kind", "board__name")
+    )
+    years: dict[int, ReportYear] = {}
+    for report in reports:
+        year = report.period.year
+        years.setdefault(year, ReportYear(year, [])).reports.append(report)
+    return list(years.values())
 
 
 @dataclass

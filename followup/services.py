@@ -4,6 +4,7 @@ Each function checks the state it needs inside its own transaction, with the rep
 locked, so that a save racing a submit cannot slip into a submitted report.
 """
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -40,7 +41,16 @@ from followup.models import (
     ReportState,
 )
 from followup.own_items import with_row_in
-from followup.rows import ROW_KINDS, Row, kind_of, rows_of_reports
+from followup.rows import (
+    ROW_KINDS,
+    Missing,
+    Row,
+    in_page_order,
+    is_done,
+    kind_of,
+    missing_rows,
+    rows_of_reports,
+)
 
 
 class FollowupError(Exception):
@@ -67,7 +77,7 @@ class StaleRow(FollowupError):
 
 
 class IncompleteReport(FollowupError):
-    def __init__(self, missing: list[str]) -> None:
+    def __init__(self, missing: list[Missing]) -> None:
         super().__init__("Rapporten är inte komplett och kan inte skickas in ännu.")
         self.missing = missing
 
@@ -294,6 +304,8 @@ def row_save(
     with transaction.atomic():
         ensure_open(_lock_report(report))
         row = form.save(commit=False)
+        # Saved, so seen: what came from the period before is the board's answer now.
+        row.carried_over = False
         row.updated_by = user
         row.updated_on_behalf = on_behalf
         row.updated_at = timezone.now()
@@ -303,6 +315,27 @@ def row_save(
         except RecordModifiedError:
             raise StaleRow(type(row).objects.get(pk=row.pk)) from None
     return row
+
+
+def goal_rows_confirm(*, report: Report, goal_number: int, user: User, on_behalf: bool) -> int:
+    """Confirm, unchanged, every row under the goal that still holds what it took over from
+    the period before (saved by no one since); the number of rows confirmed. Each is
+    recorded in the history with who confirmed it."""
+    with transaction.atomic():
+        ensure_open(_lock_report(report))
+        now = timezone.now()
+        confirmed = 0
+        for kind in ROW_KINDS:
+            for row in kind.model.objects.filter(
+                report=report, carried_over=True, **{f"{kind.goal_path}__number": goal_number}
+            ):
+                row.carried_over = False
+                row.updated_by = user
+                row.updated_on_behalf = on_behalf
+                row.updated_at = now
+                row.save()
+                confirmed += 1
+    return confirmed
 
 
 class NoSummary(FollowupError):
@@ -328,10 +361,24 @@ def report_summary_save(*, form: ModelForm, report: Report, user: User) -> Repor
 
 
 @dataclass(frozen=True)
-class Completeness:
-    filled: int
+class GoalCompleteness:
+    """One goal's part of the report: how many of its rows are done (`is_done`)."""
+
+    number: int
+    done: int
     total: int
-    missing: list[str]
+    carried_over: int  # rows still holding what they took over, neither saved nor confirmed
+
+
+@dataclass(frozen=True)
+class Completeness:
+    filled: int  # rows done (`is_done`), and the summary if written
+    total: int
+    missing: list[Missing]  # in page order
+    goals: list[GoalCompleteness]  # by goal number
+    # For each row, the anchor of the next unfinished row after it on the page (from the
+    # top again after the last); none when no other row is unfinished.
+    next_missing: dict[str, str]
 
     @property
     def percent(self) -> int:
@@ -339,20 +386,50 @@ class Completeness:
 
     @property
     def is_complete(self) -> bool:
-        return self.filled == self.total
+        return not self.missing
+
+    @property
+    def first_missing(self) -> Missing | None:
+        return next(iter(self.missing), None)
 
 
 def report_completeness(report: Report, rows: Iterable[Row]) -> Completeness:
-    """How much of the report is filled, and what is missing, in the page's words; `rows`
-    are the report's rows (with their items), the missing ones are listed in their order."""
-    rows = list(rows)
-    missing = [kind_of(row).missing(row, report) for row in rows if not row.is_filled]
+    """How much of the report is done, and what is missing, in the page's words; `rows`
+    are the report's rows (with their items) kind by kind, each in page order, as
+    `rows_of_reports` gives them."""
+    rows = in_page_order(rows)
+    missing = missing_rows(rows, report)
     total = len(rows)
+    goals: dict[int, GoalCompleteness] = {}
+    for row in rows:
+        number = kind_of(row).goal(row).number
+        counted = goals.get(number, GoalCompleteness(number, 0, 0, 0))
+        goals[number] = GoalCompleteness(
+            number,
+            counted.done + is_done(row),
+            counted.total + 1,
+            counted.carried_over + row.carried_over,
+        )
+    # The unfinished rows' places on the page, in order.
+    unfinished = [index for index, row in enumerate(rows) if not is_done(row)]
+    next_missing = {}
+    for index, row in enumerate(rows):
+        later = bisect_right(unfinished, index)
+        if later < len(unfinished):
+            next_missing[row.prefix] = rows[unfinished[later]].prefix
+        elif unfinished and unfinished[0] != index:
+            next_missing[row.prefix] = rows[unfinished[0]].prefix
     if report.period.is_annual:
         total += 1
         if not report.summary.strip():
-            missing.append("Sammanfattning för nämnden saknas")
-    return Completeness(filled=total - len(missing), total=total, missing=missing)
+            missing.append(Missing("Sammanfattning för nämnden saknas", "summary"))
+    return Completeness(
+        filled=total - len(missing),
+        total=total,
+        missing=missing,
+        goals=list(goals.values()),
+        next_missing=next_missing,
+    )
 
 
 def report_completeness_now(report: Report) -> Completeness:

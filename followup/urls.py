@@ -35,6 +35,11 @@ urlpatterns = [
         report.row_save,
         name="report-row-save",
     ),
+    path(
+        "rapporter/<int:pk>/mal/<int:number>/bekrafta/",
+        report.goal_confirm,
+        name="report-goal-confirm",
+    ),
     path("rapporter/<int:pk>/sammanfattning/", report.summary_save, name="report-summary"),
     path("rapporter/<int:pk>/egna/", report.own_item_add, name="report-own-item"),
     path(

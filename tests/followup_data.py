@@ -74,8 +74,12 @@ def fill_report(report: Report) -> None:
     from catalog.models import IndicatorKind
     from followup.models import Assessment, Fulfilment, Progress
 
+    # Each row saved, so none still waits to be confirmed from the period before.
     report.activity_rows.update(
-        progress=Progress.ONGOING, assessment=Assessment.ON_TRACK, comment="Arbetet pågår."
+        progress=Progress.ONGOING,
+        assessment=Assessment.ON_TRACK,
+        comment="Arbetet pågår.",
+        carried_over=False,
     )
     for row in report.indicator_rows.select_related("indicator"):
         if row.indicator.kind == IndicatorKind.YES_NO:
@@ -83,8 +87,11 @@ def fill_report(report: Report) -> None:
         else:
             row.numerator = 3
             row.denominator = 4 if row.indicator.kind == IndicatorKind.SHARE else None
+        row.carried_over = False
         row.save()
-    report.goal_rows.update(fulfilment=Fulfilment.PARTLY, analysis="Delvis på plats.")
+    report.goal_rows.update(
+        fulfilment=Fulfilment.PARTLY, analysis="Delvis på plats.", carried_over=False
+    )
     if report.period.is_annual:
         report.summary = "Året i korthet."
         report.save()

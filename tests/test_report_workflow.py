@@ -346,14 +346,15 @@ class StartPageTests(TestCase):
 
     def test_start_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # session, user, coordinated programmes (twice: overview and the Perioder link),
-        # open periods, reports with fill counts
-        with self.assertNumQueries(6):
+        # session, user, the user's open reports with fill counts, their earlier reports,
+        # the boards they only read, the coordinated programmes' open periods, those
+        # periods' reports with fill counts, whether the user coordinates (the Perioder link)
+        with self.assertNumQueries(8):
             self.client.get(reverse("start"))
         period_open(
             period=ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         )
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("start"))
         self.assertContains(response, "Tertialrapport 1 2024")
 

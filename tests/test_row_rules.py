@@ -232,7 +232,7 @@ class NotApplicableTests(RulesWorld):
         self.assertTrue(ActivityStatus.objects.filter(ActivityStatus.filled(), pk=row.pk).exists())
         now = report_completeness_now(self.report)
         self.assertEqual(now.filled, before + 1)
-        self.assertFalse(any(row.activity.text[:40] in item for item in now.missing))
+        self.assertFalse(any(row.activity.text[:40] in item.text for item in now.missing))
         # The counter the row sends back with it says so.
         self.assertContains(response, f"Ifyllt: {now.filled} av {now.total}")
 
@@ -254,7 +254,7 @@ class NotApplicableTests(RulesWorld):
         self.assertFalse(ActivityStatus.objects.filter(ActivityStatus.filled(), pk=row.pk).exists())
         self.assertTrue(
             any(
-                item.endswith("skäl till ”Ej aktuell” saknas")
+                item.text.endswith("skäl till ”Ej aktuell” saknas")
                 for item in report_completeness_now(self.report).missing
             )
         )

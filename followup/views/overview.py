@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
+from followup.models import BoardRole
 from valdprogram.http import AuthenticatedHttpRequest
 
 
@@ -19,6 +20,9 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "today": today,
             "my_reports": selectors.my_reports(request.user),
+            "earlier_reports": selectors.earlier_reports(request.user),
+            # The boards whose reports the user only reads, to say so.
+            "read_only_boards": access.boards_of(request.user, BoardRole.READER).order_by("name"),
             "coordinator_periods": selectors.coordinator_overview(request.user, today),
             "is_coordinator": access.is_coordinator(request.user),
         },

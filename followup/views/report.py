@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,7 +29,7 @@ from followup.forms import (
 from followup.history import report_history
 from followup.models import Report, ReportState
 from followup.own_items import OWN_MODELS, own_items_in, with_row_in
-from followup.rows import Row, RowKind, kind_by_key
+from followup.rows import Row, RowKind, is_done, kind_by_key
 from followup.selectors import GoalSection
 from valdprogram.http import AuthenticatedHttpRequest
 
@@ -47,6 +47,8 @@ class RowView:
     saved: bool = False
     conflict: services.StaleRow | None = None
     error: str | None = None
+    next_missing: str = ""  # the anchor of the next unfinished row on the page
+    only_missing: bool = False  # the page shows only what is missing (?visa=saknas)
 
     @property
     def prefix(self) -> str:
@@ -62,6 +64,15 @@ class RowView:
     def item(self) -> Activity | Indicator | Goal:
         return self.kind.item(self.row)
 
+    @property
+    def is_done(self) -> bool:
+        return is_done(self.row)
+
+    @property
+    def lacks(self) -> str:
+        """What the row lacks, if it is not filled in: "status och bedömning"."""
+        return "" if self.row.is_filled else self.kind.lacks(self.row)
+
 
 def row_view(
     kind: RowKind,
@@ -74,6 +85,8 @@ def row_view(
     saved: bool = False,
     conflict: services.StaleRow | None = None,
     error: str | None = None,
+    next_missing: str = "",
+    only_missing: bool = False,
 ) -> RowView:
     """The view of a row, for the whole page and for the row alone. `form` is one that came
     back with errors, shown instead of a fresh one so that nothing typed is lost."""
@@ -88,7 +101,19 @@ def row_view(
         saved=saved,
         conflict=conflict,
         error=error,
+        next_missing=next_missing,
+        only_missing=only_missing,
     )
+
+
+# The page with only what is missing: /rapporter/12/?visa=saknas. Row forms send it along
+# as a hidden field, so that a plain-form save comes back to the same view of the page.
+SHOW, ONLY_MISSING = "visa", "saknas"
+ONLY_MISSING_QUERY = f"{SHOW}={ONLY_MISSING}"
+
+
+def _only_missing(data: QueryDict) -> bool:
+    return data.get(SHOW) == ONLY_MISSING
 
 
 def _report_url(report: Report, anchor: str = "") -> str:
@@ -104,14 +129,21 @@ def _render_report(
     status: int = 200,
     conflict: services.StaleRow | None = None,
     saved_prefix: str = "",
+    only_missing: bool = False,
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
-    prefix), shown in place of fresh ones so that nothing typed is lost. Reading writes
-    nothing: the rows follow the catalog when the catalog changes (`reports_sync_for_programme`)."""
+    prefix), shown in place of fresh ones so that nothing typed is lost. With
+    `only_missing`, only the unfinished rows (and the one just saved) are drawn. Reading
+    writes nothing: the rows follow the catalog when the catalog changes
+    (`reports_sync_for_programme`)."""
     page = selectors.report_page(report)
     writable = report.access.can_write and report.is_open_for_writing
     bound = bound or {}
+    completeness = page.completeness
+
+    def shown(row: Row) -> bool:
+        return not only_missing or not is_done(row) or row.prefix in (saved_prefix, *bound)
 
     def view(kind: RowKind, row: Row) -> RowView:
         # A row's prefix ("a12") is never the summary's: a form under it is the row's.
@@ -125,19 +157,28 @@ def _render_report(
             form=form if isinstance(form, RowForm) else None,
             saved=row.prefix == saved_prefix,
             conflict=conflict if row.prefix in bound else None,
+            next_missing=completeness.next_missing.get(row.prefix, ""),
+            only_missing=only_missing,
         )
 
+    goals = {goal.number: goal for goal in completeness.goals}
     sections: list[GoalSection[RowView]] = [
         GoalSection(
             section.goal,
             section.title,
-            {kind: [view(kind, row) for row in of_kind] for kind, of_kind in section.rows.items()},
+            {
+                kind: [view(kind, row) for row in of_kind if shown(row)]
+                for kind, of_kind in section.rows.items()
+            },
+            goals.get(section.goal.number),
         )
         for section in page.sections
     ]
     context = {
         "page": page,
         "sections": sections,
+        "completeness": completeness,
+        "only_missing": only_missing,
         "report": report,
         "access": report.access,
         "writable": writable,
@@ -157,7 +198,12 @@ def _render_report(
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
     # After a plain-form save the page lands on the row, which says it was saved.
-    return _render_report(request, report, saved_prefix=request.GET.get("sparad", ""))
+    return _render_report(
+        request,
+        report,
+        saved_prefix=request.GET.get("sparad", ""),
+        only_missing=_only_missing(request.GET),
+    )
 
 
 @require_POST
@@ -183,11 +229,15 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
     else:
         guard.report_refused(guard.stops_in(form), report=report)
     saved = form.is_bound and not form.errors and conflict is None and error is None
+    only_missing = _only_missing(request.POST)
     if request.htmx:
-        return _render_row(request, report, row_kind, row, form, saved, conflict, error)
+        return _render_row(
+            request, report, row_kind, row, form, saved, conflict, error, only_missing
+        )
     if saved:
         url = reverse("report-detail", args=[report.pk])
-        return redirect(f"{url}?sparad={row.prefix}#{row.prefix}")
+        shown = f"&{ONLY_MISSING_QUERY}" if only_missing else ""
+        return redirect(f"{url}?sparad={row.prefix}{shown}#{row.prefix}")
     if error:
         messages.error(request, error)
         return redirect(_report_url(report, row.prefix))
@@ -197,7 +247,29 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
         bound={form.prefix or "": form},
         status=409 if conflict else 422,
         conflict=conflict,
+        only_missing=only_missing,
     )
+
+
+@require_POST
+def goal_confirm(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
+    """Confirm, unchanged, the rows under a goal that came from the period before."""
+    report = access.get_writable_report(request.user, pk)
+    try:
+        confirmed = services.goal_rows_confirm(
+            report=report, goal_number=number, user=request.user, on_behalf=report.access.on_behalf
+        )
+    except services.FollowupError as refused:
+        messages.error(request, str(refused))
+        return redirect(_report_url(report))
+    if confirmed:
+        rows = "1 rad" if confirmed == 1 else f"{confirmed} rader"
+        messages.success(request, f"{rows} under mål {number} bekräftade oförändrade.")
+    else:
+        messages.info(request, f"Inget under mål {number} väntade på att bekräftas.")
+    url = reverse("report-detail", args=[report.pk])
+    shown = f"?{ONLY_MISSING_QUERY}" if _only_missing(request.POST) else ""
+    return redirect(f"{url}{shown}#goal-{number}")
 
 
 FormT = TypeVar("FormT", bound=ModelForm)
@@ -224,8 +296,11 @@ def _render_row(
     saved: bool,
     conflict: services.StaleRow | None,
     error: str | None,
+    only_missing: bool,
 ) -> HttpResponse:
-    """The row alone, for htmx, with the progress line swapped out of band."""
+    """The row alone, for htmx, with the progress line and the goals' counts swapped out
+    of band."""
+    completeness = services.report_completeness_now(report)
     view = row_view(
         kind,
         row,
@@ -237,15 +312,15 @@ def _render_row(
         saved=saved,
         conflict=conflict,
         error=error,
+        next_missing=completeness.next_missing.get(row.prefix, ""),
+        only_missing=only_missing,
     )
     context = {"report": report, "access": report.access, "writable": True, "row": view}
     template = "followup/report_detail.html"
     html = render_to_string(f"{template}#report-row", context, request=request)
-    html += render_to_string(
-        f"{template}#progress",
-        {"completeness": services.report_completeness_now(report), "oob": True},
-        request=request,
-    )
+    progress = {"completeness": completeness, "oob": True}
+    html += render_to_string(f"{template}#progress", progress, request=request)
+    html += render_to_string(f"{template}#goal-nav", progress, request=request)
     return HttpResponse(html, status=200 if saved else 409 if conflict else 422)
 
 

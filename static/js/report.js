@@ -35,3 +35,23 @@
   });
   syncWithin(document);
 })();
+
+// "Bekräfta raden" goes away once the row is confirmed, and htmx gives focus back only to an
+// element with the same id: keyboard users would be left at the top of the page. Focus
+// moves to the row's save button instead, which the row's new status describes.
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var row = event.detail.elt;
+    if (!row || !row.matches || !row.matches("article.report-row")) {
+      return;
+    }
+    if (document.activeElement === document.body || !document.activeElement) {
+      var save = document.getElementById(row.id + "-save");
+      if (save) {
+        save.focus();
+      }
+    }
+  });
+})();
