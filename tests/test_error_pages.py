@@ -8,6 +8,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 
 from tests.followup_data import build_small_world
+from valdprogram.errors import TEXTS
 
 LAYOUT = "Hoppa till innehållet"  # the skip link every page of base.html starts with
 
@@ -98,9 +99,7 @@ class ApiErrorTests(TestCase):
         self.assertEqual(response["Content-Type"], "application/json")
         self.assertEqual(
             response.json(),
-            {
-                "detail": "Sidan finns inte. Den kan ha tagits bort, eller så är adressen felskriven."
-            },
+            {"detail": TEXTS[404]},
         )
 
     def test_unknown_programme_answers_json_404(self) -> None:
