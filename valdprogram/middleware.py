@@ -9,13 +9,13 @@ page that can be shown: for a POST, the page the form was on.
 """
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import resolve_url
 
 from valdprogram.http import local_page
@@ -36,15 +36,25 @@ def next_page(request: HttpRequest) -> str:
 
 
 class SessionAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        refused = super().process_view(request, view_func, view_args, view_kwargs)
+        if refused is None or not request.headers.get("HX-Request"):
+            return refused
+        response = HttpResponse(LOGGED_OUT_TEXT, status=401, content_type="text/plain")
+        # A 401 must name a way to authenticate (RFC 9110): the login page's session.
+        response["WWW-Authenticate"] = 'Session realm="valdprogram"'
+        response["X-Login-Url"] = refused["Location"]
+        return response
+
     def handle_no_permission(
-        self, request: HttpRequest, view_func: Callable[..., HttpResponse]
-    ) -> HttpResponse:
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponseRedirect:
         login_url = resolve_url(self.get_login_url(view_func))
         field = self.get_redirect_field_name(view_func) or REDIRECT_FIELD_NAME
-        if request.headers.get("HX-Request"):
-            response = HttpResponse(LOGGED_OUT_TEXT, status=401, content_type="text/plain")
-            # A 401 must name a way to authenticate (RFC 9110): the login page's session.
-            response["WWW-Authenticate"] = 'Session realm="valdprogram"'
-            response["X-Login-Url"] = f"{login_url}?{urlencode({field: next_page(request)})}"
-            return response
         return redirect_to_login(next_page(request), login_url, field)

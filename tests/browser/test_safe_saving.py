@@ -6,6 +6,7 @@ typed, the page says what happened in the row, and the same save works afterward
 """
 
 import re
+
 import pytest
 from playwright.sync_api import Page, Route, expect
 
