@@ -8,14 +8,15 @@
 // - A form whose fields differ from what the page was drawn with, or that came back unsaved
 //   from the server (data-unsaved), is marked "Inte sparat" in text. Sending a whole-page form
 //   ("Skicka in", the summary, an own item, an upload) while other forms hold unsaved text is
-//   stopped with a list of them: save them all (the htmx ones) and go on, or go on knowingly
-//   without them. Leaving the page with unsaved text asks first (beforeunload).
+//   stopped with a list of them: save them all (rows with htmx, whole-page forms in the
+//   background, one after another) and go on, or go on knowingly without them. Leaving the page with unsaved text asks first (beforeunload).
 //
 // Without JavaScript none of this runs; the forms work as plain forms.
 (function () {
   "use strict";
 
   var CSRF_COOKIE = "csrftoken"; // Django's CSRF_COOKIE_NAME, the default
+  var LOGIN_PATH = "/konto/logga-in/"; // where LoginRequiredMiddleware sends a plain POST
   var KEPT = " Det du skrev finns kvar här.";
   var allowLeaving = null; // the form being sent
   var consented = false; // the user chose to go on without the unsaved changes
@@ -250,6 +251,52 @@
     return { id: region.id, name: name || (lastButton(form) || {}).textContent || "Ett formulär" };
   }
 
+  function markSaved(form) {
+    // The text is stored now: what the fields hold is what the page would show.
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.tagName === "SELECT") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.defaultSelected = option.selected;
+        });
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.defaultChecked = field.checked;
+      } else if (field.type !== "file") {
+        field.defaultValue = field.value;
+      }
+    });
+    form.removeAttribute("data-unsaved");
+    mark(form);
+  }
+
+  function saveOne(form) {
+    if (form.hasAttribute("hx-post")) {
+      return window.htmx.ajax("POST", form.getAttribute("hx-post"), {
+        source: form,
+        target: form.getAttribute("hx-target") || form,
+        swap: form.getAttribute("hx-swap") || "outerHTML",
+      });
+    }
+    // A whole-page form, sent in the background: the server redirects after a save and
+    // answers 409/422 with the page when it did not save.
+    refreshToken(form);
+    return window
+      .fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok && new URL(response.url).pathname !== LOGIN_PATH) {
+          markSaved(form);
+          return;
+        }
+        showAlert(form, function (box) {
+          paragraph(
+            box,
+            response.ok
+              ? "Du har blivit utloggad, så det här sparades inte." + KEPT + " Ladda inte om sidan; logga in i en ny flik och försök igen."
+              : "Det här sparades inte (felkod " + response.status + ")." + KEPT + " Spara det för sig för att se vad som behöver rättas."
+          );
+        });
+      });
+  }
+
   function saveAll(forms, then) {
     // One after another: each is its own transaction, and a small server (SQLite) takes
     // concurrent writes badly.
@@ -259,20 +306,10 @@
       window.setTimeout(then, 0);
       return;
     }
-    window.htmx
-      .ajax("POST", form.getAttribute("hx-post"), {
-        source: form,
-        target: form.getAttribute("hx-target") || form,
-        swap: form.getAttribute("hx-swap") || "outerHTML",
-      })
-      .then(
-        function () {
-          saveAll(forms.slice(1), then);
-        },
-        function () {
-          saveAll(forms.slice(1), then);
-        }
-      );
+    var next = function () {
+      saveAll(forms.slice(1), then);
+    };
+    saveOne(form).then(next, next);
   }
 
   function send(form, submitter) {
@@ -288,7 +325,8 @@
 
   function refuse(form, submitter, others) {
     var savable = others.filter(function (other) {
-      return other.hasAttribute("hx-post") && window.htmx;
+      // An upload leads to its own preview page: it cannot be sent on the way.
+      return other.enctype !== "multipart/form-data" && window.htmx && window.fetch;
     });
     var box = showAlert(form, function (box) {
       box.classList.add("error-summary");

@@ -233,3 +233,40 @@ def test_error_pages_are_swedish_in_the_sites_layout(
     expect(page.get_by_text("Du kan läsa men inte ändra rapporten.")).to_be_visible()
     expect(page.get_by_role("link", name="Tillbaka till sidan du kom från")).to_be_visible()
     assert_accessible(page)
+
+
+def test_samlad_uppfoljning_section_save_warns_about_another_unsaved_section(
+    page: Page, transactional_db: None, assert_accessible
+) -> None:
+    from followup.models import CityFollowupGoal
+
+    build_world(year=2023, kind="VB")
+    log_in(page, "samordnare")
+    page.get_by_role("link", name="Samlad uppföljning").click()
+    page.get_by_role("link", name="2023").click()
+    first, second = page.locator("#mal1"), page.locator("#mal2")
+    first.get_by_role("textbox", name="Bedömning").fill("Mål 1: inte sparat ännu.")
+    expect(first.get_by_text("Ändrat – inte sparat")).to_be_visible()
+    second.get_by_role("textbox", name="Bedömning").fill("Mål 2: sparas nu.")
+    second.get_by_role("button", name="Spara bedömningen för mål 2").click()
+
+    stop = second.get_by_role("alert")
+    expect(stop).to_contain_text("en del av sidan har ändringar som inte är sparade")
+    expect(stop.get_by_role("link")).to_have_text([re.compile(r"^Mål 1 ")])
+    assert_accessible(page)
+    assert not CityFollowupGoal.objects.filter(narrative__startswith="Mål").exists()
+
+    # One click saves the first section in the background, then the second as asked.
+    stop.get_by_role("button", name="Spara ändringarna och fortsätt").click()
+    expect(page.get_by_text("Texten är sparad.")).to_be_visible()
+    narratives = CityFollowupGoal.objects.order_by("goal__number").values_list(
+        "narrative", flat=True
+    )
+    assert [text for text in narratives if text] == [
+        "Mål 1: inte sparat ännu.",
+        "Mål 2: sparas nu.",
+    ]
+    expect(page.locator("#mal1").get_by_role("textbox", name="Bedömning")).to_have_value(
+        "Mål 1: inte sparat ännu."
+    )
+    expect(page.get_by_text("Ändrat – inte sparat")).to_have_count(0)
