@@ -116,3 +116,9 @@ class ApiErrorTests(TestCase):
         self.assertEqual(
             response.json(), {"detail": "Ett fel uppstod hos servern. Försök igen om en stund."}
         )
+
+    def test_wrong_method_on_the_api_answers_json_405(self) -> None:
+        response = self.client.post(reverse("api-programme-list"))
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(response.json(), {"detail": TEXTS[405]})
+        self.assertIn("GET", response["Allow"])
