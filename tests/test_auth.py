@@ -43,7 +43,9 @@ def _dotted(view: object) -> str:
 
 class DenyByDefaultTests(TestCase):
     def test_login_is_required_everywhere_except_the_known_public_views(self) -> None:
-        self.assertIn("django.contrib.auth.middleware.LoginRequiredMiddleware", settings.MIDDLEWARE)
+        self.assertIn(
+            "valdprogram.middleware.SessionAwareLoginRequiredMiddleware", settings.MIDDLEWARE
+        )
         public = {
             _dotted(view)
             for _, view in _views(get_resolver().url_patterns)

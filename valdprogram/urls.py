@@ -19,3 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+# With DEBUG off: Swedish pages in the site's layout, JSON under /api/ (valdprogram.errors).
+handler400 = "valdprogram.errors.bad_request"
+handler403 = "valdprogram.errors.permission_denied"
+handler404 = "valdprogram.errors.page_not_found"
+handler500 = "valdprogram.errors.server_error"

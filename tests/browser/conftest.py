@@ -91,6 +91,8 @@ ROW_SAVE = ExpectedResponse(
 )
 # Chromium logs every 4xx/5xx answer as a console error with the resource as its location.
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d+)")
+# htmx logs an error status it was told to treat as an error (base.html's responseHandling).
+HTMX_ERROR = re.compile(r"^Response Status Error Code (\d+) from (\S+),")
 
 
 @dataclass
@@ -130,6 +132,12 @@ class BrowserProblems:
         for text, url in self.console:
             failed = FAILED_LOAD.match(text)
             if failed and (url, int(failed.group(1))) in excused:
+                continue
+            htmx = HTMX_ERROR.match(text)
+            if htmx and any(
+                urlsplit(excused_url).path == htmx.group(2) and status == int(htmx.group(1))
+                for excused_url, status in excused
+            ):
                 continue
             problems.append(f"console error: {text} ({url})")
         return problems
