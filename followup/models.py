@@ -85,6 +85,20 @@ class BoardRole(models.TextChoices):
     READER = "lasare", "Läsare"
 
 
+class RoleSource(models.TextChoices):
+    """Who gave a role: a person in the admin, or the city's login from the user's claims
+    (accounts.roles), which also takes it away when the claims no longer give it."""
+
+    HAND = "hand", "Given för hand"
+    CLAIM = "claim", "Från stadens inloggning"
+
+
+def role_source_field() -> models.CharField:
+    return models.CharField(
+        "given av", max_length=5, choices=RoleSource.choices, default=RoleSource.HAND
+    )
+
+
 class Membership(models.Model):
     """A user's role for one board; a user may belong to several boards."""
 
@@ -93,6 +107,7 @@ class Membership(models.Model):
     )
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField("roll", max_length=10, choices=BoardRole.choices)
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -113,6 +128,7 @@ class Coordinator(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinator_roles"
     )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="coordinators")
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -551,6 +567,7 @@ class CityReader(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="city_reader_roles"
     )
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="readers")
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:
