@@ -5,7 +5,7 @@ password is checked.
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from accounts.local import password_login_allowed
 
@@ -14,7 +14,7 @@ class LocalPasswordBackend(ModelBackend):
     """Django's password login, refused to accounts that may not use a password. The
     password is checked first either way, so the answer takes as long."""
 
-    def user_can_authenticate(self, user: AbstractBaseUser | None) -> bool:
+    def user_can_authenticate(self, user: User | AnonymousUser | None) -> bool:
         return (
             user is not None
             and super().user_can_authenticate(user)

@@ -12,5 +12,5 @@ class LocalPasswordResetForm(PasswordResetForm):
     kept for the break-glass administrators only, nobody else gets a link. The page answers
     the same either way, so it does not tell who has an account."""
 
-    def get_users(self, email: str) -> Iterator[User]:  # type: ignore[override]
+    def get_users(self, email: str) -> Iterator[User]:
         return (user for user in super().get_users(email) if password_login_allowed(user))

@@ -13,7 +13,6 @@ from typing import Any
 
 import jwt
 import requests
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User

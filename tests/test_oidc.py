@@ -69,9 +69,8 @@ def kim(**claims: object) -> dict[str, object]:
 
 
 def board_roles(user: User) -> dict[str, tuple[str, str]]:
-    return {
-        m.board.slug: (m.role, m.source) for m in Membership.objects.filter(user=user).select_related("board")
-    }
+    rows = Membership.objects.filter(user=user).select_related("board")
+    return {m.board.slug: (m.role, m.source) for m in rows}
 
 
 def signed_in_user(client: Client) -> User:
