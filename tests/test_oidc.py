@@ -299,3 +299,26 @@ def test_a_mapping_must_name_what_it_gives() -> None:
         half.full_clean()
     assert error.value.message_dict["board"] == ["Välj nämnden som rollen gäller."]
     assert error.value.message_dict["board_role"] == ["Välj rapportör eller läsare."]
+
+
+# --- the endpoints from the issuer -------------------------------------------------------
+
+
+def test_the_endpoint_variables_are_read_from_the_issuers_discovery(oidc_provider: str) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("oidc_endpoints", oidc_provider, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"OIDC_ISSUER={oidc_provider}" in lines
+    assert f"OIDC_TOKEN_ENDPOINT={oidc_provider}/oauth2/token" in lines
+    assert f"OIDC_JWKS_URI={oidc_provider}/jwks" in lines
+
+
+def test_an_issuer_that_does_not_answer_is_a_clear_error() -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=r"Could not read http://127\.0\.0\.1:9/"):
+        call_command("oidc_endpoints", "http://127.0.0.1:9")
