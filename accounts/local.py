@@ -16,3 +16,11 @@ def password_login_allowed(user: AbstractBaseUser | AnonymousUser) -> bool:
     if not breakglass_only():
         return True
     return user.get_username() in settings.LOCAL_LOGIN_USERS
+
+
+def axes_exempt(request: object, credentials: dict[str, object] | None = None) -> bool:
+    """Axes' AXES_WHITELIST_CALLABLE: only password attempts (which carry a username) count
+    towards a lockout. A failed return from the city's login carries none, and counting it
+    would lock out every sign-in from the address, which for the city's staff is often one
+    proxy; the provider guards its own passwords."""
+    return "username" not in (credentials or {})

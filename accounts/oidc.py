@@ -61,6 +61,15 @@ class CityOIDCBackend(OIDCAuthenticationBackend):
     def config(self) -> OidcConfig:
         return settings.OIDC
 
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> User | None:
+        # Only the callback's call (with the nonce and PKCE verifier from the session): a
+        # password form sent with ?code=…&state=… in its address must not start a token
+        # exchange.
+        if "nonce" not in kwargs or "username" in kwargs or "password" in kwargs:
+            return None
+        user: User | None = super().authenticate(request, **kwargs)
+        return user
+
     # --- the tokens ------------------------------------------------------------------
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:

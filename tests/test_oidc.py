@@ -257,10 +257,47 @@ def test_denied_at_the_provider_comes_back_with_a_message(client: Client, oidc: 
 def test_many_failed_city_logins_lock_out_nobody(client: Client, oidc: Provider) -> None:
     from django.conf import settings
 
-    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
-        client.get(reverse("oidc-callback"), {"code": "gissad", "state": "gissad"})
-    response = oidc.sign_in(client, oidc.new_person(**kim()))
+    with override_settings(**settings_for(dataclasses.replace(oidc.config, id_claim="oid"))):
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            refused = oidc.sign_in(client, oidc.new_person(**kim()))
+            assert refused["Location"] == reverse("login")
+        response = oidc.sign_in(client, oidc.new_person(**kim(oid="ett-stabilt-id")))
     assert response["Location"] == reverse("start")
+
+
+def test_a_password_form_sent_with_a_code_in_its_address_is_only_a_password_login(
+    client: Client, oidc: Provider
+) -> None:
+    response = client.post(
+        reverse("login") + "?code=gissad&state=gissad", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 200
+    assert "Ange ett korrekt användarnamn och lösenord" in response.content.decode()
+
+
+def test_a_deactivated_account_is_refused(client: Client, oidc: Provider) -> None:
+    subject = oidc.new_person(**kim())
+    oidc.sign_in(client, subject)
+    User.objects.filter(pk=signed_in_user(client).pk).update(is_active=False)
+    client.post(reverse("logout"))
+    response = oidc.sign_in(client, subject)
+    assert response["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_in_goes_back_to_the_page_asked_for(client: Client, oidc: Provider) -> None:
+    response = oidc.sign_in(client, oidc.new_person(**kim()), next_url="/perioder/")
+    assert response["Location"] == "/perioder/"
+    elsewhere = oidc.sign_in(client, oidc.new_person(**kim()), next_url="https://evil.example/")
+    assert elsewhere["Location"] == reverse("start")
+
+
+def test_the_login_page_reads_nothing_from_the_database(
+    client: Client, oidc: Provider, django_assert_num_queries
+) -> None:
+    with django_assert_num_queries(0):  # no session yet, no user: nothing to look up
+        response = client.get(reverse("login"))
+    assert response.status_code == 200
 
 
 # --- logout --------------------------------------------------------------------------------
