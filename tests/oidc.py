@@ -37,7 +37,7 @@ def provider_running() -> Iterator[str]:
         server = run_server_in_thread(port=port)
         try:
             running = server.__enter__()
-        except OSError:
+        except (OSError, SystemExit):  # werkzeug exits when the port is taken
             continue
         try:
             yield f"http://localhost:{running.server_port}"
