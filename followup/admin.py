@@ -4,6 +4,8 @@ Reports are written on the report page, where the rules (open period, versions, 
 hold; here they are read-only, so that the admin is never a way around them.
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -20,24 +22,35 @@ from followup.models import (
     Report,
     ReportEvent,
     ReportingPeriod,
+    RoleSource,
 )
 from followup.services import reports_sync_for_programme
 
 
+class RoleSourceAdmin(SimpleHistoryAdmin):
+    """A role saved here is a role given by hand: the city's login never removes it."""
+
+    readonly_fields = ["source"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        obj.source = RoleSource.HAND
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "board", "role"]
-    list_filter = ["role", "board__kind", "board"]
+class MembershipAdmin(RoleSourceAdmin):
+    list_display = ["user", "board", "role", "source"]
+    list_filter = ["role", "source", "board__kind", "board"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "board__name"]
     autocomplete_fields = ["board"]
     list_select_related = ["user", "board"]
 
 
-class ProgrammeRoleAdmin(SimpleHistoryAdmin):
+class ProgrammeRoleAdmin(RoleSourceAdmin):
     """A user's role for a whole programme: samordnare or city-wide reader."""
 
-    list_display = ["user", "programme"]
-    list_filter = ["programme"]
+    list_display = ["user", "programme", "source"]
+    list_filter = ["programme", "source"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "programme"]
 

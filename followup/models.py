@@ -88,6 +88,20 @@ class BoardRole(models.TextChoices):
     READER = "lasare", "Läsare"
 
 
+class RoleSource(models.TextChoices):
+    """Who gave a role: a person in the admin, or the city's login from the user's claims
+    (accounts.roles), which also takes it away when the claims no longer give it."""
+
+    HAND = "hand", "Given för hand"
+    CLAIM = "claim", "Från stadens inloggning"
+
+
+def role_source_field() -> models.CharField:
+    return models.CharField(
+        "given av", max_length=5, choices=RoleSource.choices, default=RoleSource.HAND
+    )
+
+
 class Membership(models.Model):
     """A user's role for one board; a user may belong to several boards."""
 
@@ -101,6 +115,7 @@ class Membership(models.Model):
         Board, on_delete=models.CASCADE, related_name="memberships", verbose_name="nämnd"
     )
     role = models.CharField("roll", max_length=10, choices=BoardRole.choices)
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -126,6 +141,7 @@ class Coordinator(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="coordinators", verbose_name="program"
     )
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:
@@ -607,6 +623,7 @@ class CityReader(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="readers", verbose_name="program"
     )
+    source = role_source_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -158,3 +158,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         world = item.config.stash.get(WORLD, None)
         if world is not None and nextitem is not None and _flushes_database(item):
             world.restore()
+
+
+# The local OpenID provider (tests/oidc.py) for the tests of the city's login.
+from tests.oidc import oidc, oidc_provider  # noqa: E402, F401

@@ -13,6 +13,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.config import LOCAL_LOGIN_CHOICES, OidcConfig, authentication_backends
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "template_partials",
     "catalog",
     "followup",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -140,11 +143,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses a locked-out login before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# The city's login (OpenID Connect, README "Inloggning med stadens konto"): on when every
+# required variable is set; a half-configured one is reported by `manage.py check`. The
+# backends are Axes, the password login and, when it is on, the city's login.
+OIDC = OidcConfig(
+    issuer=env_str("OIDC_ISSUER", ""),
+    client_id=env_str("OIDC_CLIENT_ID", ""),
+    client_secret=env_str("OIDC_CLIENT_SECRET", ""),
+    authorization_endpoint=env_str("OIDC_AUTHORIZATION_ENDPOINT", ""),
+    token_endpoint=env_str("OIDC_TOKEN_ENDPOINT", ""),
+    jwks_uri=env_str("OIDC_JWKS_URI", ""),
+    userinfo_endpoint=env_str("OIDC_USERINFO_ENDPOINT", ""),
+    end_session_endpoint=env_str("OIDC_END_SESSION_ENDPOINT", ""),
+    scopes=env_str("OIDC_SCOPES", "openid profile email"),
+    id_claim=env_str("OIDC_ID_CLAIM", "sub"),
+    roles_claim=env_str("OIDC_ROLES_CLAIM", "roles"),
+)
+AUTHENTICATION_BACKENDS = authentication_backends(OIDC.enabled)
+globals().update(OIDC.django_settings())
+# Password login: "all" accounts, or only the break-glass administrators named in
+# LOCAL_LOGIN_USERS ("breakglass") once everyone else signs in through the city's login.
+LOCAL_LOGIN = env_str("LOCAL_LOGIN", "all")
+if LOCAL_LOGIN not in LOCAL_LOGIN_CHOICES:
+    raise ImproperlyConfigured(
+        f"LOCAL_LOGIN must be one of {', '.join(LOCAL_LOGIN_CHOICES)}, not {LOCAL_LOGIN!r}."
+    )
+LOCAL_LOGIN_USERS = env_list("LOCAL_LOGIN_USERS", "")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,6 +188,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+AXES_WHITELIST_CALLABLE = "accounts.local.axes_exempt"
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -221,6 +246,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Largest Excel file a board may upload (the template of a district board is about 30 kB).
 EXCEL_UPLOAD_MAX_BYTES = env_int("EXCEL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# Password reset links ("Glömt lösenordet?") stay valid this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("PASSWORD_RESET_HOURS", 2)
 # Absolute links in e-mails (reminders): a cron job has no request to build them from.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
@@ -236,7 +263,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
-        "form-action": [SELF],
+        "form-action": [SELF, *OIDC.form_action_origins()],
     },
 }
 
