@@ -6,6 +6,8 @@ co-responsible boards and a prevention level per measure. One shape holds both: 
 on the programme, and `number`, `prevention_level` and the responsibility role are optional.
 """
 
+from datetime import date
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -102,6 +104,11 @@ class Programme(models.Model):
     vision = models.TextField("vision")
     goal_label = models.CharField("benämning på mål", max_length=40, default="Mål")
     activity_label = models.CharField("benämning på aktivitet", max_length=40, default="Aktivitet")
+    co_responsible_reports = models.BooleanField(
+        "medansvariga rapporterar",
+        default=True,
+        help_text="Om en medansvarig nämnd följer upp åtgärden i sin rapport, som den ansvariga.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,6 +128,60 @@ class Programme(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+
+class PeriodDefinition(models.Model):
+    """One step of a programme's reporting cycle: what the period is called, where it falls
+    in the year, when it usually opens and is due, and whether it is the annual report.
+    Stockholm's year has T1, T2 and VB; Södertälje's the delårsbokslut and the årsberättelse.
+    A period copies its name, order and annualness when it is created (`periods_create`),
+    so a period keeps the name it was reported under if the cycle is changed later."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cycle")
+    code = models.CharField(
+        "kod",
+        max_length=10,
+        help_text="Kort namn i adresser, filnamn och API:t, t.ex. ”T1” eller ”DB”.",
+    )
+    name = models.CharField("namn", max_length=100)
+    position = models.PositiveSmallIntegerField("ordning i året")
+    # The usual dates, relative to the programme year: (years after, month, day).
+    opens_year_offset = models.PositiveSmallIntegerField("öppnar år efter", default=0)
+    opens_month = models.PositiveSmallIntegerField("öppnar månad")
+    opens_day = models.PositiveSmallIntegerField("öppnar dag")
+    deadline_year_offset = models.PositiveSmallIntegerField("sista dag år efter", default=0)
+    deadline_month = models.PositiveSmallIntegerField("sista dag månad")
+    deadline_day = models.PositiveSmallIntegerField("sista dag dag")
+    is_annual = models.BooleanField(
+        "årsrapport",
+        default=False,
+        help_text="Årets samlade rapport: med målbedömningar, grund för samlad uppföljning.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "period i rapportcykeln"
+        verbose_name_plural = "rapportcykel"
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="cycle_unique_code"),
+            models.UniqueConstraint(fields=["programme", "position"], name="cycle_unique_position"),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(is_annual=True),
+                name="cycle_one_annual",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def dates(self, year: int) -> tuple[date, date]:
+        """When the step usually opens and is due in the programme year `year`."""
+        return (
+            date(year + self.opens_year_offset, self.opens_month, self.opens_day),
+            date(year + self.deadline_year_offset, self.deadline_month, self.deadline_day),
+        )
 
 
 class Goal(models.Model):

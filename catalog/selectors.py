@@ -19,6 +19,7 @@ from catalog.models import (
     Goal,
     Indicator,
     IndicatorResponsibility,
+    PeriodDefinition,
     Prerequisite,
     Programme,
     Responsibility,
@@ -233,3 +234,13 @@ def goals_with_board_commitments(programme: Programme, board: Board) -> QuerySet
             Prefetch("indicators", queryset=indicators),
         )
     )
+
+
+def period_codes(programme_slug: str | None = None) -> list[str]:
+    """The codes of the periods in the programmes' cycles (in one programme's, with a slug),
+    in the order of the cycle, programme by programme as they were added; one query."""
+    steps = PeriodDefinition.objects.order_by("programme_id", "position")
+    if programme_slug is not None:
+        steps = steps.filter(programme__slug=programme_slug)
+    return list(dict.fromkeys(steps.values_list("code", flat=True)))
+

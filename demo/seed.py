@@ -245,7 +245,7 @@ class _Demo:
 
 def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None:
     periods_create(programme=programme)
-    periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "kind"))
+    periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "position"))
     current = next(p for p in periods if (p.year, p.kind) == (programme.end_year, PeriodKind.T1))
     boards = list(Board.objects.responsible_in(programme))
     joined_at = _moment(

@@ -65,7 +65,6 @@ from followup.models import (
     Fulfilment,
     GoalAssessment,
     IndicatorOutcome,
-    PeriodKind,
     PeriodState,
     Progress,
     Report,
@@ -487,8 +486,15 @@ class Rollup:
 
 
 def programme_periods(programme: Programme) -> list[ReportingPeriod]:
-    """The programme's periods in the order of the year (T1, T2, VB)."""
-    return list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "kind"))
+    """The programme's periods in the order of its cycle, year by year (T1, T2, VB)."""
+    return list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "position"))
+
+
+def cycle_choices(periods: Iterable[ReportingPeriod]) -> list[tuple[str, str]]:
+    """The programme's cycle as (code, name) choices, in its order, from its periods: what a
+    reader picks a period of the year by."""
+    steps = {p.kind: (p.position, p.name) for p in periods}
+    return [(code, name) for code, (_, name) in sorted(steps.items(), key=lambda s: s[1])]
 
 
 def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
@@ -626,19 +632,26 @@ class Scope:
 def make_scope(
     programme: Programme,
     year: int,
-    kind: str,
+    kind: str | None,
     *,
     goal_number: int | None = None,
     board_group: str | None = None,
     periods: list[ReportingPeriod] | None = None,
 ) -> Scope:
-    """The scope of the programme's period `kind` of `year`. Raises
-    ReportingPeriod.DoesNotExist."""
+    """The scope of the programme's period `kind` of `year`; with `kind` None, of the
+    year's annual report in the programme's cycle. Raises ReportingPeriod.DoesNotExist."""
     if periods is None:
         periods = programme_periods(programme)
-    period = next((p for p in periods if p.year == year and p.kind == kind), None)
+    period = next(
+        (
+            p
+            for p in periods
+            if p.year == year and (p.is_annual if kind is None else p.kind == kind)
+        ),
+        None,
+    )
     if period is None:
-        raise ReportingPeriod.DoesNotExist(f"{kind} {year}")
+        raise ReportingPeriod.DoesNotExist(f"{kind or 'årsrapport'} {year}")
     index = periods.index(period)
     return Scope(
         programme=programme,
@@ -702,7 +715,7 @@ def report_counts(scope: Scope, periods: list[ReportingPeriod]) -> ReportCounts:
 def period_rollup(
     programme: Programme,
     year: int,
-    kind: str,
+    kind: str | None,
     *,
     goal_number: int | None = None,
     board_group: str | None = None,
@@ -710,7 +723,8 @@ def period_rollup(
     periods: list[ReportingPeriod] | None = None,
     figures_only: bool = False,
 ) -> Rollup:
-    """The roll-up of the programme's period `kind` of `year`, optionally for one goal and
+    """The roll-up of the programme's period `kind` of `year` (None: the year's annual
+    report), optionally for one goal and
     one group of boards (a key of BOARD_GROUPS). Raises ReportingPeriod.DoesNotExist.
     `figures_only` leaves out what only the dashboard shows (the boards missing, the
     activities off track, the changes, the boards' own indicators).
@@ -1003,7 +1017,7 @@ def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, Re
         rank=Window(
             RowNumber(),
             partition_by=[F(item_field)],
-            order_by=[F("report__period__year").desc(), F("report__period__kind").desc()],
+            order_by=[F("report__period__year").desc(), F("report__period__position").desc()],
         )
     )
     return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
@@ -1014,7 +1028,7 @@ def latest_report(board: Board, programme: Programme) -> Report | None:
     return (
         Report.objects.filter(reported(""), board=board, period__programme=programme)
         .select_related("period")
-        .order_by("-period__year", "-period__kind")
+        .order_by("-period__year", "-period__position")
         .first()
     )
 
@@ -1035,15 +1049,16 @@ def _board_value(row: IndicatorOutcome) -> dict[str, Any]:
 
 
 def year_figures(programme: Programme, year: int) -> dict[str, Any]:
-    """The figures of the year's verksamhetsberättelse (VB), JSON-ready: the samlad
-    uppföljning freezes this dict when it becomes final. Only str, int, float, None, lists
-    and dicts. Raises ReportingPeriod.DoesNotExist if the year has no VB period.
+    """The figures of the year's annual report in the programme's cycle (Stockholm's VB),
+    JSON-ready: the samlad uppföljning freezes this dict when it becomes final. Only str,
+    int, float, None, lists and dicts. Raises ReportingPeriod.DoesNotExist if the year has
+    no annual period.
 
     Beside the aggregates it keeps what the document quotes: every board's value and
     comment per indicator, the boards' own indicators with their values (never summed), and
     every board's goal assessment and analysis. The activity rows behind the counts are not
     copied; the dashboard lists them for the period."""
-    rollup = period_rollup(programme, year, PeriodKind.VB, figures_only=True)
+    rollup = period_rollup(programme, year, None, figures_only=True)
     scope = rollup.scope
     boards = [
         {

@@ -223,7 +223,7 @@ def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
             report_count=Count("reports"),
             submitted_count=Count("reports", filter=reported("reports__")),
         )
-        .order_by("programme", "-year", "-kind")
+        .order_by("programme", "-year", "-position")
     )
 
 

@@ -42,7 +42,7 @@ from followup.excel.layout import (
     SheetSpec,
 )
 from followup.history import display_value
-from followup.models import PeriodKind, Report
+from followup.models import Report, ReportingPeriod
 from followup.numbers import parse_decimal
 from followup.rows import kind_of
 
@@ -235,7 +235,12 @@ def _check_metadata(workbook: Workbook, report: Report) -> None:
         )
     year, kind = value_of("år"), value_of("period")
     if (year, kind) != (period.year, period.kind) or value_of("program") != (period.programme.slug):
-        label = f"{PeriodKind(kind).label} {year}" if kind in PeriodKind.values else "en annan"
+        other_period = ReportingPeriod.objects.filter(
+            programme__slug=str(value_of("program")),
+            year=year if isinstance(year, int) else None,
+            kind=str(kind),
+        ).first()
+        label = other_period.label if other_period else "en annan period"
         raise ImportRefused(
             [at("period") + f": Filen är mallen för {label}, inte för {period.label}."]
         )

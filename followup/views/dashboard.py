@@ -25,7 +25,6 @@ from followup.models import (
     ASSESSMENT_SYMBOLS,
     Assessment,
     Fulfilment,
-    PeriodKind,
     Progress,
     ReportState,
 )
@@ -165,7 +164,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "programmes": selection.programmes,
             "programme": selection.programme,
             "years": sorted({p.year for p in scope.periods}),
-            "period_kinds": PeriodKind.choices,
+            "period_kinds": rollup.cycle_choices(scope.periods),
             "board_groups": [(key, label) for key, (label, _) in rollup.BOARD_GROUPS.items()],
             "selected_group": scope.board_group or "",
             "rollup": figures,
