@@ -243,4 +243,3 @@ def period_codes(programme_slug: str | None = None) -> list[str]:
     if programme_slug is not None:
         steps = steps.filter(programme__slug=programme_slug)
     return list(dict.fromkeys(steps.values_list("code", flat=True)))
-

@@ -72,6 +72,7 @@ class IncompleteReport(FollowupError):
 
 # --- Periods ---------------------------------------------------------------------------
 
+
 def periods_create(*, programme: Programme) -> list[ReportingPeriod]:
     """Create the periods of the programme's own cycle (T1, T2 and VB for Stockholm; the
     delårsbokslut and the årsberättelse for Södertälje) for every year that lacks them, on
