@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from catalog.cycles import STOCKHOLM_CYCLE
 from catalog.models import (
     Activity,
     ActivityResponsibility,
@@ -236,10 +237,25 @@ def goals_with_board_commitments(programme: Programme, board: Board) -> QuerySet
     )
 
 
-def period_codes(programme_slug: str | None = None) -> list[str]:
-    """The codes of the periods in the programmes' cycles (in one programme's, with a slug),
-    in the order of the cycle, programme by programme as they were added; one query."""
-    steps = PeriodDefinition.objects.order_by("programme_id", "position")
-    if programme_slug is not None:
-        steps = steps.filter(programme__slug=programme_slug)
-    return list(dict.fromkeys(steps.values_list("code", flat=True)))
+def cycle_of(programme: Programme) -> list[PeriodDefinition]:
+    """The programme's reporting cycle in order; Stockholm's (unsaved) for a programme made
+    without a catalog document that names one."""
+    steps = list(programme.cycle.all())
+    if steps:
+        return steps
+    return [
+        PeriodDefinition(
+            programme=programme,
+            code=step["code"],
+            name=step["name"],
+            position=position,
+            opens_year_offset=step["opens"][0],
+            opens_month=step["opens"][1],
+            opens_day=step["opens"][2],
+            deadline_year_offset=step["deadline"][0],
+            deadline_month=step["deadline"][1],
+            deadline_day=step["deadline"][2],
+            is_annual=bool(step.get("annual")),
+        )
+        for position, step in enumerate(STOCKHOLM_CYCLE, start=1)
+    ]

@@ -23,7 +23,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from catalog.api import board_json
-from catalog.selectors import period_codes
 from followup import selectors
 from followup.models import (
     ActivityStatus,
@@ -85,7 +84,7 @@ def _filter(reports: QuerySet[Report], params: dict[str, str]) -> QuerySet[Repor
             raise BadParameter("Parametern year måste vara ett årtal med fyra siffror, t.ex. 2023.")
         reports = reports.filter(period__year=int(year))
     if period := params.get("period"):
-        codes = period_codes(programme or None)
+        codes = selectors.period_codes(programme or None)
         if codes and period not in codes:  # an unknown programme matches nothing anyway
             raise BadParameter(f"Parametern period måste vara en av {', '.join(codes)}.")
         reports = reports.filter(period__kind=period)

@@ -236,3 +236,12 @@ def reports_for_api(user: User) -> QuerySet[Report]:
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         )
     )
+
+
+def period_codes(programme_slug: str | None = None) -> list[str]:
+    """The codes of the periods there are (of one programme's, with a slug), in the order of
+    each programme's cycle, programme by programme as they were added; one query."""
+    periods = ReportingPeriod.objects.order_by("programme_id", "position")
+    if programme_slug is not None:
+        periods = periods.filter(programme__slug=programme_slug)
+    return list(dict.fromkeys(periods.values_list("kind", flat=True)))

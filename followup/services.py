@@ -25,6 +25,7 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
 )
+from catalog.selectors import cycle_of
 from followup.history import history_stamp
 from followup.models import (
     EDITABLE_STATES,
@@ -78,7 +79,7 @@ def periods_create(*, programme: Programme) -> list[ReportingPeriod]:
     delårsbokslut and the årsberättelse for Södertälje) for every year that lacks them, on
     the cycle's usual dates (idempotent)."""
     created = []
-    cycle = list(programme.cycle.all())
+    cycle = cycle_of(programme)
     for year in programme.years:
         for step in cycle:
             opens_on, deadline = step.dates(year)
