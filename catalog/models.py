@@ -94,6 +94,15 @@ class BoardGroup(models.Model):
         return self.name
 
 
+# The plurals of the labels programmes use (Programme.goal_label, activity_label).
+LABEL_PLURALS = {
+    "Mål": "Mål",
+    "Fokusområde": "Fokusområden",
+    "Aktivitet": "Aktiviteter",
+    "Åtgärd": "Åtgärder",
+}
+
+
 class Programme(models.Model):
     slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
     name = models.CharField("namn", max_length=400)
@@ -128,6 +137,19 @@ class Programme(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+    # The programme's own words, in the plural, for headings ("Fokusområden", "Åtgärder").
+    @property
+    def goal_label_plural(self) -> str:
+        return LABEL_PLURALS.get(self.goal_label, self.goal_label)
+
+    @property
+    def activity_label_plural(self) -> str:
+        return LABEL_PLURALS.get(self.activity_label, self.activity_label)
+
+    @property
+    def co_responsible_label(self) -> str:
+        return "Medansvariga"
 
 
 class PeriodDefinition(models.Model):

@@ -24,6 +24,7 @@ from catalog.models import (
     Prerequisite,
     Programme,
     Responsibility,
+    ResponsibilityRole,
     programme_item,
 )
 
@@ -140,6 +141,11 @@ class Responsible:
     def more(self) -> int:
         """Boards not named in place."""
         return self.count - len(self.boards)
+
+    @property
+    def co_responsible(self) -> list[Responsibility]:
+        """The co-responsible boards named in place, shown apart from the responsible ones."""
+        return [r for r in self.boards if r.role == ResponsibilityRole.CO_RESPONSIBLE]
 
 
 def _responsible(

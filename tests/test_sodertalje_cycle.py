@@ -176,6 +176,59 @@ class SodertaljeCycleTests(TestCase):
         self.assertEqual(figures["completeness"]["reported"], 1)
 
 
+class SodertaljeWordsTests(TestCase):
+    """The plan's own words: Fokusområde, Åtgärd, Medansvariga, its prevention levels."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = load_sodertalje()
+        periods_create(programme=cls.programme)
+        period_open(period=cls.programme.periods.get(year=2024, kind="DB"))
+        cls.reporter = user("rapportor-st", **{BOARD: BoardRole.REPORTER})
+        cls.report = Report.objects.get(period__kind="DB", period__year=2024, board__slug=BOARD)
+
+    def goal_page(self, number: int, **params: str):
+        return self.client.get(reverse("goal-detail", args=[self.programme.slug, number]), params)
+
+    def test_a_focus_areas_page_filters_by_prevention_level(self) -> None:
+        every = self.goal_page(3)
+        self.assertContains(every, '<h2 id="activities-heading">Åtgärder</h2>', html=True)
+        self.assertContains(every, '<label for="f-niva">Preventionsnivå</label>', html=True)
+        self.assertContains(every, "3:1")
+        self.assertContains(every, "3:2")
+        indicated = self.goal_page(3, niva="indikerad")
+        self.assertContains(indicated, "3:1")
+        self.assertContains(indicated, "3:4")
+        self.assertNotContains(indicated, "3:2")
+        self.assertNotContains(indicated, "3:3")
+        # A level the page does not know shows every measure, never an error.
+        self.assertContains(self.goal_page(3, niva="<x>"), "3:2")
+
+    def test_co_responsible_boards_are_shown_apart(self) -> None:
+        response = self.goal_page(1)
+        self.assertContains(response, 'class="meta co-responsible">Medansvariga: ')
+        self.assertContains(response, "Socialnämnden</a> (medansvarig)")
+
+    def test_the_report_page_speaks_the_plans_words(self) -> None:
+        self.client.force_login(self.reporter)
+        response = self.client.get(reverse("report-detail", args=[self.report.pk]))
+        self.assertContains(response, '<span class="goal-number">Fokusområde 5</span>', html=True)
+        self.assertContains(response, "<h3>Åtgärder</h3>", html=True)
+        self.assertContains(response, '<span class="activity-number">Åtgärd 5:1</span>', html=True)
+        self.assertContains(response, '<span class="tag">Indikerad prevention</span>', html=True)
+
+    def test_the_styrkort_names_the_level_and_the_focus_area(self) -> None:
+        from django.template.loader import render_to_string
+
+        from followup.documents.styrkort import TEMPLATE, styrkort_build
+
+        card = styrkort_build(self.programme, self.report.board, with_status=True)
+        html = render_to_string(TEMPLATE, card.context())
+        self.assertIn("Fokusområde 5", html)
+        self.assertIn("indikerad&nbsp;prevention", html)
+        self.assertIn("Åtgärder", html)
+
+
 class CycleLoadTests(TestCase):
     def test_a_catalog_without_a_cycle_gets_stockholms(self) -> None:
         programme, _ = programme_load(data=sodertalje_data())
