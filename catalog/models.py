@@ -32,6 +32,17 @@ BOARD_KIND_PLURALS: dict[str, str] = {
 }
 
 
+def reports_on(path: str, item: str) -> models.Q:
+    """A responsibility that puts the item in the board's report: every responsible board,
+    and a co-responsible one where the programme says co-responsible boards report
+    (`Programme.co_responsible_reports`). `path` leads to the responsibility, e.g.
+    "activity_roles__" from a board, "" from an ActivityResponsibility; `item` is the
+    item's field on it, "activity" or "indicator"."""
+    return models.Q(**{f"{path}role": ResponsibilityRole.RESPONSIBLE}) | models.Q(
+        **{f"{path}{item}__goal__programme__co_responsible_reports": True}
+    )
+
+
 class BoardQuerySet(models.QuerySet):
     def responsible_in(self, programme: "Programme | int") -> "BoardQuerySet":
         """The boards the programme itself makes responsible for at least one of its
@@ -40,10 +51,12 @@ class BoardQuerySet(models.QuerySet):
         return (
             self.filter(
                 models.Q(
+                    reports_on("activity_roles__", "activity"),
                     activity_roles__activity__goal__programme=programme,
                     activity_roles__activity__added_by__isnull=True,
                 )
                 | models.Q(
+                    reports_on("indicator_roles__", "indicator"),
                     indicator_roles__indicator__goal__programme=programme,
                     indicator_roles__indicator__added_by__isnull=True,
                 )

@@ -24,6 +24,7 @@ from catalog.models import (
     IndicatorKind,
     IndicatorResponsibility,
     Programme,
+    reports_on,
 )
 from catalog.selectors import cycle_of
 from followup.history import history_stamp
@@ -181,12 +182,16 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
     programme_id = report.period.programme_id
     activity_ids = list(
         ActivityResponsibility.objects.filter(
-            board_id=report.board_id, activity__goal__programme_id=programme_id
+            reports_on("", "activity"),
+            board_id=report.board_id,
+            activity__goal__programme_id=programme_id,
         ).values_list("activity_id", flat=True)
     )
     indicator_ids = list(
         IndicatorResponsibility.objects.filter(
-            board_id=report.board_id, indicator__goal__programme_id=programme_id
+            reports_on("", "indicator"),
+            board_id=report.board_id,
+            indicator__goal__programme_id=programme_id,
         ).values_list("indicator_id", flat=True)
     )
     goal_ids = []

@@ -237,6 +237,23 @@ class CycleLoadTests(TestCase):
             [("T1", False), ("T2", False), ("VB", True)],
         )
 
+    def test_where_co_responsible_boards_do_not_report_they_get_no_rows(self) -> None:
+        data = sodertalje_data()  # 1:1: Barn- och utbildningsnämnden, Socialnämnden medansvarig
+        data["programme"]["co_responsible_reports"] = False
+        programme, _ = programme_load(data=data)
+        periods_create(programme=programme)
+        period = programme.periods.get(year=2024, kind="T1")
+        period_open(period=period)
+        self.assertEqual(
+            list(period.reports.values_list("board__slug", flat=True)),
+            ["sodertalje-barn-och-utbildningsnamnden"],
+        )
+        data["programme"]["co_responsible_reports"] = True
+        programme_load(data=data)
+        period_open(period=programme.periods.get(year=2025, kind="T1"))
+        report = Report.objects.get(period__year=2025, board__slug="sodertalje-socialnamnden")
+        self.assertEqual(report.activity_rows.get().activity.number, "1:1")
+
     def test_a_cycle_without_exactly_one_annual_report_is_refused(self) -> None:
         data = sodertalje_data()
         data["cycle"] = [
