@@ -8,6 +8,7 @@ on the programme, and `number`, `prevention_level` and the responsibility role a
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -210,6 +211,15 @@ class PeriodDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        # A leap day would fail three years in four: the check uses a year without one.
+        try:
+            opens, due = self.dates(2001)
+        except (TypeError, ValueError):
+            raise ValidationError("Ange en månad (1–12) och en dag som finns i den.") from None
+        if due < opens:
+            raise ValidationError({"deadline_day": "Sista dagen kan inte vara före öppningen."})
 
     def dates(self, year: int) -> tuple[date, date]:
         """When the step usually opens and is due in the programme year `year`."""
