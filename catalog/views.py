@@ -1,6 +1,7 @@
 """The programme catalog as public pages: the programme is a public document."""
 
 from itertools import groupby
+from typing import cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -50,14 +51,13 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = get_object_or_404(selectors.goal_in_programme(slug, number))
     activities = selectors.goal_activities(goal)
     # Södertälje marks each measure with its prevention level: the reader may show one level.
+    level_of = {r.item.pk: cast(Activity, r.item).prevention_level for r in activities}
     levels = [
-        (value, label)
-        for value, label in PreventionLevel.choices
-        if any(r.item.prevention_level == value for r in activities)
+        (value, label) for value, label in PreventionLevel.choices if value in level_of.values()
     ]
     level = request.GET.get("niva", "")
     if level in dict(levels):
-        activities = [r for r in activities if r.item.prevention_level == level]
+        activities = [r for r in activities if level_of[r.item.pk] == level]
     else:
         level = ""
     return render(

@@ -235,11 +235,13 @@ def _check_metadata(workbook: Workbook, report: Report) -> None:
         )
     year, kind = value_of("år"), value_of("period")
     if (year, kind) != (period.year, period.kind) or value_of("program") != (period.programme.slug):
-        other_period = ReportingPeriod.objects.filter(
-            programme__slug=str(value_of("program")),
-            year=year if isinstance(year, int) else None,
-            kind=str(kind),
-        ).first()
+        other_period = (
+            ReportingPeriod.objects.filter(
+                programme__slug=str(value_of("program")), year=year, kind=str(kind)
+            ).first()
+            if isinstance(year, int)
+            else None
+        )
         label = other_period.label if other_period else "en annan period"
         raise ImportRefused(
             [at("period") + f": Filen är mallen för {label}, inte för {period.label}."]
