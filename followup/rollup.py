@@ -49,12 +49,14 @@ from django.db.models import Value as SqlValue
 from django.db.models.functions import Coalesce, RowNumber
 
 from catalog.models import (
+    Activity,
     Board,
     BoardKind,
     Goal,
     Indicator,
     IndicatorKind,
     IndicatorResponsibility,
+    PreventionLevel,
     Programme,
     programme_item,
 )
@@ -522,6 +524,7 @@ class Scope:
     goal_number: int | None = None
     board_group: str | None = None
     periods: tuple[ReportingPeriod, ...] = ()  # all of the programme's, for the trend
+    prevention_level: str | None = None  # a PreventionLevel: only its activities
 
     @property
     def kinds(self) -> tuple[str, ...] | None:
@@ -582,12 +585,13 @@ class Scope:
 
     def activity_rows(self, periods: list[int] | None = None) -> QuerySet[ActivityStatus]:
         """Every activity row of the period (or of `periods`), any state, within the scope."""
-        return self.in_group(
-            ActivityStatus.objects.filter(
-                self.goal_filter("activity__goal__"),
-                report__period__in=periods or [self.period.pk],
-            )
+        rows = ActivityStatus.objects.filter(
+            self.goal_filter("activity__goal__"),
+            report__period__in=periods or [self.period.pk],
         )
+        if self.prevention_level:
+            rows = rows.filter(activity__prevention_level=self.prevention_level)
+        return self.in_group(rows)
 
     def goal_rows(self, periods: list[int] | None = None) -> QuerySet[GoalAssessment]:
         return self.in_group(
@@ -637,6 +641,7 @@ def make_scope(
     goal_number: int | None = None,
     board_group: str | None = None,
     periods: list[ReportingPeriod] | None = None,
+    prevention_level: str | None = None,
 ) -> Scope:
     """The scope of the programme's period `kind` of `year`; with `kind` None, of the
     year's annual report in the programme's cycle. Raises ReportingPeriod.DoesNotExist."""
@@ -660,6 +665,7 @@ def make_scope(
         goal_number=goal_number,
         board_group=board_group if board_group in BOARD_GROUPS else None,
         periods=tuple(periods),
+        prevention_level=prevention_level if prevention_level in PreventionLevel.values else None,
     )
 
 
@@ -722,6 +728,7 @@ def period_rollup(
     today: date | None = None,
     periods: list[ReportingPeriod] | None = None,
     figures_only: bool = False,
+    prevention_level: str | None = None,
 ) -> Rollup:
     """The roll-up of the programme's period `kind` of `year` (None: the year's annual
     report), optionally for one goal and
@@ -732,7 +739,13 @@ def period_rollup(
     A constant number of queries (about a dozen), each of them an aggregate or bounded."""
     today = today or date.today()
     scope = make_scope(
-        programme, year, kind, goal_number=goal_number, board_group=board_group, periods=periods
+        programme,
+        year,
+        kind,
+        goal_number=goal_number,
+        board_group=board_group,
+        periods=periods,
+        prevention_level=prevention_level,
     )
     period = scope.period
     trend_periods = _trend_periods(scope)
@@ -762,7 +775,14 @@ def period_rollup(
         for board in (scope.board_states("saknas")[:MISSING_SHOWN] if name_missing else ())
     ]
 
-    programme_goals = list(Goal.objects.filter(programme=programme).order_by("number"))
+    # Whether the goal has activities marked with a prevention level (Södertälje's measures),
+    # in the same query: the dashboard then offers the level as a filter.
+    levelled = Activity.objects.filter(goal=OuterRef("pk")).exclude(prevention_level="")
+    programme_goals = list(
+        Goal.objects.filter(programme=programme)
+        .annotate(has_levels=Exists(levelled))
+        .order_by("number")
+    )
     goals = [goal for goal in programme_goals if goal_number in (None, goal.number)]
 
     progress, assessment = activity_tallies(scope.activity_rows())

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from catalog.models import PeriodDefinition
 from catalog.services import CatalogDataError, programme_load
 from followup.models import (
+    ActivityStatus,
     BoardRole,
     CityReader,
     Coordinator,
@@ -118,6 +119,23 @@ class SodertaljeCycleTests(TestCase):
         self.assertContains(response, '<option value="DB">Delårsbokslut</option>', html=True)
         self.assertNotContains(response, "Tertialrapport")
         self.assertContains(response, "Fokusområde 1")
+
+    def test_the_dashboard_filters_the_measures_by_prevention_level(self) -> None:
+        self.client.force_login(self.coordinator)
+        params = {"program": self.programme.slug, "ar": "2024", "period": "DB", "mal": "4"}
+        every = self.client.get(reverse("dashboard"), params)
+        self.assertContains(every, '<label for="f-niva">Preventionsnivå</label>', html=True)
+        rows = ActivityStatus.objects.filter(report__period=self.db, activity__goal__number=4)
+        self.assertContains(every, f"0 av {rows.count()} aktivitetsrader rapporterade")
+        selective = self.client.get(reverse("dashboard"), {**params, "niva": "selektiv"})
+        only = rows.filter(activity__prevention_level="selektiv").count()
+        self.assertLess(only, rows.count())
+        self.assertContains(selective, f"0 av {only} aktivitetsrader rapporterade")
+        # Stockholm's activities have no level: its dashboard offers none.
+        self.client.force_login(self.stockholm_coordinator)
+        stockholms = self.client.get(reverse("dashboard"))
+        self.assertContains(stockholms, "Program mot våld 2021–2025")
+        self.assertNotContains(stockholms, "Preventionsnivå")
 
     def test_a_stockholm_reader_never_sees_the_plans_dashboard(self) -> None:
         reader = user("lasare-sthlm")
