@@ -33,6 +33,7 @@ from followup.models import (
     ActivityStatus,
     GoalAssessment,
     IndicatorOutcome,
+    PeriodKind,
     PeriodState,
     Report,
     ReportEvent,
@@ -306,17 +307,21 @@ def row_save(
 
 
 class NoSummary(FollowupError):
-    def __init__(self) -> None:
-        super().__init__("Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
+    def __init__(self, annual_name: str) -> None:
+        # "Verksamhetsberättelse" → "verksamhetsberättelsen", "Årsberättelse" → "årsberättelsen".
+        name = annual_name.lower()
+        definite = name + "n" if name.endswith("e") else name
+        super().__init__(f"Bara {definite} har en sammanfattning för nämnden.")
 
 
 def report_summary_save(*, form: ModelForm, report: Report, user: User) -> Report:
-    """Save the board's summary, which only the annual report (VB) has."""
+    """Save the board's summary, which only the annual report (Stockholm's VB) has."""
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
         if not locked.period.is_annual:
-            raise NoSummary
+            annual = locked.period.programme.cycle.filter(is_annual=True).first()
+            raise NoSummary(annual.name if annual else PeriodKind.VB.label)
         try:
             with transaction.atomic():
                 return form.save()

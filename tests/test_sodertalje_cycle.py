@@ -4,6 +4,7 @@ in the same database as Stockholm's T1, T2 and VB, which stay as they were."""
 from datetime import date
 from io import BytesIO
 
+from concurrency.forms import get_signer
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -173,6 +174,17 @@ class SodertaljeCycleTests(TestCase):
         self.assertEqual(
             stockholms.json(), {"detail": "Parametern period måste vara en av T1, T2, VB."}
         )
+
+    def test_the_delarsbokslut_has_no_summary_only_the_arsberattelse(self) -> None:
+        self.client.force_login(self.reporter)
+        data = {
+            "summary-summary": "Smugglad text",
+            "summary-version": get_signer().sign(self.report.version),
+        }
+        response = self.client.post(reverse("report-summary", args=[self.report.pk]), data)
+        self.assertContains(response, "Bara årsberättelsen har en sammanfattning", status_code=422)
+        self.report.refresh_from_db()
+        self.assertEqual(self.report.summary, "")
 
     def test_the_excel_template_is_the_delarsbokslut(self) -> None:
         self.client.force_login(self.reporter)
