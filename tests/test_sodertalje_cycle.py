@@ -5,6 +5,7 @@ from datetime import date
 from io import BytesIO
 
 from concurrency.forms import get_signer
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -195,6 +196,26 @@ class SodertaljeCycleTests(TestCase):
             workbook["Instruktioner"]["A1"].value, "Överförmyndarnämnden – Delårsbokslut 2024"
         )
         self.assertEqual(workbook["Metadata"]["B5"].value, "DB")
+        header = [cell.value for cell in workbook["Aktiviteter"][1]][:2]
+        self.assertEqual(header, ["Fokusområde", "Åtgärd"])
+
+    def test_the_filled_template_imports_into_the_delarsbokslut(self) -> None:
+        self.client.force_login(self.reporter)
+        url = reverse("report-excel", args=[self.report.pk])
+        workbook = load_workbook(BytesIO(self.client.get(url).content))
+        sheet = workbook["Aktiviteter"]
+        headers = [cell.value for cell in sheet[1]]
+        status, assessment = headers.index("Status") + 1, headers.index("Bedömning") + 1
+        for line in (2, 3):
+            sheet.cell(row=line, column=status, value="Genomförd")
+            sheet.cell(row=line, column=assessment, value="Enligt plan")
+        content = BytesIO()
+        workbook.save(content)
+        response = self.client.post(
+            url, {"file": SimpleUploadedFile("mall.xlsx", content.getvalue())}, follow=True
+        )
+        self.assertNotContains(response, "Kolumnerna stämmer inte med mallen")
+        self.assertContains(response, "Filen ändrar 2 rader.")
 
     def test_the_samlad_uppfoljning_is_built_from_the_arsberattelse(self) -> None:
         annual = self.ab.reports.get(board__slug=BOARD)

@@ -175,11 +175,12 @@ def _parse(workbook: Workbook, report: Report, problems: Problems) -> list[Parse
         # of one row, costs one message a row and nothing more.
         known = set(spec.model.objects.filter(report=report).values_list("pk", flat=True))
         seen: set[int] = set()
-        width = len(spec.headers)
+        headers = spec.headers_for(report.period.programme)
+        width = len(headers)
         for line, cells in _rows(workbook[spec.title], width, MAX_ROWS_PER_SHEET + 1):
             values = [cell.value for cell in cells]
             if line == 1:
-                if [str(value or "") for value in values] != spec.headers:
+                if [str(value or "") for value in values] != headers:
                     problems.add(
                         spec.title, 1, "", "Kolumnerna stämmer inte med mallen. Hämta en ny mall."
                     )
