@@ -485,6 +485,7 @@ class Rollup:
     changes: int
     own_indicator_rows: int
     programme_goals: list[Goal]  # all of them, whatever the filter
+    has_prevention_levels: bool = False  # some activity of the programme has a level
 
 
 def programme_periods(programme: Programme) -> list[ReportingPeriod]:
@@ -778,11 +779,13 @@ def period_rollup(
     # Whether the goal has activities marked with a prevention level (Södertälje's measures),
     # in the same query: the dashboard then offers the level as a filter.
     levelled = Activity.objects.filter(goal=OuterRef("pk")).exclude(prevention_level="")
-    programme_goals = list(
+    annotated = list(
         Goal.objects.filter(programme=programme)
         .annotate(has_levels=Exists(levelled))
         .order_by("number")
     )
+    has_prevention_levels = any(goal.has_levels for goal in annotated)
+    programme_goals: list[Goal] = list(annotated)
     goals = [goal for goal in programme_goals if goal_number in (None, goal.number)]
 
     progress, assessment = activity_tallies(scope.activity_rows())
@@ -836,6 +839,7 @@ def period_rollup(
         changes=changes,
         own_indicator_rows=0 if figures_only else own_indicator_rows(scope).count(),
         programme_goals=programme_goals,
+        has_prevention_levels=has_prevention_levels,
     )
 
 

@@ -172,9 +172,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board_groups": [(key, label) for key, (label, _) in rollup.BOARD_GROUPS.items()],
             "selected_group": scope.board_group or "",
             # Offered where the programme marks its activities with a prevention level.
-            "levels": PreventionLevel.choices
-            if any(getattr(goal, "has_levels", False) for goal in figures.programme_goals)
-            else [],
+            "levels": PreventionLevel.choices if figures.has_prevention_levels else [],
             "selected_level": scope.prevention_level or "",
             "rollup": figures,
             "goals": [_goal_view(figure) for figure in figures.goals],
