@@ -12,7 +12,7 @@ BENCH_ARGS ?=
 .PHONY: help venv run test lint typecheck bench messages clean
 
 help:
-	@echo "make run    set up, migrate, load the programme and demo data, serve on http://127.0.0.1:8000/ with the task worker"
+	@echo "make run    set up, migrate, load both programmes (Stockholm, Södertälje) and demo data, serve on http://127.0.0.1:8000/ with the task worker"
 	@echo "make test   run the whole test suite (extra args: PYTEST_ARGS=\"-k api\")"
 	@echo "make lint   ruff check and ruff format --check"
 	@echo "make typecheck  mypy (with django-stubs) over the application code"
@@ -31,7 +31,7 @@ venv: $(STAMP)
 
 run: venv
 	$(BIN)/python manage.py migrate
-	$(BIN)/python manage.py load_programme
+	$(BIN)/python manage.py load_programme fixtures/stockholm-2021-2025.json fixtures/sodertalje-2024-2027.json
 	$(BIN)/python manage.py seed_demo
 	bash scripts/serve-dev.sh
 

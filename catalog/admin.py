@@ -19,6 +19,7 @@ from catalog.models import (
     Goal,
     Indicator,
     IndicatorResponsibility,
+    PeriodDefinition,
     Prerequisite,
     Programme,
 )
@@ -75,6 +76,25 @@ class BoardGroupAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PeriodDefinitionInline(admin.TabularInline):
+    """The programme's reporting cycle: new periods are made from it (`periods_create`)."""
+
+    model = PeriodDefinition
+    fields = [
+        "position",
+        "code",
+        "name",
+        "opens_year_offset",
+        "opens_month",
+        "opens_day",
+        "deadline_year_offset",
+        "deadline_month",
+        "deadline_day",
+        "is_annual",
+    ]
+    extra = 0
+
+
 class GoalInline(admin.TabularInline):
     model = Goal
     fields = ["number", "title"]
@@ -88,7 +108,7 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     list_filter = ["organisation"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
-    inlines = [GoalInline]
+    inlines = [PeriodDefinitionInline, GoalInline]
 
 
 class PrerequisiteInline(admin.TabularInline):

@@ -6,6 +6,9 @@ co-responsible boards and a prevention level per measure. One shape holds both: 
 on the programme, and `number`, `prevention_level` and the responsibility role are optional.
 """
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -30,6 +33,17 @@ BOARD_KIND_PLURALS: dict[str, str] = {
 }
 
 
+def reports_on(path: str, item: str) -> models.Q:
+    """A responsibility that puts the item in the board's report: every responsible board,
+    and a co-responsible one where the programme says co-responsible boards report
+    (`Programme.co_responsible_reports`). `path` leads to the responsibility, e.g.
+    "activity_roles__" from a board, "" from an ActivityResponsibility; `item` is the
+    item's field on it, "activity" or "indicator"."""
+    return models.Q(**{f"{path}role": ResponsibilityRole.RESPONSIBLE}) | models.Q(
+        **{f"{path}{item}__goal__programme__co_responsible_reports": True}
+    )
+
+
 class BoardQuerySet(models.QuerySet):
     def responsible_in(self, programme: "Programme | int") -> "BoardQuerySet":
         """The boards the programme itself makes responsible for at least one of its
@@ -38,10 +52,12 @@ class BoardQuerySet(models.QuerySet):
         return (
             self.filter(
                 models.Q(
+                    reports_on("activity_roles__", "activity"),
                     activity_roles__activity__goal__programme=programme,
                     activity_roles__activity__added_by__isnull=True,
                 )
                 | models.Q(
+                    reports_on("indicator_roles__", "indicator"),
                     indicator_roles__indicator__goal__programme=programme,
                     indicator_roles__indicator__added_by__isnull=True,
                 )
@@ -92,6 +108,15 @@ class BoardGroup(models.Model):
         return self.name
 
 
+# The plurals of the labels programmes use (Programme.goal_label, activity_label).
+LABEL_PLURALS = {
+    "Mål": "Mål",
+    "Fokusområde": "Fokusområden",
+    "Aktivitet": "Aktiviteter",
+    "Åtgärd": "Åtgärder",
+}
+
+
 class Programme(models.Model):
     slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
     name = models.CharField("namn", max_length=400)
@@ -102,6 +127,11 @@ class Programme(models.Model):
     vision = models.TextField("vision")
     goal_label = models.CharField("benämning på mål", max_length=40, default="Mål")
     activity_label = models.CharField("benämning på aktivitet", max_length=40, default="Aktivitet")
+    co_responsible_reports = models.BooleanField(
+        "medansvariga rapporterar",
+        default=True,
+        help_text="Om en medansvarig nämnd följer upp åtgärden i sin rapport, som den ansvariga.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -121,6 +151,82 @@ class Programme(models.Model):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+    # The programme's own words, in the plural, for headings ("Fokusområden", "Åtgärder").
+    @property
+    def goal_label_plural(self) -> str:
+        return LABEL_PLURALS.get(self.goal_label, self.goal_label)
+
+    @property
+    def activity_label_plural(self) -> str:
+        return LABEL_PLURALS.get(self.activity_label, self.activity_label)
+
+    @property
+    def co_responsible_label(self) -> str:
+        return "Medansvariga"
+
+
+class PeriodDefinition(models.Model):
+    """One step of a programme's reporting cycle: what the period is called, where it falls
+    in the year, when it usually opens and is due, and whether it is the annual report.
+    Stockholm's year has T1, T2 and VB; Södertälje's the delårsbokslut and the årsberättelse.
+    A period copies its name, order and annualness when it is created (`periods_create`),
+    so a period keeps the name it was reported under if the cycle is changed later."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cycle")
+    code = models.CharField(
+        "kod",
+        max_length=10,
+        help_text="Kort namn i adresser, filnamn och API:t, t.ex. ”T1” eller ”DB”.",
+    )
+    name = models.CharField("namn", max_length=100)
+    position = models.PositiveSmallIntegerField("ordning i året")
+    # The usual dates, relative to the programme year: (years after, month, day).
+    opens_year_offset = models.PositiveSmallIntegerField("öppnar år efter", default=0)
+    opens_month = models.PositiveSmallIntegerField("öppnar månad")
+    opens_day = models.PositiveSmallIntegerField("öppnar dag")
+    deadline_year_offset = models.PositiveSmallIntegerField("sista dag år efter", default=0)
+    deadline_month = models.PositiveSmallIntegerField("sista dag månad")
+    deadline_day = models.PositiveSmallIntegerField("sista dag dag")
+    is_annual = models.BooleanField(
+        "årsrapport",
+        default=False,
+        help_text="Årets samlade rapport: med målbedömningar, grund för samlad uppföljning.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "period i rapportcykeln"
+        verbose_name_plural = "rapportcykel"
+        ordering = ["programme", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="cycle_unique_code"),
+            models.UniqueConstraint(fields=["programme", "position"], name="cycle_unique_position"),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(is_annual=True),
+                name="cycle_one_annual",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        # A leap day would fail three years in four: the check uses a year without one.
+        try:
+            opens, due = self.dates(2001)
+        except (TypeError, ValueError):
+            raise ValidationError("Ange en månad (1–12) och en dag som finns i den.") from None
+        if due < opens:
+            raise ValidationError({"deadline_day": "Sista dagen kan inte vara före öppningen."})
+
+    def dates(self, year: int) -> tuple[date, date]:
+        """When the step usually opens and is due in the programme year `year`."""
+        return (
+            date(year + self.opens_year_offset, self.opens_month, self.opens_day),
+            date(year + self.deadline_year_offset, self.deadline_month, self.deadline_day),
+        )
 
 
 class Goal(models.Model):

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from catalog.cycles import STOCKHOLM_CYCLE
 from catalog.models import (
     Activity,
     ActivityResponsibility,
@@ -19,9 +20,11 @@ from catalog.models import (
     Goal,
     Indicator,
     IndicatorResponsibility,
+    PeriodDefinition,
     Prerequisite,
     Programme,
     Responsibility,
+    ResponsibilityRole,
     programme_item,
 )
 
@@ -139,6 +142,11 @@ class Responsible:
         """Boards not named in place."""
         return self.count - len(self.boards)
 
+    @property
+    def co_responsible(self) -> list[Responsibility]:
+        """The co-responsible boards named in place, shown apart from the responsible ones."""
+        return [r for r in self.boards if r.role == ResponsibilityRole.CO_RESPONSIBLE]
+
 
 def _responsible(
     items: QuerySet,
@@ -233,3 +241,27 @@ def goals_with_board_commitments(programme: Programme, board: Board) -> QuerySet
             Prefetch("indicators", queryset=indicators),
         )
     )
+
+
+def cycle_of(programme: Programme) -> list[PeriodDefinition]:
+    """The programme's reporting cycle in order; Stockholm's (unsaved) for a programme made
+    without a catalog document that names one."""
+    steps = list(programme.cycle.all())
+    if steps:
+        return steps
+    return [
+        PeriodDefinition(
+            programme=programme,
+            code=step["code"],
+            name=step["name"],
+            position=position,
+            opens_year_offset=step["opens"][0],
+            opens_month=step["opens"][1],
+            opens_day=step["opens"][2],
+            deadline_year_offset=step["deadline"][0],
+            deadline_month=step["deadline"][1],
+            deadline_day=step["deadline"][2],
+            is_annual=bool(step.get("annual")),
+        )
+        for position, step in enumerate(STOCKHOLM_CYCLE, start=1)
+    ]

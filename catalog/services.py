@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.db import models, transaction
 
+from catalog.cycles import STOCKHOLM_CYCLE, CycleError, cycle_check
 from catalog.models import (
     Activity,
     ActivityResponsibility,
@@ -14,6 +15,7 @@ from catalog.models import (
     Goal,
     Indicator,
     IndicatorResponsibility,
+    PeriodDefinition,
     Prerequisite,
     Programme,
     ResponsibilityRole,
@@ -193,8 +195,10 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
                 "goal_label",
                 "activity_label",
             )
-        },
+        }
+        | {"co_responsible_reports": meta.get("co_responsible_reports", True)},
     )
+    _cycle_load(loader, programme, data.get("cycle", STOCKHOLM_CYCLE))
 
     goals = []
     for goal_spec in data["goals"]:
@@ -246,3 +250,38 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
     loader.retire_others(programme.goals.all(), goals)
     loader.retire(programme)
     return programme, loader.summary
+
+
+def _cycle_load(loader: _Loader, programme: Programme, cycle: list[dict[str, Any]]) -> None:
+    """The programme's reporting cycle as the document states it (Stockholm's when it names
+    none). The periods already made keep the names they were made with."""
+    try:
+        cycle_check(cycle)
+    except CycleError as error:
+        raise CatalogDataError(str(error)) from None
+    codes = [step["code"] for step in cycle]
+    # Steps the document no longer has go first, so that their places are free.
+    loader.delete_others(programme.cycle.exclude(code__in=codes), [])
+    if list(programme.cycle.values_list("code", flat=True)) not in (codes, []):
+        # A new order: free the places before taking them again.
+        programme.cycle.update(position=models.F("position") + 100)
+    for position, step in enumerate(cycle, start=1):
+        (open_offset, open_month, open_day), (due_offset, due_month, due_day) = (
+            step["opens"],
+            step["deadline"],
+        )
+        loader.upsert(
+            PeriodDefinition,
+            {"programme": programme, "code": step["code"]},
+            {
+                "name": step["name"],
+                "position": position,
+                "opens_year_offset": open_offset,
+                "opens_month": open_month,
+                "opens_day": open_day,
+                "deadline_year_offset": due_offset,
+                "deadline_month": due_month,
+                "deadline_day": due_day,
+                "is_annual": bool(step.get("annual")),
+            },
+        )

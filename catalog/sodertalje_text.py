@@ -25,6 +25,8 @@ from typing import Any
 
 from django.utils.text import slugify
 
+from catalog.cycles import SODERTALJE_CYCLE
+
 PROGRAMME_SOURCE = "003_aff136b640d4724a.txt"
 ORGANISATION = "Södertälje kommun"
 SLUG_PREFIX = "sodertalje-"
@@ -616,12 +618,14 @@ def parse_sodertalje_plan(text: str, source: str = PROGRAMME_SOURCE) -> dict[str
             {"slug": known[name], "name": name, "kind": kind} for name, kind in SODERTALJE_BOARDS
         ],
         "board_groups": [],
+        # "följa upp de delar som rör deras verksamheter i delårsbokslut och årsberättelser"
+        "cycle": SODERTALJE_CYCLE,
         "goals": goals,
         NOT_LOADED_KEY: {
             "about": (
                 "Planens text som katalogformatet saknar plats för; läses inte in "
                 "(catalog.services.programme_load läser bara programme, boards, "
-                "board_groups och goals)."
+                "board_groups, cycle och goals)."
             ),
             "purpose": _paragraphs(lines, "Syfte", "Malgrupper"),
             "target_groups": _bullets(_section(lines, "Malgrupper", _TARGET_GROUPS_END)),
@@ -648,6 +652,11 @@ def _programme(lines: list[str], source: str) -> dict[str, Any]:
         "vision": _paragraphs(lines, "Syfte", "Malgrupper")[0],
         "goal_label": "Fokusområde",
         "activity_label": "Åtgärd",
+        # Decided from "Ansvar, genomförande och uppföljning": the boards "har utifrån sitt
+        # uppdrag ansvar för att verkställa åtgärderna enskilt och i samverkan med varandra och
+        # följa upp de delar som rör deras verksamheter": a medansvarig board carries out its
+        # part of the measure too, so it follows it up in its own report.
+        "co_responsible_reports": True,
         "source": source,
     }
 

@@ -1,6 +1,7 @@
 """The programme catalog as public pages: the programme is a public document."""
 
 from itertools import groupby
+from typing import cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -9,7 +10,15 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from catalog import selectors
-from catalog.models import Activity, Board, BoardGroup, BoardKind, Indicator, Programme
+from catalog.models import (
+    Activity,
+    Board,
+    BoardGroup,
+    BoardKind,
+    Indicator,
+    PreventionLevel,
+    Programme,
+)
 
 BOARDS_PER_PAGE = 50
 # The kinds of item in URLs of the responsible boards' list.
@@ -40,6 +49,17 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = get_object_or_404(selectors.goal_in_programme(slug, number))
+    activities = selectors.goal_activities(goal)
+    # Södertälje marks each measure with its prevention level: the reader may show one level.
+    level_of = {r.item.pk: cast(Activity, r.item).prevention_level for r in activities}
+    levels = [
+        (value, label) for value, label in PreventionLevel.choices if value in level_of.values()
+    ]
+    level = request.GET.get("niva", "")
+    if level in dict(levels):
+        activities = [r for r in activities if level_of[r.item.pk] == level]
+    else:
+        level = ""
     return render(
         request,
         "catalog/goal_detail.html",
@@ -48,8 +68,10 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "goal": goal,
             "goal_heading": f"{goal.programme.goal_label} {goal.number}",
             "prerequisites": goal.prerequisites.all(),
-            "activities": selectors.goal_activities(goal),
+            "activities": activities,
             "indicators": selectors.goal_indicators(goal),
+            "levels": levels,
+            "level": level,
         },
     )
 

@@ -71,6 +71,17 @@ from followup.services import (
 )
 
 PROGRAMME_SLUG = "stockholm-2021-2025"
+# Södertälje's plan gets a demo of its own cycle when its catalog is loaded too: its boards'
+# people, a samordnare of its own, and its delårsbokslut open now.
+SODERTALJE_SLUG = "sodertalje-fri-fran-vald-2024-2027"
+SODERTALJE_COORDINATOR = "samordnare-sodertalje"
+# A controller who works for both municipalities: reports for Södertälje's socialnämnd and
+# reads Stockholm's: one person may hold roles in the boards of both.
+TWO_CITIES_USERNAME = "rapportor-tva-kommuner"
+TWO_CITIES_ROLES = (
+    ("sodertalje-socialnamnden", BoardRole.REPORTER),
+    ("socialnamnden", BoardRole.READER),
+)
 DEFAULT_SEED = 2021
 DEMO_PASSWORD = "demo"  # noqa: S105 (known on purpose; demo mode only)
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -123,19 +134,19 @@ def demo_mode() -> bool:
     return settings.DEMO_MODE
 
 
-def demo_usernames(boards: Sequence[Board]) -> list[str]:
-    return [ADMIN_USERNAME, COORDINATOR_USERNAME] + [
+def demo_usernames(boards: Sequence[Board], coordinator: str = COORDINATOR_USERNAME) -> list[str]:
+    return [ADMIN_USERNAME, coordinator] + [
         f"{prefix}{board.slug}" for board in boards for prefix in (REPORTER_PREFIX, READER_PREFIX)
     ]
 
 
-def demo_exists(programme: Programme) -> bool:
+def demo_exists(programme: Programme, coordinator: str = COORDINATOR_USERNAME) -> bool:
     """Whether the database already has reports or any of the demo's users: then seeding
     would clash with what is there (or give a real account the demo password)."""
     boards = list(Board.objects.responsible_in(programme))
     return (
         Report.objects.filter(period__programme=programme).exists()
-        or User.objects.filter(username__in=demo_usernames(boards)).exists()
+        or User.objects.filter(username__in=demo_usernames(boards, coordinator)).exists()
     )
 
 
@@ -156,13 +167,42 @@ def demo_seed(*, scale: int = 1, seed: int = DEFAULT_SEED) -> DemoSummary:
             f"Programmet {PROGRAMME_SLUG} finns inte. Läs först in det med "
             "”manage.py load_programme”."
         )
+    second = Programme.objects.filter(slug=SODERTALJE_SLUG).first()
     clock = _Clock()
     with transaction.atomic():
-        if demo_exists(programme):
+        if demo_exists(programme) or (second and demo_exists(second, SODERTALJE_COORDINATOR)):
             return DemoSummary(created=False)
         with _replaying(clock):
             _seed(programme, clock=clock, scale=scale, seed=seed)
+            if second is not None:
+                _seed(second, clock=clock, scale=1, seed=seed, coordinator=SODERTALJE_COORDINATOR)
+                _two_cities_person(clock)
     return _summary(programme)
+
+
+def demo_summary_of_second() -> "DemoSummary | None":
+    """The demo's summary for Södertälje's plan, when it is loaded."""
+    second = Programme.objects.filter(slug=SODERTALJE_SLUG).first()
+    return _summary(second, SODERTALJE_COORDINATOR) if second else None
+
+
+def _two_cities_person(clock: "_Clock") -> None:
+    boards = {b.slug: b for b in Board.objects.filter(slug__in=[s for s, _ in TWO_CITIES_ROLES])}
+    if len(boards) != len(TWO_CITIES_ROLES):
+        return
+    admin = User.objects.get(username=ADMIN_USERNAME)
+    clock.act(admin, clock.now)
+    person = User(
+        username=TWO_CITIES_USERNAME,
+        first_name="Mira",
+        last_name="Lindqvist",
+        password=admin.password,
+    )
+    person.save()
+    bulk_create_with_history(
+        [Membership(user=person, board=boards[slug], role=role) for slug, role in TWO_CITIES_ROLES],
+        Membership,
+    )
 
 
 # --- The clock -------------------------------------------------------------------------
@@ -243,26 +283,49 @@ class _Demo:
     profiles: dict[tuple, "_IndicatorProfile"] = field(default_factory=dict)
 
 
-def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None:
+def _current(periods: list[ReportingPeriod], today: date) -> ReportingPeriod:
+    """The period open now: the latest first period of a year (T1, the delårsbokslut) that
+    would usually have opened by today, so that every period before it lies in the past."""
+    firsts = [p for p in periods if p.position == periods[0].position]
+    return next((p for p in reversed(firsts) if p.opens_on <= today), periods[0])
+
+
+def _seed(
+    programme: Programme,
+    *,
+    clock: _Clock,
+    scale: int,
+    seed: int,
+    coordinator: str = COORDINATOR_USERNAME,
+) -> None:
     periods_create(programme=programme)
-    periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "kind"))
-    current = next(p for p in periods if (p.year, p.kind) == (programme.end_year, PeriodKind.T1))
+    periods = list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "position"))
+    today = timezone.localdate(clock.real_now, STOCKHOLM)
+    current = _current(periods, today)
     boards = list(Board.objects.responsible_in(programme))
+    # Stockholm's draws keep the keys they had before there was a second programme.
+    key: tuple[str, ...] = () if coordinator == COORDINATOR_USERNAME else (programme.slug,)
     joined_at = _moment(
-        _rng(seed, "start"),
+        _rng(seed, "start", *key),
         periods[0].opens_on - timedelta(days=30),
         periods[0].opens_on - timedelta(days=20),
     )
-    coordinator, reporters = _users_create(
-        boards, programme=programme, clock=clock, seed=seed, at=joined_at
+    coordinator_user, reporters = _users_create(
+        boards,
+        programme=programme,
+        clock=clock,
+        seed=seed,
+        at=joined_at,
+        coordinator=coordinator,
+        key=key,
     )
     _board_copies_create(boards, programme=programme, scale=scale)
     demo = _Demo(
         programme=programme,
         clock=clock,
         seed=seed,
-        today=timezone.localdate(clock.real_now, STOCKHOLM),
-        coordinator=coordinator,
+        today=today,
+        coordinator=coordinator_user,
         reporters=reporters,
     )
     for period in periods[: periods.index(current) + 1]:
@@ -270,12 +333,19 @@ def _seed(programme: Programme, *, clock: _Clock, scale: int, seed: int) -> None
 
 
 def _users_create(
-    boards: Sequence[Board], *, programme: Programme, clock: _Clock, seed: int, at: datetime
+    boards: Sequence[Board],
+    *,
+    programme: Programme,
+    clock: _Clock,
+    seed: int,
+    at: datetime,
+    coordinator: str,
+    key: tuple[str, ...],
 ) -> tuple[User, dict[int, list[User]]]:
-    """The admin, the samordnare, and a rapportör and a läsare for every board, with
-    realistic Swedish names drawn from the seed."""
+    """The admin (once), the programme's samordnare, and a rapportör and a läsare for every
+    board, with realistic Swedish names drawn from the seed."""
     names = iter(
-        _rng(seed, "namn").sample(
+        _rng(seed, "namn", *key).sample(
             [(first, last) for first in FIRST_NAMES for last in LAST_NAMES], 2 + 2 * len(boards)
         )
     )
@@ -289,16 +359,18 @@ def _users_create(
         return User(username=username, first_name=first, last_name=last, password=admin.password)
 
     admin.first_name, admin.last_name = next(names)
-    coordinator = person(COORDINATOR_USERNAME)
+    coordinator_user = person(coordinator)
     people = {
         board.pk: (person(REPORTER_PREFIX + board.slug), person(READER_PREFIX + board.slug))
         for board in boards
     }
-    clock.act(admin, at)
+    existing_admin = User.objects.filter(username=ADMIN_USERNAME).first()
+    clock.act(existing_admin or admin, at)
     User.objects.bulk_create(
-        [admin, coordinator, *(user for pair in people.values() for user in pair)]
+        ([] if existing_admin else [admin])
+        + [coordinator_user, *(user for pair in people.values() for user in pair)]
     )
-    bulk_create_with_history([Coordinator(user=coordinator, programme=programme)], Coordinator)
+    bulk_create_with_history([Coordinator(user=coordinator_user, programme=programme)], Coordinator)
     memberships = [
         Membership(user=user, board_id=board_pk, role=role)
         for board_pk, pair in people.items()
@@ -313,7 +385,7 @@ def _users_create(
         )
         reporters[other].append(people[shared][0])
     bulk_create_with_history(memberships, Membership)
-    return coordinator, reporters
+    return coordinator_user, reporters
 
 
 def _board_copies_create(boards: Sequence[Board], *, programme: Programme, scale: int) -> None:
@@ -628,7 +700,14 @@ def _own_items_add(demo: _Demo, period: ReportingPeriod, at: datetime) -> None:
 # What every save stamps, besides the fields a rapportör fills in (ANSWER_FIELDS).
 _STAMP_FIELDS = ("updated_by", "updated_on_behalf", "updated_at", "version", "carried_over")
 # T1 covers January–April and T2 January–August: counts so far in the year.
-_YEAR_SO_FAR = {PeriodKind.T1: 4 / 12, PeriodKind.T2: 8 / 12, PeriodKind.VB: 1.0}
+
+
+def _year_so_far(period: ReportingPeriod) -> float:
+    """How much of the year a period's counts cover: up to the month it opens (T1 January–
+    April, T2 and the delårsbokslut January–August), the whole year in the annual report."""
+    return 1.0 if period.is_annual else (period.opens_on.month - 1) / 12
+
+
 # Indicators about people, for which a split by women and men makes sense.
 _SPLITTABLE = ("individer", "personer", "våldsutövare", "unga ")
 
@@ -900,13 +979,13 @@ def _indicator_answer(
                 row.women_numerator = row.numerator - row.men_denominator
     else:
         yearly = profile.size * (1 + profile.gain * year_index)
-        so_far = yearly * _YEAR_SO_FAR[PeriodKind(period.kind)] * rng.uniform(0.85, 1.15)
+        so_far = yearly * _year_so_far(period) * rng.uniform(0.85, 1.15)
         row.numerator = min(150, max(0, round(so_far)))
         if profile.split:
             row.women_numerator = round(row.numerator * rng.uniform(0.3, 0.7))
             row.men_numerator = row.numerator - row.women_numerator
-    # The board sets its target for the year in T1; T2 and VB carry it over.
-    if profile.has_target and (period.kind == PeriodKind.T1 or row.target is None):
+    # The board sets its target for the year in its first period (T1); the rest carry it over.
+    if profile.has_target and (period.position == 1 or row.target is None):
         if kind == IndicatorKind.SHARE:
             level = profile.start + profile.gain * year_index + 0.1
             row.target = Decimal(min(100, 5 * round(20 * level)))
@@ -931,7 +1010,7 @@ def _summary_text(rng: random.Random) -> str:
 # --- Summary ---------------------------------------------------------------------------
 
 
-def _summary(programme: Programme) -> DemoSummary:
+def _summary(programme: Programme, coordinator: str = COORDINATOR_USERNAME) -> DemoSummary:
     boards = list(Board.objects.responsible_in(programme))
     states: dict[int, dict[str, int]] = defaultdict(dict)
     for period_id, state, count in (
@@ -945,7 +1024,7 @@ def _summary(programme: Programme) -> DemoSummary:
     in_programme = {"report__period__programme": programme}
     return DemoSummary(
         created=True,
-        users=User.objects.filter(username__in=demo_usernames(boards)).count(),
+        users=User.objects.filter(username__in=demo_usernames(boards, coordinator)).count(),
         boards=len(boards),
         copies=sum(" (kopia " in board.name for board in boards),
         periods=[PeriodCount(period=period, states=states[period.pk]) for period in periods],

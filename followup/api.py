@@ -28,7 +28,6 @@ from followup.models import (
     ActivityStatus,
     GoalAssessment,
     IndicatorOutcome,
-    PeriodKind,
     Report,
     ReportEvent,
 )
@@ -85,10 +84,9 @@ def _filter(reports: QuerySet[Report], params: dict[str, str]) -> QuerySet[Repor
             raise BadParameter("Parametern year måste vara ett årtal med fyra siffror, t.ex. 2023.")
         reports = reports.filter(period__year=int(year))
     if period := params.get("period"):
-        if period not in PeriodKind.values:
-            raise BadParameter(
-                f"Parametern period måste vara en av {', '.join(PeriodKind.values)}."
-            )
+        codes = selectors.period_codes(programme or None)
+        if codes and period not in codes:  # an unknown programme matches nothing anyway
+            raise BadParameter(f"Parametern period måste vara en av {', '.join(codes)}.")
         reports = reports.filter(period__kind=period)
     if board := params.get("board"):
         reports = reports.filter(board__slug=board)
@@ -219,7 +217,7 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
         return _error(str(error), status=400)
     # A stable order, so that pages neither repeat nor skip a report.
     reports = reports.order_by(
-        "period__programme__slug", "period__year", "period__kind", "board__name", "pk"
+        "period__programme__slug", "period__year", "period__position", "board__name", "pk"
     )
     paginator = Paginator(reports, PAGE_SIZE)
     if number > paginator.num_pages:

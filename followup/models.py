@@ -29,6 +29,9 @@ PRIVACY_HINT = (
 
 
 class PeriodKind(models.TextChoices):
+    """Stockholm's reporting cycle, the default for a programme whose catalog names none;
+    every other code reads a programme's own cycle (`catalog.PeriodDefinition`)."""
+
     T1 = "T1", "Tertialrapport 1"
     T2 = "T2", "Tertialrapport 2"
     VB = "VB", "Verksamhetsberättelse"
@@ -45,7 +48,12 @@ class ReportingPeriod(models.Model):
         Programme, on_delete=models.CASCADE, related_name="periods", verbose_name="program"
     )
     year = models.PositiveSmallIntegerField("år")
-    kind = models.CharField("period", max_length=2, choices=PeriodKind.choices)
+    # The code, name, order and annualness of the programme's cycle step the period was
+    # made from (catalog.PeriodDefinition), copied so that a period reads without a join.
+    kind = models.CharField("period", max_length=10)
+    name = models.CharField("namn", max_length=100)
+    position = models.PositiveSmallIntegerField("ordning i året")
+    is_annual = models.BooleanField("årsrapport", default=False)
     opens_on = models.DateField("öppnar")
     deadline = models.DateField("sista dag")
     state = models.CharField(
@@ -56,8 +64,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = "rapportperiod"
         verbose_name_plural = "rapportperioder"
-        # "T1" < "T2" < "VB": the kinds sort in the order of the year.
-        ordering = ["programme", "year", "kind"]
+        ordering = ["programme", "year", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "year", "kind"], name="period_unique_kind"
@@ -73,11 +80,7 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.get_kind_display()} {self.year}"
-
-    @property
-    def is_annual(self) -> bool:
-        return self.kind == PeriodKind.VB
+        return f"{self.name} {self.year}"
 
     def is_overdue(self, today: date) -> bool:
         return self.state == PeriodState.OPEN and today > self.deadline

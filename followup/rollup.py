@@ -49,12 +49,14 @@ from django.db.models import Value as SqlValue
 from django.db.models.functions import Coalesce, RowNumber
 
 from catalog.models import (
+    Activity,
     Board,
     BoardKind,
     Goal,
     Indicator,
     IndicatorKind,
     IndicatorResponsibility,
+    PreventionLevel,
     Programme,
     programme_item,
 )
@@ -65,7 +67,6 @@ from followup.models import (
     Fulfilment,
     GoalAssessment,
     IndicatorOutcome,
-    PeriodKind,
     PeriodState,
     Progress,
     Report,
@@ -484,11 +485,19 @@ class Rollup:
     changes: int
     own_indicator_rows: int
     programme_goals: list[Goal]  # all of them, whatever the filter
+    has_prevention_levels: bool = False  # some activity of the programme has a level
 
 
 def programme_periods(programme: Programme) -> list[ReportingPeriod]:
-    """The programme's periods in the order of the year (T1, T2, VB)."""
-    return list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "kind"))
+    """The programme's periods in the order of its cycle, year by year (T1, T2, VB)."""
+    return list(ReportingPeriod.objects.filter(programme=programme).order_by("year", "position"))
+
+
+def cycle_choices(periods: Iterable[ReportingPeriod]) -> list[tuple[str, str]]:
+    """The programme's cycle as (code, name) choices, in its order, from its periods: what a
+    reader picks a period of the year by."""
+    steps = {p.kind: (p.position, p.name) for p in periods}
+    return [(code, name) for code, (_, name) in sorted(steps.items(), key=lambda s: s[1])]
 
 
 def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
@@ -516,6 +525,7 @@ class Scope:
     goal_number: int | None = None
     board_group: str | None = None
     periods: tuple[ReportingPeriod, ...] = ()  # all of the programme's, for the trend
+    prevention_level: str | None = None  # a PreventionLevel: only its activities
 
     @property
     def kinds(self) -> tuple[str, ...] | None:
@@ -576,12 +586,13 @@ class Scope:
 
     def activity_rows(self, periods: list[int] | None = None) -> QuerySet[ActivityStatus]:
         """Every activity row of the period (or of `periods`), any state, within the scope."""
-        return self.in_group(
-            ActivityStatus.objects.filter(
-                self.goal_filter("activity__goal__"),
-                report__period__in=periods or [self.period.pk],
-            )
+        rows = ActivityStatus.objects.filter(
+            self.goal_filter("activity__goal__"),
+            report__period__in=periods or [self.period.pk],
         )
+        if self.prevention_level:
+            rows = rows.filter(activity__prevention_level=self.prevention_level)
+        return self.in_group(rows)
 
     def goal_rows(self, periods: list[int] | None = None) -> QuerySet[GoalAssessment]:
         return self.in_group(
@@ -626,19 +637,27 @@ class Scope:
 def make_scope(
     programme: Programme,
     year: int,
-    kind: str,
+    kind: str | None,
     *,
     goal_number: int | None = None,
     board_group: str | None = None,
     periods: list[ReportingPeriod] | None = None,
+    prevention_level: str | None = None,
 ) -> Scope:
-    """The scope of the programme's period `kind` of `year`. Raises
-    ReportingPeriod.DoesNotExist."""
+    """The scope of the programme's period `kind` of `year`; with `kind` None, of the
+    year's annual report in the programme's cycle. Raises ReportingPeriod.DoesNotExist."""
     if periods is None:
         periods = programme_periods(programme)
-    period = next((p for p in periods if p.year == year and p.kind == kind), None)
+    period = next(
+        (
+            p
+            for p in periods
+            if p.year == year and (p.is_annual if kind is None else p.kind == kind)
+        ),
+        None,
+    )
     if period is None:
-        raise ReportingPeriod.DoesNotExist(f"{kind} {year}")
+        raise ReportingPeriod.DoesNotExist(f"{kind or 'årsrapport'} {year}")
     index = periods.index(period)
     return Scope(
         programme=programme,
@@ -647,6 +666,7 @@ def make_scope(
         goal_number=goal_number,
         board_group=board_group if board_group in BOARD_GROUPS else None,
         periods=tuple(periods),
+        prevention_level=prevention_level if prevention_level in PreventionLevel.values else None,
     )
 
 
@@ -702,15 +722,17 @@ def report_counts(scope: Scope, periods: list[ReportingPeriod]) -> ReportCounts:
 def period_rollup(
     programme: Programme,
     year: int,
-    kind: str,
+    kind: str | None,
     *,
     goal_number: int | None = None,
     board_group: str | None = None,
     today: date | None = None,
     periods: list[ReportingPeriod] | None = None,
     figures_only: bool = False,
+    prevention_level: str | None = None,
 ) -> Rollup:
-    """The roll-up of the programme's period `kind` of `year`, optionally for one goal and
+    """The roll-up of the programme's period `kind` of `year` (None: the year's annual
+    report), optionally for one goal and
     one group of boards (a key of BOARD_GROUPS). Raises ReportingPeriod.DoesNotExist.
     `figures_only` leaves out what only the dashboard shows (the boards missing, the
     activities off track, the changes, the boards' own indicators).
@@ -718,7 +740,13 @@ def period_rollup(
     A constant number of queries (about a dozen), each of them an aggregate or bounded."""
     today = today or date.today()
     scope = make_scope(
-        programme, year, kind, goal_number=goal_number, board_group=board_group, periods=periods
+        programme,
+        year,
+        kind,
+        goal_number=goal_number,
+        board_group=board_group,
+        periods=periods,
+        prevention_level=prevention_level,
     )
     period = scope.period
     trend_periods = _trend_periods(scope)
@@ -748,7 +776,16 @@ def period_rollup(
         for board in (scope.board_states("saknas")[:MISSING_SHOWN] if name_missing else ())
     ]
 
-    programme_goals = list(Goal.objects.filter(programme=programme).order_by("number"))
+    # Whether the goal has activities marked with a prevention level (Södertälje's measures),
+    # in the same query: the dashboard then offers the level as a filter.
+    levelled = Activity.objects.filter(goal=OuterRef("pk")).exclude(prevention_level="")
+    annotated = list(
+        Goal.objects.filter(programme=programme)
+        .annotate(has_levels=Exists(levelled))
+        .order_by("number")
+    )
+    has_prevention_levels = any(goal.has_levels for goal in annotated)
+    programme_goals: list[Goal] = list(annotated)
     goals = [goal for goal in programme_goals if goal_number in (None, goal.number)]
 
     progress, assessment = activity_tallies(scope.activity_rows())
@@ -802,6 +839,7 @@ def period_rollup(
         changes=changes,
         own_indicator_rows=0 if figures_only else own_indicator_rows(scope).count(),
         programme_goals=programme_goals,
+        has_prevention_levels=has_prevention_levels,
     )
 
 
@@ -1003,7 +1041,7 @@ def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, Re
         rank=Window(
             RowNumber(),
             partition_by=[F(item_field)],
-            order_by=[F("report__period__year").desc(), F("report__period__kind").desc()],
+            order_by=[F("report__period__year").desc(), F("report__period__position").desc()],
         )
     )
     return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
@@ -1014,7 +1052,7 @@ def latest_report(board: Board, programme: Programme) -> Report | None:
     return (
         Report.objects.filter(reported(""), board=board, period__programme=programme)
         .select_related("period")
-        .order_by("-period__year", "-period__kind")
+        .order_by("-period__year", "-period__position")
         .first()
     )
 
@@ -1035,15 +1073,16 @@ def _board_value(row: IndicatorOutcome) -> dict[str, Any]:
 
 
 def year_figures(programme: Programme, year: int) -> dict[str, Any]:
-    """The figures of the year's verksamhetsberättelse (VB), JSON-ready: the samlad
-    uppföljning freezes this dict when it becomes final. Only str, int, float, None, lists
-    and dicts. Raises ReportingPeriod.DoesNotExist if the year has no VB period.
+    """The figures of the year's annual report in the programme's cycle (Stockholm's VB),
+    JSON-ready: the samlad uppföljning freezes this dict when it becomes final. Only str,
+    int, float, None, lists and dicts. Raises ReportingPeriod.DoesNotExist if the year has
+    no annual period.
 
     Beside the aggregates it keeps what the document quotes: every board's value and
     comment per indicator, the boards' own indicators with their values (never summed), and
     every board's goal assessment and analysis. The activity rows behind the counts are not
     copied; the dashboard lists them for the period."""
-    rollup = period_rollup(programme, year, PeriodKind.VB, figures_only=True)
+    rollup = period_rollup(programme, year, None, figures_only=True)
     scope = rollup.scope
     boards = [
         {

@@ -133,19 +133,26 @@ class RowKind:
         text = self.text(row, report)
         if chars is not None:
             text = Truncator(text).chars(chars)
-        return f"{self.label} {self.goal(row).number}: {text}" if self.is_goal else text
+        return f"{self.label_in(report)} {self.goal(row).number}: {text}" if self.is_goal else text
+
+    def label_in(self, report: Report) -> str:
+        """The kind's name in the report's programme ("Åtgärd" where Stockholm says "Aktivitet")."""
+        programme = report.period.programme
+        if self.is_goal:
+            return programme.goal_label
+        return programme.activity_label if self.key == "a" else self.label
 
     def name(self, row: Row, report: Report, chars: int | None = 80) -> str:
         """The row in a list that mixes kinds: "Aktivitet: Utbilda …", "Mål 3: Ett …"."""
         title = self.title(row, report, chars)
-        return title if self.is_goal else f"{self.label}: {title}"
+        return title if self.is_goal else f"{self.label_in(report)}: {title}"
 
     def missing(self, row: Row, report: Report, chars: int | None = 80) -> str:
         """An unfinished row (not `is_done`) in the list of what the report still lacks,
         with its goal: "Mål 2 · Aktivitet: Utbilda … – bedömning saknas"."""
         name = self.name(row, report, chars)
         if not self.is_goal:
-            name = f"Mål {self.goal(row).number} · {name}"
+            name = f"{report.period.programme.goal_label} {self.goal(row).number} · {name}"
         if row.is_filled:  # filled, but carried over and not yet seen
             return f"{name} – från förra perioden, bekräfta eller ändra"
         return f"{name} – {self.lacks(row)} saknas"

@@ -258,7 +258,7 @@ def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
             report_count=Count("reports"),
             submitted_count=Count("reports", filter=reported("reports__")),
         )
-        .order_by("programme", "-year", "-kind")
+        .order_by("programme", "-year", "-position")
     )
 
 
@@ -271,3 +271,12 @@ def reports_for_api(user: User) -> QuerySet[Report]:
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         )
     )
+
+
+def period_codes(programme_slug: str | None = None) -> list[str]:
+    """The codes of the periods there are (of one programme's, with a slug), in the order of
+    each programme's cycle, programme by programme as they were added; one query."""
+    periods = ReportingPeriod.objects.order_by("programme_id", "position")
+    if programme_slug is not None:
+        periods = periods.filter(programme__slug=programme_slug)
+    return list(dict.fromkeys(periods.values_list("kind", flat=True)))

@@ -7,7 +7,6 @@ locked, so that a save racing a submit cannot slip into a submitted report.
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
@@ -26,7 +25,9 @@ from catalog.models import (
     IndicatorKind,
     IndicatorResponsibility,
     Programme,
+    reports_on,
 )
+from catalog.selectors import cycle_of
 from followup.history import history_stamp
 from followup.models import (
     EDITABLE_STATES,
@@ -84,30 +85,26 @@ class IncompleteReport(FollowupError):
 
 # --- Periods ---------------------------------------------------------------------------
 
-# When each period opens and is due, relative to its programme year: T1 covers January–April,
-# T2 January–August, VB the whole year (reported early the next year).
-DEFAULT_PERIOD_DATES = {
-    PeriodKind.T1: ((0, 5, 2), (0, 5, 20)),
-    PeriodKind.T2: ((0, 9, 1), (0, 9, 20)),
-    PeriodKind.VB: ((1, 1, 10), (1, 2, 10)),
-}
-
 
 def periods_create(*, programme: Programme) -> list[ReportingPeriod]:
-    """Create the programme's T1, T2 and VB for every year that lacks them (idempotent)."""
+    """Create the periods of the programme's own cycle (T1, T2 and VB for Stockholm; the
+    delårsbokslut and the årsberättelse for Södertälje) for every year that lacks them, on
+    the cycle's usual dates (idempotent)."""
     created = []
+    cycle = cycle_of(programme)
     for year in programme.years:
-        for kind, (
-            (open_offset, open_month, open_day),
-            (due_offset, due_month, due_day),
-        ) in DEFAULT_PERIOD_DATES.items():
+        for step in cycle:
+            opens_on, deadline = step.dates(year)
             period, was_created = ReportingPeriod.objects.get_or_create(
                 programme=programme,
                 year=year,
-                kind=kind,
+                kind=step.code,
                 defaults={
-                    "opens_on": date(year + open_offset, open_month, open_day),
-                    "deadline": date(year + due_offset, due_month, due_day),
+                    "name": step.name,
+                    "position": step.position,
+                    "is_annual": step.is_annual,
+                    "opens_on": opens_on,
+                    "deadline": deadline,
                 },
             )
             if was_created:
@@ -166,20 +163,20 @@ def period_lock(*, period: ReportingPeriod) -> None:
 def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     return (
         ReportingPeriod.objects.filter(programme_id=period.programme_id)
-        .filter(Q(year__lt=period.year) | Q(year=period.year, kind__lt=period.kind))
-        .order_by("-year", "-kind")
+        .filter(Q(year__lt=period.year) | Q(year=period.year, position__lt=period.position))
+        .order_by("-year", "-position")
         .first()
     )
 
 
 def previous_report(report: Report, *, annual: bool = False) -> Report | None:
     """The board's report for the period before; with `annual`, for the year before's
-    verksamhetsberättelse (goal fulfilment is only assessed there)."""
+    annual report (goal fulfilment is only assessed there)."""
     if annual:
         return Report.objects.filter(
             period__programme_id=report.period.programme_id,
             period__year=report.period.year - 1,
-            period__kind=PeriodKind.VB,
+            period__is_annual=True,
             board_id=report.board_id,
         ).first()
     period = previous_period(report.period)
@@ -196,12 +193,16 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
     programme_id = report.period.programme_id
     activity_ids = list(
         ActivityResponsibility.objects.filter(
-            board_id=report.board_id, activity__goal__programme_id=programme_id
+            reports_on("", "activity"),
+            board_id=report.board_id,
+            activity__goal__programme_id=programme_id,
         ).values_list("activity_id", flat=True)
     )
     indicator_ids = list(
         IndicatorResponsibility.objects.filter(
-            board_id=report.board_id, indicator__goal__programme_id=programme_id
+            reports_on("", "indicator"),
+            board_id=report.board_id,
+            indicator__goal__programme_id=programme_id,
         ).values_list("indicator_id", flat=True)
     )
     goal_ids = []
@@ -339,17 +340,21 @@ def goal_rows_confirm(*, report: Report, goal_number: int, user: User, on_behalf
 
 
 class NoSummary(FollowupError):
-    def __init__(self) -> None:
-        super().__init__("Bara verksamhetsberättelsen har en sammanfattning för nämnden.")
+    def __init__(self, annual_name: str) -> None:
+        # "Verksamhetsberättelse" → "verksamhetsberättelsen", "Årsberättelse" → "årsberättelsen".
+        name = annual_name.lower()
+        definite = name + "n" if name.endswith("e") else name
+        super().__init__(f"Bara {definite} har en sammanfattning för nämnden.")
 
 
 def report_summary_save(*, form: ModelForm, report: Report, user: User) -> Report:
-    """Save the board's summary, which only the annual report (VB) has."""
+    """Save the board's summary, which only the annual report (Stockholm's VB) has."""
     with transaction.atomic():
         locked = _lock_report(report)
         ensure_open(locked)
         if not locked.period.is_annual:
-            raise NoSummary
+            annual = locked.period.programme.cycle.filter(is_annual=True).first()
+            raise NoSummary(annual.name if annual else PeriodKind.VB.label)
         try:
             with transaction.atomic():
                 return form.save()

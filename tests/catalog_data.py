@@ -28,6 +28,16 @@ def load_stockholm() -> Programme:
     return programme
 
 
+SODERTALJE_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "sodertalje-2024-2027.json"
+
+
+def load_sodertalje() -> Programme:
+    """Load Södertälje's real action plan (the fixture `make run` loads), with its cycle."""
+    data = json.loads(SODERTALJE_FIXTURE.read_text(encoding="utf-8"))
+    programme, _ = programme_load(data=data)
+    return programme
+
+
 def stockholm() -> Programme:
     """Stockholm's programme, as the session loaded it."""
     return Programme.objects.get(slug=STOCKHOLM)

@@ -28,7 +28,7 @@ from followup.models import (
 )
 from followup.rollup import period_rollup
 from followup.services import report_completeness_now
-from tests.catalog_data import catalog_remove, stockholm
+from tests.catalog_data import catalog_remove, load_sodertalje, stockholm
 
 
 def _seed() -> str:
@@ -233,6 +233,52 @@ class SeedDemoTests(TestCase):
         before = counts()
         self.assertIn("Demodata finns redan", _seed())
         self.assertEqual(counts(), before)
+
+
+class SeedDemoBothProgrammesTests(TestCase):
+    """`make run` loads Södertälje's plan too: its demo runs its own cycle beside Stockholm's."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = load_sodertalje()
+        cls.output = _seed()
+
+    def test_the_plan_has_its_cycle_up_to_a_delarsbokslut_open_now(self) -> None:
+        periods = list(ReportingPeriod.objects.filter(programme=self.programme))
+        opened = [p for p in periods if p.state != PeriodState.NOT_OPEN]
+        current = opened[-1]
+        self.assertEqual((current.kind, current.state), ("DB", PeriodState.OPEN))
+        self.assertGreater(current.deadline, timezone.localdate())
+        self.assertEqual({p.state for p in opened[:-1]}, {PeriodState.LOCKED})
+        self.assertEqual({p.kind for p in opened}, {"DB", "AB"} if len(opened) > 1 else {"DB"})
+        self.assertEqual(
+            set(current.reports.values_list("state", flat=True)), set(ReportState.values)
+        )
+        self.assertIn(f"DB {current.year} (öppen):", self.output)
+
+    def test_the_plan_has_its_own_samordnare_and_boards_people(self) -> None:
+        coordinator = User.objects.get(username="samordnare-sodertalje")
+        self.assertEqual(
+            list(
+                Coordinator.objects.filter(user=coordinator).values_list(
+                    "programme__slug", flat=True
+                )
+            ),
+            [self.programme.slug],
+        )
+        for board in Board.objects.responsible_in(self.programme):
+            self.assertTrue(
+                Membership.objects.filter(
+                    user__username=f"rapportor-{board.slug}", board=board, role=BoardRole.REPORTER
+                ).exists()
+            )
+
+    def test_one_person_holds_roles_in_both_municipalities(self) -> None:
+        person = User.objects.get(username="rapportor-tva-kommuner")
+        self.assertEqual(
+            set(person.memberships.values_list("board__organisation", "role")),
+            {("Södertälje kommun", BoardRole.REPORTER), ("Stockholms stad", BoardRole.READER)},
+        )
 
 
 class SeedDemoRefusalTests(TestCase):

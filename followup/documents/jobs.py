@@ -37,7 +37,6 @@ from followup.models import (
     GeneratedDocument,
     GoalAssessment,
     IndicatorOutcome,
-    PeriodKind,
     Report,
     ReportingPeriod,
 )
@@ -126,12 +125,12 @@ def document_filename(kind: str, programme: Programme, year: int | None) -> str:
 
 def document_available(kind: str, programme: Programme, year: int | None) -> bool:
     """Whether the document can be made at all: the samlad uppföljning needs the year's
-    verksamhetsberättelse period (its figures come from it)."""
+    annual period (Stockholm's verksamhetsberättelse) (its figures come from it)."""
     if kind == DocumentKind.CITY_FOLLOWUP:
         if year is None:
             return False
         return ReportingPeriod.objects.filter(
-            programme=programme, year=year, kind=PeriodKind.VB
+            programme=programme, year=year, is_annual=True
         ).exists()
     return True
 

@@ -57,7 +57,6 @@ from followup.models import (
     GoalAssessment,
     MidtermSection,
     MidtermSectionKind,
-    PeriodKind,
     PrerequisiteState,
     Progress,
     ReportingPeriod,
@@ -292,7 +291,7 @@ def midterm_document(
     finish: Callable[[SafeString], SafeString] = chart_for_print if for_print else _same
     years = range(programme.start_year, year + 1)
     periods = programme_periods(programme)
-    by_year = {p.year: p for p in periods if p.kind == PeriodKind.VB and p.year in years}
+    by_year = {p.year: p for p in periods if p.is_annual and p.year in years}
     vb_periods = list(by_year.values())
     period_ids = [period.pk for period in vb_periods]
     # The engine counts within a scope; the year's VB period (or the latest before it)

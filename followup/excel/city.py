@@ -69,7 +69,7 @@ def _rows(
         model._default_manager.filter(
             report__period__programme=programme, report__period__year=year
         )
-        .order_by("report__period__kind", "report__board__name", *order, "pk")
+        .order_by("report__period__position", "report__board__name", *order, "pk")
         .values_list(*_COMMON_FIELDS, *fields)
         .iterator(chunk_size=CHUNK_SIZE)
     )

@@ -12,6 +12,7 @@ from followup.models import Assessment, Fulfilment, IndicatorOutcome, Progress
 from followup.rows import ACTIVITY, GOAL, INDICATOR, Row, RowKind
 
 if TYPE_CHECKING:
+    from catalog.models import Programme
     from followup.selectors import ReportPage
 
 META_SHEET = "Metadata"
@@ -76,6 +77,12 @@ class SheetSpec:
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns] + list(self.id_headers)
+
+    def headers_for(self, programme: "Programme") -> list[str]:
+        """The headers in the programme's own words: "Fokusområde" and "Åtgärd" for
+        Södertälje where Stockholm's say "Mål" and "Aktivitet"."""
+        words = {"Mål": programme.goal_label, "Aktivitet": programme.activity_label}
+        return [words.get(header, header) for header in self.headers]
 
     @property
     def id_column(self) -> int:

@@ -103,7 +103,7 @@ def _instructions(sheet: Worksheet, report: Report) -> None:
 
 def _data_sheet(sheet: Worksheet, spec: SheetSpec, page: ReportPage) -> None:
     rows = page.rows[spec.kind]
-    for index, header in enumerate(spec.headers, start=1):
+    for index, header in enumerate(spec.headers_for(page.report.period.programme), start=1):
         cell = set_value(sheet.cell(row=1, column=index), header)
         cell.font = HEADER_FONT
         cell.alignment = WRAP

@@ -42,7 +42,7 @@ from followup.excel.layout import (
     SheetSpec,
 )
 from followup.history import display_value
-from followup.models import PeriodKind, Report
+from followup.models import Report, ReportingPeriod
 from followup.numbers import parse_decimal
 from followup.rows import kind_of
 
@@ -175,11 +175,12 @@ def _parse(workbook: Workbook, report: Report, problems: Problems) -> list[Parse
         # of one row, costs one message a row and nothing more.
         known = set(spec.model.objects.filter(report=report).values_list("pk", flat=True))
         seen: set[int] = set()
-        width = len(spec.headers)
+        headers = spec.headers_for(report.period.programme)
+        width = len(headers)
         for line, cells in _rows(workbook[spec.title], width, MAX_ROWS_PER_SHEET + 1):
             values = [cell.value for cell in cells]
             if line == 1:
-                if [str(value or "") for value in values] != spec.headers:
+                if [str(value or "") for value in values] != headers:
                     problems.add(
                         spec.title, 1, "", "Kolumnerna stämmer inte med mallen. Hämta en ny mall."
                     )
@@ -235,7 +236,14 @@ def _check_metadata(workbook: Workbook, report: Report) -> None:
         )
     year, kind = value_of("år"), value_of("period")
     if (year, kind) != (period.year, period.kind) or value_of("program") != (period.programme.slug):
-        label = f"{PeriodKind(kind).label} {year}" if kind in PeriodKind.values else "en annan"
+        other_period = (
+            ReportingPeriod.objects.filter(
+                programme__slug=str(value_of("program")), year=year, kind=str(kind)
+            ).first()
+            if isinstance(year, int)
+            else None
+        )
+        label = other_period.label if other_period else "en annan period"
         raise ImportRefused(
             [at("period") + f": Filen är mallen för {label}, inte för {period.label}."]
         )

@@ -28,6 +28,7 @@ from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, DocumentKind, FollowupState, ReportingPeriod
 from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
+from followup.views.choice import programme_choice
 from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
 
@@ -126,10 +127,15 @@ def assessment_chart(goal: dict) -> SafeString:
 
 @require_safe
 def city_followup_list(request: HttpRequest) -> HttpResponse:
-    programmes = access.city_wide_programmes(request.user).prefetch_related("city_followups")
+    programmes = list(access.city_wide_programmes(request.user).prefetch_related("city_followups"))
     if not programmes:
         raise Http404("Sidan finns inte.")
-    return render(request, "followup/city_followup_list.html", {"programmes": programmes})
+    choice = programme_choice(request, programmes)
+    return render(
+        request,
+        "followup/city_followup_list.html",
+        {"programmes": choice.shown, "choice": choice},
+    )
 
 
 @require_safe

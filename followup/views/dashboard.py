@@ -18,14 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from catalog.models import IndicatorKind, Programme
+from catalog.models import IndicatorKind, PreventionLevel, Programme
 from followup import access, rollup
 from followup.charts import Bar, bar_chart, trend_chart
 from followup.models import (
     ASSESSMENT_SYMBOLS,
     Assessment,
     Fulfilment,
-    PeriodKind,
     Progress,
     ReportState,
 )
@@ -113,6 +112,8 @@ class Selection:
             params["mal"] = scope.goal_number
         if scope.board_group:
             params["namnder"] = scope.board_group
+        if scope.prevention_level:
+            params["niva"] = scope.prevention_level
         return urlencode(params)
 
 
@@ -141,6 +142,7 @@ def _selection(request: HttpRequest) -> Selection:
         goal_number=_int(request.GET.get("mal")),
         board_group=request.GET.get("namnder"),
         periods=periods,
+        prevention_level=request.GET.get("niva"),
     )
     return Selection(programmes=programmes, programme=programme, scope=scope)
 
@@ -157,6 +159,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         board_group=scope.board_group,
         today=timezone.localdate(),
         periods=list(scope.periods),
+        prevention_level=scope.prevention_level,
     )
     return render(
         request,
@@ -165,9 +168,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "programmes": selection.programmes,
             "programme": selection.programme,
             "years": sorted({p.year for p in scope.periods}),
-            "period_kinds": PeriodKind.choices,
+            "period_kinds": rollup.cycle_choices(scope.periods),
             "board_groups": [(key, label) for key, (label, _) in rollup.BOARD_GROUPS.items()],
             "selected_group": scope.board_group or "",
+            # Offered where the programme marks its activities with a prevention level.
+            "levels": PreventionLevel.choices if figures.has_prevention_levels else [],
+            "selected_level": scope.prevention_level or "",
             "rollup": figures,
             "goals": [_goal_view(figure) for figure in figures.goals],
             "query": selection.query,

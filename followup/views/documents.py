@@ -19,6 +19,7 @@ from followup.documents.styrkort import (
     styrkort_pdf,
 )
 from followup.models import DocumentKind
+from followup.views.choice import programme_choice
 from followup.views.jobs import document_page
 
 
@@ -45,10 +46,11 @@ def styrkort_list(request: HttpRequest) -> HttpResponse:
     programmes = list(access.city_wide_programmes(request.user))
     if not programmes:
         raise Http404("Sidan finns inte.")
+    choice = programme_choice(request, programmes)
     entries = [
-        (programme, list(Board.objects.responsible_in(programme))) for programme in programmes
+        (programme, list(Board.objects.responsible_in(programme))) for programme in choice.shown
     ]
-    return render(request, "documents/styrkort_list.html", {"entries": entries})
+    return render(request, "documents/styrkort_list.html", {"entries": entries, "choice": choice})
 
 
 ZIP_KINDS = {"status": DocumentKind.STYRKORT_STATUS, "ataganden": DocumentKind.STYRKORT_COMMITMENTS}

@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from followup import access, selectors, services
 from followup.models import BoardRole
+from followup.views.choice import programme_choice
 from valdprogram.http import AuthenticatedHttpRequest
 
 
@@ -33,8 +35,11 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
 def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not access.is_coordinator(request.user):
         raise Http404("Sidan finns inte.")
+    choice = programme_choice(request, list(access.coordinated_programmes(request.user)))
     periods = selectors.periods_for_coordinator(request.user)
-    return render(request, "followup/period_list.html", {"periods": periods})
+    if choice.chosen:
+        periods = periods.filter(programme=choice.chosen)
+    return render(request, "followup/period_list.html", {"periods": periods, "choice": choice})
 
 
 @require_POST
@@ -50,4 +55,8 @@ def period_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.success(request, f"{period.label} är låst.")
     except services.FollowupError as refused:
         messages.error(request, str(refused))
-    return redirect("period-list")
+    # Back to the programme the samordnare was looking at.
+    return redirect(
+        reverse("period-list")
+        + (f"?program={period.programme.slug}" if request.GET.get("program") else "")
+    )

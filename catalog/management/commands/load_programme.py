@@ -16,12 +16,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_FIXTURE)
+        parser.add_argument(
+            "paths", nargs="*", type=Path, help="katalogfiler (standard: Stockholms program)"
+        )
 
-    def handle(self, *args: object, path: Path, **options: object) -> None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            programme, summary = programme_load(data=data)
-        except (OSError, json.JSONDecodeError, KeyError, CatalogDataError) as error:
-            raise CommandError(f"Kunde inte läsa in {path}: {error}") from error
-        self.stdout.write(f"{programme.short_name} ({programme.slug}): {summary}")
+    def handle(self, *args: object, paths: list[Path], **options: object) -> None:
+        for path in paths or [DEFAULT_FIXTURE]:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                programme, summary = programme_load(data=data)
+            except (OSError, json.JSONDecodeError, KeyError, CatalogDataError) as error:
+                raise CommandError(f"Kunde inte läsa in {path}: {error}") from error
+            self.stdout.write(f"{programme.short_name} ({programme.slug}): {summary}")

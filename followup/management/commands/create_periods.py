@@ -5,7 +5,10 @@ from followup.services import periods_create
 
 
 class Command(BaseCommand):
-    help = "Skapar T1, T2 och VB för varje år i programmen som saknar dem (idempotent)."
+    help = (
+        "Skapar perioderna i varje programs egen rapportcykel (Stockholm T1, T2 och VB) för "
+        "varje år som saknar dem (idempotent)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--programme", help="programmets kortnamn i adresser (slug)")

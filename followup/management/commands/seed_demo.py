@@ -2,14 +2,22 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from demo.seed import DEFAULT_SEED, DEMO_PASSWORD, DemoError, DemoSummary, demo_seed
+from demo.seed import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    DemoError,
+    DemoSummary,
+    demo_seed,
+    demo_summary_of_second,
+)
 from followup.models import ReportState
 
 
 class Command(BaseCommand):
     help = (
         "Lägger in demodata: användare i alla roller (lösenord ”demo”) och fem års rapporter "
-        "för Stockholms program, med en öppen period just nu. Bara i demoläge (DEMO_MODE). "
+        "för Stockholms program, med en öppen period just nu, och Södertäljes plan med sin "
+        "rapportcykel om den är inläst. Bara i demoläge (DEMO_MODE). "
         "Gör ingenting om det redan finns rapporter eller demoanvändare."
     )
 
@@ -37,6 +45,12 @@ class Command(BaseCommand):
             )
             return
         self._summary_write(summary, scale=scale, seed=seed)
+        if second := demo_summary_of_second():
+            self.stdout.write(
+                "Södertälje: samordnare-sodertalje, rapportor-sodertalje-<nämnd>, "
+                "lasare-sodertalje-<nämnd>; rapportor-tva-kommuner har roller i båda kommunerna."
+            )
+            self._periods_write(second)
         self.stdout.write(f"Tid: {time.perf_counter() - started:.1f} s".replace(".", ","))
 
     def _summary_write(self, summary: DemoSummary, *, scale: int, seed: int) -> None:
@@ -47,6 +61,10 @@ class Command(BaseCommand):
             "(samordnare, admin, rapportor-<nämnd>, lasare-<nämnd>)."
         )
         write(f"Nämnder med rapporter: {summary.boards}, varav {summary.copies} kopior.")
+        self._periods_write(summary)
+
+    def _periods_write(self, summary: DemoSummary) -> None:
+        write = self.stdout.write
         labels = dict(ReportState.choices)
         total: dict[str, int] = {}
         for count in summary.periods:
