@@ -318,7 +318,7 @@ def _render_row(
     context = {"report": report, "access": report.access, "writable": True, "row": view}
     template = "followup/report_detail.html"
     html = render_to_string(f"{template}#report-row", context, request=request)
-    progress = {"completeness": completeness, "oob": True}
+    progress = {"report": report, "completeness": completeness, "oob": True}
     html += render_to_string(f"{template}#progress", progress, request=request)
     html += render_to_string(f"{template}#goal-nav", progress, request=request)
     return HttpResponse(html, status=200 if saved else 409 if conflict else 422)
