@@ -777,6 +777,7 @@ class DocumentKind(models.TextChoices):
     STYRKORT_COMMITMENTS = "styrkort-ataganden", "Alla styrkort, bara åtaganden (ZIP)"
     CITY_FOLLOWUP = "samlad-pdf", "Samlad uppföljning (PDF)"
     MIDTERM = "halvtid-pdf", "Halvtidsrapport (PDF)"
+    CITY_EXPORT = "stadsexport-xlsx", "Export av hela stadens svar (Excel)"
 
 
 class DocumentState(models.TextChoices):
