@@ -135,7 +135,9 @@ def _refused(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def city_export(request: HttpRequest, programme: str, year: int) -> HttpResponse:
+def city_export(
+    request: HttpRequest, programme: str, year: int
+) -> HttpResponse | StreamingHttpResponse:
     """Every board's answers for a programme year, for city-wide readers only: streamed as it
     is written while the programme has up to `CITY_EXPORT_STREAM_BOARDS` boards, made by the
     task worker beyond (GET offers it, POST asks for it), like the other long documents."""
