@@ -26,7 +26,7 @@ from followup.documents.styrkort import styrkort_build
 from followup.models import CityReader, Coordinator, IndicatorOutcome, Report
 from followup.services import own_item_add, report_review, report_submit
 from tests.catalog_data import sodertalje_data
-from tests.document_jobs import made_document
+from tests.document_jobs import fresh_print_styles, made_document
 from tests.followup_data import DISTRICT, OTHER, build_small_world, build_world, fill_report, user
 
 SLUG = "stockholm-2021-2025"
@@ -362,11 +362,8 @@ class HostileTextTests(TestCase):
         followup.save()
 
     def fetched(self, url: str) -> tuple[bytes, list[str]]:
-        # A fresh thread cache, so that this document parses print.css and its fonts again
-        # through the fetcher rather than reusing an earlier document's.
-        fresh_styles = mock.patch.object(pdf_module, "_print_styles", pdf_module._PrintStyles())
         with (
-            fresh_styles,
+            fresh_print_styles(),
             mock.patch.object(
                 StaticFilesFetcher, "fetch", autospec=True, side_effect=StaticFilesFetcher.fetch
             ) as fetch,
@@ -439,8 +436,7 @@ class RenderTests(SimpleTestCase):
 
         stylesheet = static_file_for_url(f"{static_base_url()}css/print.css")
         assert stylesheet is not None
-        fresh_styles = mock.patch.object(pdf_module, "_print_styles", pdf_module._PrintStyles())
-        with fresh_styles, mock.patch.object(StaticFilesFetcher, "fetch", spy):
+        with fresh_print_styles(), mock.patch.object(StaticFilesFetcher, "fetch", spy):
             first = pdf_module.html_to_pdf(html)
             fetched_first = len(calls)
             second = pdf_module.html_to_pdf(html)
