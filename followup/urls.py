@@ -58,7 +58,7 @@ urlpatterns = [
     path("samlad/", city.city_followup_list, name="city-followup-list"),
     path("samlad/<slug:slug>/<int:year>/", city.city_followup, name="city-followup"),
     path(
-        "samlad/<slug:slug>/<int:year>/mal/<int:goal>/analyser/",
+        "samlad/<slug:slug>/<int:year>/mal/<int:number>/analyser/",
         city.city_followup_analyses,
         name="city-followup-analyses",
     ),

@@ -142,10 +142,11 @@ def assessment_chart(goal: dict) -> SafeString:
 
 
 @require_safe
-def city_followup_analyses(request: HttpRequest, slug: str, year: int, goal: int) -> HttpResponse:
+def city_followup_analyses(request: HttpRequest, slug: str, year: int, number: int) -> HttpResponse:
     """One goal's board analyses, a page at a time (`?sida=`), for the page's readers."""
     followup = _get_followup(request, slug, year).followup
-    figures = next((each for each in _figures(followup)["goals"] if each["number"] == goal), None)
+    goals = _figures(followup)["goals"]
+    figures = next((each for each in goals if each["number"] == number), None)
     if figures is None:
         raise Http404("Målet finns inte.")
     page = Paginator(goal_analyses(figures), ANALYSES_PER_PAGE).get_page(request.GET.get("sida"))
