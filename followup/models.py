@@ -661,6 +661,9 @@ class Reminder(models.Model):
     )
     email = models.EmailField("skickad till")
     sent_at = models.DateTimeField("skickad", auto_now_add=True)
+    # Set by the task that hands the mail to the mail server, just before it does: a task
+    # run twice finds it set and sends nothing (followup.reminders).
+    delivered_at = models.DateTimeField("lämnad till e-postservern", null=True, blank=True)
 
     class Meta:
         verbose_name = "påminnelse"
@@ -891,6 +894,7 @@ class DocumentKind(models.TextChoices):
     STYRKORT_COMMITMENTS = "styrkort-ataganden", "Alla styrkort, bara åtaganden (ZIP)"
     CITY_FOLLOWUP = "samlad-pdf", "Samlad uppföljning (PDF)"
     MIDTERM = "halvtid-pdf", "Halvtidsrapport (PDF)"
+    CITY_EXPORT = "stadsexport-xlsx", "Export av hela stadens svar (Excel)"
 
 
 class DocumentState(models.TextChoices):

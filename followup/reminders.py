@@ -10,11 +10,15 @@ the reports, the rapportörer, the reminders already sent and the reports' rows 
 missing), one query each.
 
 Order of recording and sending: a reminder is recorded (claimed) first, in its own committed
-transaction, and sent after. The unique constraint on (report, kind, recipient) makes the claim
-the single point where two runs can meet, and whoever loses sends nothing. A crash between the
-claim and the sending therefore skips a reminder, never sends it twice. If the mail server
-refuses the connection or a message, the claims of the messages not yet handed to it are
-withdrawn, so that the next run tries them again.
+transaction, and sent after, by the task worker (`send_reminder_mails`, one task per run with
+the run's reminders, enqueued when the claim commits), so that a slow or unreachable mail
+server holds up neither the cron run nor a web request. The unique constraint on (report,
+kind, recipient) makes the claim the single point where two runs can meet, and whoever loses
+sends nothing. The task marks each reminder delivered just before handing it over, so a task
+run twice sends nothing the second time, and a crash between the marking and the sending skips
+a reminder, never sends it twice. If the mail server refuses the connection or a message, the
+claims of the messages not yet handed to it are withdrawn, so that the next run tries them
+again.
 """
 
 from collections import defaultdict
@@ -28,7 +32,8 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks import task
 
 from followup.models import (
     EDITABLE_STATES,
@@ -127,33 +132,58 @@ def _missing_by_report(reports: set[Report]) -> dict[int, list[Missing]]:
 
 
 def reminders_deliver(due: DueReminders) -> list[Reminder]:
-    """Record and send the reminders (see the module's docstring for the order). Returns
-    the reminders sent by this run."""
+    """Record the reminders and have the task worker send them, once the records are
+    committed (see the module's docstring for the order). Returns the reminders this run
+    recorded."""
     claimed = _claim(due.reminders)
-    if not claimed:
-        return []
+    if claimed:
+        ids = [reminder.pk for reminder in claimed]
+        today = due.today.isoformat()
+        transaction.on_commit(lambda: send_reminder_mails.enqueue(ids, today))
+    return claimed
+
+
+@task()
+def send_reminder_mails(reminder_ids: list[int], today: str) -> int:
+    """The task: send the recorded reminders that no run of it has sent yet, in a fixed
+    number of queries however many. Returns how many it sent."""
+    # Marked in one statement, before anything is sent: of two runs of this task, each
+    # reminder is marked by one, stamped with that run's time, and sent by that run only.
+    marked_at = timezone.now()
+    Reminder.objects.filter(pk__in=reminder_ids, delivered_at=None).update(delivered_at=marked_at)
+    reminders = list(
+        Reminder.objects.filter(pk__in=reminder_ids, delivered_at=marked_at)
+        .select_related("report__period__programme", "report__board", "recipient")
+        .order_by("pk")
+    )
+    if not reminders:
+        return 0
+    due = DueReminders(today=date.fromisoformat(today), reminders=reminders)
+    due.missing = _missing_by_report({reminder.report for reminder in reminders})
     site_url = getattr(settings, "SITE_URL", DEFAULT_SITE_URL).rstrip("/")
     connection = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
-        messages = [_message(reminder, due, site_url, connection) for reminder in claimed]
+        messages = [_message(reminder, due, site_url, connection) for reminder in reminders]
     handed_over = 0
     try:
         connection.open()
         for message in messages:
             # Counted before sending: a message the server may have taken before failing
-            # stays claimed (skipped), so that it is never sent twice.
+            # stays recorded (skipped), so that it is never sent twice.
             handed_over += 1
             message.send()
     except Exception:
-        Reminder.objects.filter(pk__in=[r.pk for r in claimed[handed_over:]]).delete()
+        # The claims of the messages never handed over are withdrawn: the next run sends them.
+        Reminder.objects.filter(pk__in=[r.pk for r in reminders[handed_over:]]).delete()
         raise
     finally:
         connection.close()
-    return claimed
+    return handed_over
 
 
 def reminders_send(*, today: date) -> list[Reminder]:
-    """Send every reminder due today that has not been sent; for cron, once a day."""
+    """Send (through the task worker) every reminder due today that has not been sent; for
+    cron, once a day."""
     return reminders_deliver(reminders_due(today=today))
 
 

@@ -65,6 +65,11 @@ urlpatterns = [
     ),
     path("samlad/", city.city_followup_list, name="city-followup-list"),
     path("samlad/<slug:slug>/<int:year>/", city.city_followup, name="city-followup"),
+    path(
+        "samlad/<slug:slug>/<int:year>/mal/<int:number>/analyser/",
+        city.city_followup_analyses,
+        name="city-followup-analyses",
+    ),
     path("samlad/<slug:slug>/<int:year>.xlsx", city.city_followup_xlsx, name="city-followup-xlsx"),
     path("samlad/<slug:slug>/<int:year>.pdf", city.city_followup_pdf, name="city-followup-pdf"),
     path(

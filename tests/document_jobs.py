@@ -5,10 +5,14 @@ MEDIA_ROOT removed when the tests end."""
 import atexit
 import shutil
 import tempfile
+from contextlib import AbstractContextManager
+from unittest import mock
 
 from django.http import HttpResponse
 from django.test import Client, TestCase, override_settings
 from django.urls import resolve, reverse
+
+from followup.documents import pdf
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="valdprogram-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
@@ -22,6 +26,13 @@ IMMEDIATE_TASKS = {
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 media = override_settings(MEDIA_ROOT=MEDIA_ROOT)
+
+
+def fresh_print_styles() -> AbstractContextManager[object]:
+    """A fresh per-thread cache of the parsed print stylesheet, so that the next document
+    reads print.css and its fonts through the fetcher again rather than reusing an earlier
+    document's (for tests of what the fetcher is asked for)."""
+    return mock.patch.object(pdf, "_print_styles", pdf._PrintStyles())
 
 
 def job_pk(response: HttpResponse) -> int:

@@ -1,6 +1,7 @@
 """The samlad uppföljning: live figures as a draft, narratives, frozen when final."""
 
 from io import BytesIO
+from unittest import mock
 from zipfile import ZipFile
 
 from concurrency.forms import get_signer
@@ -14,6 +15,7 @@ from followup.models import (
     CityReader,
     FollowupState,
     IndicatorOutcome,
+    Report,
 )
 from followup.services import CREATED_VERSION, report_review, report_submit
 from tests.followup_data import build_world, fill_report, user
@@ -118,6 +120,42 @@ class CityFollowupTests(TestCase):
         self.client.force_login(self.world.coordinator)
         self.assertEqual(self.client.get(page_url(2030)).status_code, 404)
 
+    def test_the_page_quotes_one_page_of_analyses_and_links_to_the_rest(self) -> None:
+        first, second = sorted([self.world.report.board.name, self.world.other_report.board.name])
+        self.client.force_login(self.analyst)
+        with mock.patch("followup.views.city.ANALYSES_PER_PAGE", 1):
+            response = self.client.get(page_url())
+            self.assertContains(response, f"<dt>{first} (delvis uppfyllt)</dt>")
+            self.assertNotContains(response, f"<dt>{second} (delvis uppfyllt)</dt>")
+            analyses = reverse("city-followup-analyses", args=[SLUG, 2023, 1])
+            self.assertContains(response, f'<a href="{analyses}">Alla 2 analyser för mål 1</a>')
+            later = self.client.get(analyses, {"sida": "2"})
+        self.assertContains(later, f"<dt>{second} (delvis uppfyllt)</dt>")
+        self.assertNotContains(later, f"<dt>{first} (delvis uppfyllt)</dt>")
+        self.assertContains(later, "Sida 2 av 2")
+        self.assertContains(later, 'rel="prev"')
+
+    def test_analyses_page_is_for_the_pages_readers_and_a_real_goal(self) -> None:
+        analyses = reverse("city-followup-analyses", args=[SLUG, 2023, 1])
+        for person in (self.world.reporter, self.world.reader):
+            self.client.force_login(person)
+            self.assertEqual(self.client.get(analyses).status_code, 404)
+        self.client.force_login(self.world.coordinator)
+        missing = reverse("city-followup-analyses", args=[SLUG, 2023, 99])
+        self.assertEqual(self.client.get(missing).status_code, 404)
+        # A page number that is not one shows the first page, not an error.
+        response = self.client.get(analyses, {"sida": "x"})
+        self.assertContains(response, "2 analyser i 2023 års samlade uppföljning.")
+
+    def test_analyses_page_query_count_does_not_grow_with_reports(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        analyses = reverse("city-followup-analyses", args=[SLUG, 2023, 1])
+        with self.assertNumQueries(ANALYSES_PAGE_QUERIES):
+            self.client.get(analyses)
+        fill_report(Report.objects.filter(period=self.world.period, state="utkast").first())
+        with self.assertNumQueries(ANALYSES_PAGE_QUERIES):
+            self.client.get(analyses)
+
     def test_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
         self.save("helhet", "Skriven, så att utkastet finns.")
@@ -159,3 +197,5 @@ class CityFollowupTests(TestCase):
 # the boards, indicator rows, own indicators and analyses); the document's goal narratives
 # and the programme's goals
 CITY_PAGE_QUERIES = 20
+# The same without the document's goal narratives and the programme's goals (no forms).
+ANALYSES_PAGE_QUERIES = 18

@@ -1,6 +1,7 @@
 """Documents as PDF: the restricted fetcher, every board's styrkort (and the ZIP), the samlad
 uppföljning. Each PDF is read back as a reader would: its text, pages and outline."""
 
+import os
 import re
 from io import BytesIO
 from unittest import mock
@@ -25,7 +26,7 @@ from followup.documents.styrkort import styrkort_build
 from followup.models import CityReader, Coordinator, IndicatorOutcome, Report
 from followup.services import own_item_add, report_review, report_submit
 from tests.catalog_data import sodertalje_data
-from tests.document_jobs import made_document
+from tests.document_jobs import fresh_print_styles, made_document
 from tests.followup_data import DISTRICT, OTHER, build_small_world, build_world, fill_report, user
 
 SLUG = "stockholm-2021-2025"
@@ -50,6 +51,20 @@ def outline_titles(content: bytes) -> list[str]:
         return titles
 
     return flatten(PdfReader(BytesIO(content)).outline)
+
+
+def embedded_font_families(content: bytes) -> set[str]:
+    """The names of the fonts the PDF's pages use, each embedded in the file (subset or
+    whole): a font that is only named would be looked up on the reader's machine."""
+    families = set()
+    for page in PdfReader(BytesIO(content)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert any(key.startswith("/FontFile") for key in descriptor), font["/BaseFont"]
+            families.add(str(font["/BaseFont"]).split("+")[-1].rstrip(","))
+    return families
 
 
 def page_count(content: bytes) -> int:
@@ -347,9 +362,12 @@ class HostileTextTests(TestCase):
         followup.save()
 
     def fetched(self, url: str) -> tuple[bytes, list[str]]:
-        with mock.patch.object(
-            StaticFilesFetcher, "fetch", autospec=True, side_effect=StaticFilesFetcher.fetch
-        ) as fetch:
+        with (
+            fresh_print_styles(),
+            mock.patch.object(
+                StaticFilesFetcher, "fetch", autospec=True, side_effect=StaticFilesFetcher.fetch
+            ) as fetch,
+        ):
             response = self.client.get(url) if url.endswith("styrkort.pdf") else None
             response = response or made_document(self, self.client, url)
         self.assertEqual(response.status_code, 200)
@@ -394,9 +412,50 @@ class RenderTests(SimpleTestCase):
             '<img src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>">'
             '<img src="http://example.com/x.png"></body></html>'
         )
+        pdf_module.print_styles()  # the print stylesheet and fonts, parsed before the spy
         with mock.patch.object(StaticFilesFetcher, "fetch", spy):
             content = pdf_module.html_to_pdf(html)
         self.assertIn("Å ä ö", pdf_text(content))
         # Both images were asked for, and both refused: the text is there, nothing else.
         self.assertEqual(len(calls), 2)
         self.assertTrue(all(static_file_for_url(url) is None for url in calls))
+
+    def test_print_stylesheet_is_parsed_once_and_again_when_it_changes(self) -> None:
+        """A ZIP of every styrkort parses print.css and its fonts once, not once a board;
+        every document still comes out in the vendored fonts with its running header."""
+        html = (
+            '<html lang="sv"><head><title>Prov</title></head>'
+            "<body><h1>Rubrik</h1><p>Text, <em>kursiv</em> ✔</p></body></html>"
+        )
+        calls: list[str] = []
+        original = StaticFilesFetcher.fetch
+
+        def spy(self: StaticFilesFetcher, url: str, headers: object = None) -> object:
+            calls.append(url)
+            return original(self, url, headers)
+
+        stylesheet = static_file_for_url(f"{static_base_url()}css/print.css")
+        assert stylesheet is not None
+        with fresh_print_styles(), mock.patch.object(StaticFilesFetcher, "fetch", spy):
+            first = pdf_module.html_to_pdf(html)
+            fetched_first = len(calls)
+            second = pdf_module.html_to_pdf(html)
+            fetched_second = len(calls) - fetched_first
+            # A new print.css (a deploy, an edit in development) is read again.
+            stat = stylesheet.stat()
+            os.utime(stylesheet, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+            try:
+                pdf_module.html_to_pdf(html)
+            finally:
+                os.utime(stylesheet, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        fetched_third = len(calls) - fetched_first - fetched_second
+        # print.css and its fonts the first time; nothing the second; all again after a change.
+        self.assertGreaterEqual(fetched_first, 4)
+        self.assertEqual(fetched_second, 0)
+        self.assertEqual(fetched_third, fetched_first)
+        for content in (first, second):
+            self.assertIn("Sida 1 av 1", pdf_text(content))
+            self.assertEqual(
+                embedded_font_families(content),
+                {"Source-Sans-3", "Source-Sans-3-Bold", "Source-Sans-3-Italic", "Dokumentsymboler"},
+            )

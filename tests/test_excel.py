@@ -19,6 +19,7 @@ from catalog.models import IndicatorKind
 from followup.models import (
     ActivityStatus,
     CityReader,
+    GeneratedDocument,
     IndicatorOutcome,
     PeriodKind,
     Report,
@@ -26,6 +27,7 @@ from followup.models import (
     ReportState,
 )
 from followup.services import period_lock, period_open
+from tests.document_jobs import ask, job_pk, made_document
 from tests.followup_data import DISTRICT, build_world, user
 
 INJECTED = '=HYPERLINK("http://example.invalid","klicka")'
@@ -784,9 +786,10 @@ class CityExportTests(TestCase):
 
     def test_queries_do_not_grow_with_rows(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # The session, the user, the programme (scoped to the user), then one query per
-        # sheet: activity statuses, indicator outcomes, goal assessments.
-        with self.assertNumQueries(6):
+        # The session, the user, the programme (scoped to the user), the count of its boards
+        # (streamed or made as a task), then one query per sheet: activity statuses,
+        # indicator outcomes, goal assessments.
+        with self.assertNumQueries(7):
             self.export()
         for kind in ("T2", "VB"):
             period_open(
@@ -796,6 +799,48 @@ class CityExportTests(TestCase):
             )
         with CaptureQueriesContext(connection) as queries:
             content = self.export()
-        self.assertEqual(len(queries), 6)
+        self.assertEqual(len(queries), 7)
         goals = list(load_workbook(BytesIO(content))["Måluppfyllelse"].iter_rows(values_only=True))
         self.assertGreater(len(goals), 1)
+
+    def test_posting_to_the_streamed_export_just_leads_to_it(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self.client.post(self.url)
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+
+
+@override_settings(CITY_EXPORT_STREAM_BOARDS=1)
+class CityExportTaskTests(TestCase):
+    """Beyond `CITY_EXPORT_STREAM_BOARDS` boards the export is made by the task worker."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        cls.url = reverse("city-export", args=[cls.world.programme.slug, 2023])
+
+    def test_a_large_citys_export_is_offered_then_made_and_downloaded(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        offer = self.client.get(self.url)
+        self.assertContains(offer, "Export av hela stadens svar (Excel) 2023")
+        self.assertContains(offer, f'action="{self.url}"')
+        self.assertFalse(GeneratedDocument.objects.exists())  # a GET makes nothing
+        response = made_document(self, self.client, self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("stockholm-2021-2025-2023.xlsx", response["Content-Disposition"])
+        workbook = load_workbook(BytesIO(response.content), read_only=True)
+        self.assertEqual(workbook.sheetnames, ["Aktiviteter", "Indikatorer", "Måluppfyllelse"])
+        rows = list(workbook["Aktiviteter"].iter_rows(values_only=True))
+        self.assertEqual(len(rows) - 1, ActivityStatus.objects.count())
+
+    def test_board_users_get_404_for_the_offer_the_job_and_the_file(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        asked = ask(self, self.client, self.url)
+        job = reverse("document-job", args=[job_pk(asked)])
+        download = reverse("document-download", args=[job_pk(asked)])
+        for person in (self.world.reporter, self.world.reader):
+            self.client.force_login(person)
+            self.assertEqual(self.client.get(self.url).status_code, 404)
+            self.assertEqual(self.client.post(self.url).status_code, 404)
+            self.assertEqual(self.client.get(job).status_code, 404)
+            self.assertEqual(self.client.get(download).status_code, 404)
+        self.assertEqual(GeneratedDocument.objects.count(), 1)

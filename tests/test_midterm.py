@@ -36,7 +36,7 @@ from followup.models import (
     ReportState,
 )
 from followup.services import period_open, reports_sync_for_programme
-from tests.document_jobs import made_document
+from tests.document_jobs import fresh_print_styles, made_document
 from tests.followup_data import DISTRICT, OTHER, World, build_world, fill_report, user
 
 SLUG = "stockholm-2021-2025"
@@ -535,7 +535,7 @@ class MidtermPageTests(TestCase):
             fetched.append(url)
             return original(fetcher, url, *args, **kwargs)
 
-        with mock.patch.object(StaticFilesFetcher, "fetch", record):
+        with fresh_print_styles(), mock.patch.object(StaticFilesFetcher, "fetch", record):
             response = made_document(self, self.client, reverse("midterm-pdf", args=[SLUG, 2023]))
         self.assertTrue(fetched)
         self.assertTrue(all("/static/" in url for url in fetched), fetched)

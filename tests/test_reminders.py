@@ -22,12 +22,32 @@ from followup.models import (
     Report,
     ReportState,
 )
-from followup.reminders import reminder_kind_due, reminders_deliver, reminders_due, reminders_send
+from followup.reminders import (
+    DueReminders,
+    reminder_kind_due,
+    reminders_deliver,
+    reminders_due,
+    reminders_send,
+    send_reminder_mails,
+)
 from followup.services import period_lock, report_completeness_now
 from tests.catalog_data import sodertalje_data
+from tests.document_jobs import IMMEDIATE_TASKS
 from tests.followup_data import DISTRICT, build_world, fill_report, user
 
 SITE = "https://uppfoljning.example.se"
+
+
+def send(*, today: date) -> list[Reminder]:
+    """A cron run, and then the task worker's sending (run inline, on the immediate
+    backend, when the run's records commit)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reminders_send(today=today)
+
+
+def deliver(due: DueReminders) -> list[Reminder]:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reminders_deliver(due)
 
 
 def _with_email(person, address: str) -> None:
@@ -35,6 +55,7 @@ def _with_email(person, address: str) -> None:
     person.save(update_fields=["email"])
 
 
+@override_settings(TASKS=IMMEDIATE_TASKS)
 class ReminderWorld(TestCase):
     """Stockholm's T1 2023 open, with two boards' rapportörer (and a läsare) on e-mail."""
 
@@ -72,63 +93,63 @@ class ReminderKindTests(SimpleTestCase):
 
 class SendRemindersTests(ReminderWorld):
     def test_nothing_is_sent_eight_days_before_the_deadline(self) -> None:
-        self.assertEqual(reminders_send(today=self.days_before(8)), [])
+        self.assertEqual(send(today=self.days_before(8)), [])
         self.assertEqual(mail.outbox, [])
 
     def test_week_before_reminder_seven_days_before(self) -> None:
-        sent = reminders_send(today=self.days_before(7))
+        sent = send(today=self.days_before(7))
         self.assertEqual({r.kind for r in sent}, {ReminderKind.WEEK_BEFORE})
         self.assertEqual(self.recipients(), ["annan@example.se", "rapportor@example.se"])
         self.assertEqual(Reminder.objects.count(), 2)
 
     def test_deadline_reminder_on_the_day(self) -> None:
-        sent = reminders_send(today=self.deadline)
+        sent = send(today=self.deadline)
         self.assertEqual({r.kind for r in sent}, {ReminderKind.DEADLINE})
         self.assertEqual(len(mail.outbox), 2)
 
     def test_overdue_reminder_after_the_deadline(self) -> None:
-        sent = reminders_send(today=self.deadline + timedelta(days=1))
+        sent = send(today=self.deadline + timedelta(days=1))
         self.assertEqual({r.kind for r in sent}, {ReminderKind.OVERDUE})
         self.assertEqual(len(mail.outbox), 2)
 
     def test_submitted_and_approved_reports_are_not_reminded(self) -> None:
         Report.objects.filter(pk=self.world.report.pk).update(state=ReportState.SUBMITTED)
         Report.objects.filter(pk=self.world.other_report.pk).update(state=ReportState.APPROVED)
-        self.assertEqual(reminders_send(today=self.deadline), [])
+        self.assertEqual(send(today=self.deadline), [])
         self.assertEqual(mail.outbox, [])
 
     def test_returned_report_is_reminded_and_the_mail_says_it_was_returned(self) -> None:
         Report.objects.filter(pk=self.world.report.pk).update(state=ReportState.RETURNED)
         Report.objects.filter(pk=self.world.other_report.pk).update(state=ReportState.APPROVED)
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         self.assertEqual(self.recipients(), ["rapportor@example.se"])
         self.assertIn("skickat tillbaka rapporten för komplettering", mail.outbox[0].body)
 
     def test_locked_period_is_not_reminded(self) -> None:
         period_lock(period=self.world.period)
-        self.assertEqual(reminders_send(today=self.deadline + timedelta(days=1)), [])
+        self.assertEqual(send(today=self.deadline + timedelta(days=1)), [])
 
     def test_the_same_reminder_is_never_sent_twice(self) -> None:
-        self.assertEqual(len(reminders_send(today=self.days_before(7))), 2)
+        self.assertEqual(len(send(today=self.days_before(7))), 2)
         # Same day again, and later in the week: the week's reminder has gone.
-        self.assertEqual(reminders_send(today=self.days_before(7)), [])
-        self.assertEqual(reminders_send(today=self.days_before(3)), [])
-        self.assertEqual(len(reminders_send(today=self.deadline)), 2)
-        self.assertEqual(reminders_send(today=self.deadline), [])
+        self.assertEqual(send(today=self.days_before(7)), [])
+        self.assertEqual(send(today=self.days_before(3)), [])
+        self.assertEqual(len(send(today=self.deadline)), 2)
+        self.assertEqual(send(today=self.deadline), [])
         # Overdue: once, the day after, and never again.
-        self.assertEqual(len(reminders_send(today=self.deadline + timedelta(days=1))), 2)
-        self.assertEqual(reminders_send(today=self.deadline + timedelta(days=2)), [])
+        self.assertEqual(len(send(today=self.deadline + timedelta(days=1))), 2)
+        self.assertEqual(send(today=self.deadline + timedelta(days=2)), [])
         self.assertEqual(len(mail.outbox), 6)
         self.assertEqual(Reminder.objects.count(), 6)
 
     def test_a_missed_run_sends_only_the_kind_due_now(self) -> None:
-        sent = reminders_send(today=self.deadline + timedelta(days=3))
+        sent = send(today=self.deadline + timedelta(days=3))
         self.assertEqual([r.kind for r in sent], [ReminderKind.OVERDUE] * 2)
         self.assertEqual(len(mail.outbox), 2)
 
     def test_only_the_boards_rapportorer_are_reminded(self) -> None:
         # The läsare and the samordnare have addresses but report nothing.
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         to_board = {m.to[0]: m.subject.rsplit(" – ", 1)[1] for m in mail.outbox}
         self.assertEqual(
             to_board,
@@ -142,7 +163,7 @@ class SendRemindersTests(ReminderWorld):
         Membership.objects.create(
             user=self.world.reporter, board=self.world.other_report.board, role=BoardRole.REPORTER
         )
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         self.assertEqual(
             self.recipients(), ["annan@example.se", "rapportor@example.se", "rapportor@example.se"]
         )
@@ -151,24 +172,24 @@ class SendRemindersTests(ReminderWorld):
         no_address = user("utanpost", **{DISTRICT: BoardRole.REPORTER})
         due = reminders_due(today=self.deadline)
         self.assertEqual(due.without_email, [(self.world.report, no_address)])
-        reminders_deliver(due)
+        deliver(due)
         self.assertNotIn(no_address.pk, Reminder.objects.values_list("recipient", flat=True))
         # Given an address, they get the reminder still due.
         _with_email(no_address, "utanpost@example.se")
-        sent = reminders_send(today=self.deadline)
+        sent = send(today=self.deadline)
         self.assertEqual([(r.recipient, r.kind) for r in sent], [(no_address, "deadline")])
 
     def test_inactive_users_are_not_reminded(self) -> None:
         self.world.other_reporter.is_active = False
         self.world.other_reporter.save()
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         self.assertEqual(self.recipients(), ["rapportor@example.se"])
 
     @override_settings(SITE_URL=SITE)
     def test_mail_lists_what_is_missing_and_links_to_the_report(self) -> None:
         missing = report_completeness_now(self.world.report).missing
         self.assertTrue(missing)
-        reminders_send(today=self.days_before(7))
+        send(today=self.days_before(7))
         message = next(m for m in mail.outbox if m.to == ["rapportor@example.se"])
         link = f"{SITE}/rapporter/{self.world.report.pk}/"
         self.assertIn("Det här saknas fortfarande:", message.body)
@@ -181,7 +202,7 @@ class SendRemindersTests(ReminderWorld):
         self.assertEqual(html.count("<li>"), len(missing))
 
     def test_subject_and_body_are_swedish(self) -> None:
-        reminders_send(today=self.days_before(7))
+        send(today=self.days_before(7))
         message = next(m for m in mail.outbox if m.to == ["rapportor@example.se"])
         self.assertEqual(
             message.subject,
@@ -192,12 +213,12 @@ class SendRemindersTests(ReminderWorld):
         self.assertIn("Hej rapportor!", message.body)
 
     def test_overdue_subject(self) -> None:
-        reminders_send(today=self.deadline + timedelta(days=1))
+        send(today=self.deadline + timedelta(days=1))
         self.assertTrue(mail.outbox[0].subject.startswith("Försenad rapport: Tertialrapport 1"))
 
     def test_a_filled_report_is_told_only_to_submit(self) -> None:
         fill_report(self.world.report)
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         message = next(m for m in mail.outbox if m.to == ["rapportor@example.se"])
         self.assertNotIn("saknas", message.body)
         self.assertIn("Det som återstår är att skicka in rapporten.", message.body)
@@ -208,7 +229,7 @@ class SendRemindersTests(ReminderWorld):
         Reminder.objects.create(
             report=theirs.report, kind=theirs.kind, recipient=theirs.recipient, email=theirs.email
         )
-        sent = reminders_deliver(due)
+        sent = deliver(due)
         self.assertEqual([r.email for r in sent], [due.reminders[1].email])
         self.assertEqual([m.to for m in mail.outbox], [[due.reminders[1].email]])
         self.assertEqual(Reminder.objects.count(), 2)
@@ -217,25 +238,56 @@ class SendRemindersTests(ReminderWorld):
         for slug in ("spanga-tensta-stadsdelsnamnd", "skarholmens-stadsdelsnamnd"):
             _with_email(user(slug, **{slug: BoardRole.REPORTER}), f"{slug}@example.se")
         backend = "django.core.mail.backends.locmem.EmailBackend.send_messages"
-        with (
-            mock.patch(backend, side_effect=[1, SMTPException("421"), 1, 1]),
-            self.assertRaises(SMTPException),
-        ):
-            reminders_send(today=self.deadline)
+        with mock.patch(backend, side_effect=[1, SMTPException("421"), 1, 1]):
+            send(today=self.deadline)  # the task fails (the worker records why)
         # The first was sent; the one that failed may have gone, so it stays recorded; the
         # two after it are free again.
         self.assertEqual(Reminder.objects.count(), 2)
-        self.assertEqual(len(reminders_send(today=self.deadline)), 2)
+        self.assertEqual(len(send(today=self.deadline)), 2)
         self.assertEqual(Reminder.objects.count(), 4)
+
+    def test_the_mails_go_only_once_the_records_are_committed(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False) as callbacks:
+            claimed = reminders_send(today=self.deadline)
+            # Recorded, not yet sent: the task is enqueued when the transaction commits.
+            self.assertEqual(mail.outbox, [])
+        self.assertEqual(len(callbacks), 1)
+        callbacks[0]()
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), sorted(r.email for r in claimed))
+
+    def test_a_task_run_twice_sends_each_mail_once(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False):
+            claimed = reminders_send(today=self.deadline)
+        ids = [reminder.pk for reminder in claimed]
+        self.assertEqual(send_reminder_mails.call(ids, self.deadline.isoformat()), 2)
+        self.assertEqual(send_reminder_mails.call(ids, self.deadline.isoformat()), 0)
+        self.assertEqual(len(mail.outbox), 2)
+        self.assertTrue(all(r.delivered_at for r in Reminder.objects.all()))
+
+    def test_a_failing_mail_server_fails_the_task(self) -> None:
+        with self.captureOnCommitCallbacks(execute=False):
+            claimed = reminders_send(today=self.deadline)
+        backend = "django.core.mail.backends.locmem.EmailBackend.open"
+        with (
+            mock.patch(backend, side_effect=SMTPException("421")),
+            self.assertRaises(SMTPException),
+        ):
+            send_reminder_mails.call([r.pk for r in claimed], self.deadline.isoformat())
+        # Nothing went: both are free for the next run.
+        self.assertEqual(mail.outbox, [])
+        self.assertFalse(Reminder.objects.exists())
+        self.assertEqual(len(send(today=self.deadline)), 2)
 
 
 class ReminderQueryTests(ReminderWorld):
     def test_a_run_costs_the_same_queries_however_many_boards(self) -> None:
-        # 1 reports due (with period and board), 2 rapportörer (with user), 3 reminders already
-        # sent, 4–6 the reports' activity, indicator and goal rows, 7–9 the insert of the
-        # reminders inside a savepoint.
-        with self.assertNumQueries(9):
-            sent = reminders_send(today=self.days_before(7))
+        # The run: 1 reports due (with period and board), 2 rapportörer (with user),
+        # 3 reminders already sent, 4–6 the reports' activity, indicator and goal rows, 7–9 the
+        # insert of the reminders inside a savepoint. Its task: 10 marking them delivered,
+        # 11 reading them back (with report, period, programme, board, recipient), 12–14 the
+        # reports' rows again (for what each mail says is missing).
+        with self.assertNumQueries(14):
+            sent = send(today=self.days_before(7))
         self.assertEqual(len(sent), 2)
 
         boards = list(Board.objects.filter(reports__period=self.world.period)[:8])
@@ -251,19 +303,20 @@ class ReminderQueryTests(ReminderWorld):
             Report.objects.create(period=self.world.period, board=board)
             _with_email(user(f"ny-{number}", **{board.slug: BoardRole.REPORTER}), "y@example.se")
 
-        with self.assertNumQueries(9):
-            sent = reminders_send(today=self.deadline)
+        with self.assertNumQueries(14):
+            sent = send(today=self.deadline)
         self.assertGreaterEqual(len(sent), 2 + 5 + 6)
 
     def test_a_run_with_nothing_due_costs_one_query(self) -> None:
         with self.assertNumQueries(1):
-            reminders_send(today=self.days_before(30))
+            send(today=self.days_before(30))
 
 
 class SendRemindersCommandTests(ReminderWorld):
     def run_command(self, *args: str) -> str:
         out = StringIO()
-        call_command("send_reminders", *args, stdout=out)
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("send_reminders", *args, stdout=out)
         return out.getvalue()
 
     def test_dry_run_sends_and_records_nothing(self) -> None:
@@ -305,7 +358,7 @@ class ReminderPageTests(ReminderWorld):
         super().setUpTestData()
         cls.url = reverse("period-reminders", args=[cls.world.period.pk])
         user("utanpost", **{DISTRICT: BoardRole.REPORTER})
-        reminders_send(today=cls.deadline)
+        send(today=cls.deadline)
 
     def test_coordinator_sees_who_was_reminded_when(self) -> None:
         self.client.force_login(self.world.coordinator)
@@ -328,7 +381,7 @@ class ReminderPageTests(ReminderWorld):
         for board in Board.objects.filter(reports__period=self.world.period)[:6]:
             _with_email(user(f"r-{board.slug}", **{board.slug: BoardRole.REPORTER}), "x@ex.se")
         Reminder.objects.all().delete()
-        reminders_send(today=self.deadline)
+        send(today=self.deadline)
         with self.assertNumQueries(5):
             response = self.client.get(self.url)
         self.assertContains(response, "x@ex.se", count=6)

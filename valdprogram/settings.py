@@ -227,6 +227,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"  # never served as such: documents go out through a view that checks access
 # How long a made document (ZIP of styrkort, samlad uppföljning, halvtidsrapport) is kept.
 DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
+# Up to this many boards the city-wide export streams in the request (Stockholm's 23 take
+# a fraction of a second, and the download starts at once); beyond, the task worker makes it
+# (2,300 boards take seconds, too long to hold a web worker's thread and the connection).
+CITY_EXPORT_STREAM_BOARDS = env_int("CITY_EXPORT_STREAM_BOARDS", 200)
 
 # Background work (documents, e-mail) is queued in the database and run by
 # `manage.py db_worker`: no other server. On Django 6 only the import path changes.

@@ -86,6 +86,16 @@ def board_tables(figures: dict[str, Any]) -> list[BoardTable]:
     return list(tables.values())
 
 
+def goal_analyses(goal: dict[str, Any]) -> list[dict[str, str]]:
+    """A goal's figures' board analyses, fulfilment by fulfilment as the figures order them:
+    the board, the fulfilment's label and the analysis."""
+    return [
+        {"board": row["board"], "fulfilment": bucket["label"], "analysis": row["analysis"]}
+        for bucket in goal["fulfilment"]["by_fulfilment"].values()
+        for row in bucket.get("rows", [])
+    ]
+
+
 def city_followup_context(
     followup: CityFollowup,
     figures: dict[str, Any],
@@ -100,11 +110,7 @@ def city_followup_context(
             "figures": goal,
             "narrative": narratives.get(goal["number"], ""),
             "chart": charts.get(goal["number"], ""),
-            "analyses": [
-                {"board": row["board"], "fulfilment": bucket["label"], "analysis": row["analysis"]}
-                for bucket in goal["fulfilment"]["by_fulfilment"].values()
-                for row in bucket.get("rows", [])
-            ],
+            "analyses": goal_analyses(goal),
         }
         for goal in figures["goals"]
     ]

@@ -1,10 +1,11 @@
 """Programme-wide documents made by the task worker, with progress (issue 12, point 2).
 
-The ZIPs of every board's styrkort (both variants), the samlad uppföljning PDF and the
-halvtidsrapport PDF take seconds (minutes at a hundred times Stockholm): too long for a web
-request. Asking for one (`document_request`) creates a `GeneratedDocument` and enqueues
-`make_document`, which saves its progress as it goes (boards done of boards for a ZIP, steps
-for a PDF) and stores the file through Django's storage (`STORAGES["default"]`) until
+The ZIPs of every board's styrkort (both variants), the samlad uppföljning PDF, the
+halvtidsrapport PDF and, for a large city, the export of every board's answers take seconds
+(minutes at a hundred times Stockholm): too long for a web request. Asking for one
+(`document_request`) creates a `GeneratedDocument` and enqueues `make_document`, which
+saves its progress as it goes (boards done of boards for a ZIP, steps for a PDF) and
+stores the file through Django's storage (`STORAGES["default"]`) until
 `DOCUMENT_KEEP_HOURS` have passed; `prune_documents` deletes what has expired.
 
 Asking again while one is being made joins it; a final samlad uppföljning's figures are
@@ -120,6 +121,11 @@ def document_filename(kind: str, programme: Programme, year: int | None) -> str:
 
         assert year is not None  # a samlad uppföljning is of a year
         return city_followup_pdf_filename(CityFollowup(programme=programme, year=year))
+    if kind == DocumentKind.CITY_EXPORT:
+        from followup.excel.city import city_export_filename
+
+        assert year is not None  # an export is of a year
+        return city_export_filename(programme, year)
     return f"halvtidsrapport-{programme.slug}-{year}.pdf"
 
 
@@ -182,11 +188,22 @@ def _make_midterm(job: GeneratedDocument, out: IO[bytes], progress: Progress) ->
     progress(2, PDF_STEPS)
 
 
+def _make_city_export(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
+    from followup.excel.city import city_export
+
+    progress(0, 1)
+    assert job.year is not None  # asked for with its year
+    for chunk in city_export(job.programme, job.year):
+        out.write(chunk)
+    progress(1, 1)
+
+
 MAKERS: dict[str, Callable[[GeneratedDocument, IO[bytes], Progress], None]] = {
     DocumentKind.STYRKORT_STATUS: _make_styrkort_zip,
     DocumentKind.STYRKORT_COMMITMENTS: _make_styrkort_zip,
     DocumentKind.CITY_FOLLOWUP: _make_city_followup,
     DocumentKind.MIDTERM: _make_midterm,
+    DocumentKind.CITY_EXPORT: _make_city_export,
 }
 
 

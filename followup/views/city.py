@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.forms import ModelForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from followup.city import (
     city_followup_parts,
     city_followup_text_save,
 )
+from followup.documents.city import goal_analyses
 from followup.excel.document import city_followup_filename, city_followup_workbook
 from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, DocumentKind, FollowupState, ReportingPeriod
@@ -31,6 +33,9 @@ from followup.services import FollowupError, StaleRow
 from followup.views.choice import programme_choice
 from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
+
+# The boards' analyses of a goal shown at a time, on the page and on the analyses' own page.
+ANALYSES_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,19 @@ def _page(
         form = None
         if editable and part is not None:
             form = bound.get(f"mal{goal['number']}") or CityFollowupGoalForm(instance=part)
-        goals.append({"figures": goal, "part": part, "form": form, "chart": assessment_chart(goal)})
+        analyses = goal_analyses(goal)
+        goals.append(
+            {
+                "figures": goal,
+                "part": part,
+                "form": form,
+                "chart": assessment_chart(goal),
+                # The first page of the boards' analyses; the rest a page at a time on their
+                # own page, so that the page stays the same size however many boards.
+                "analyses": analyses[:ANALYSES_PER_PAGE],
+                "analyses_count": len(analyses),
+            }
+        )
     overall_form = None
     if editable:
         overall_form = bound.get("helhet") or CityFollowupForm(instance=followup)
@@ -123,6 +140,19 @@ def assessment_chart(goal: dict) -> SafeString:
             for bucket in buckets
         ],
     )
+
+
+@require_safe
+def city_followup_analyses(request: HttpRequest, slug: str, year: int, number: int) -> HttpResponse:
+    """One goal's board analyses, a page at a time (`?sida=`), for the page's readers."""
+    followup = _get_followup(request, slug, year).followup
+    goals = _figures(followup)["goals"]
+    figures = next((each for each in goals if each["number"] == number), None)
+    if figures is None:
+        raise Http404("Målet finns inte.")
+    page = Paginator(goal_analyses(figures), ANALYSES_PER_PAGE).get_page(request.GET.get("sida"))
+    context = {"followup": followup, "programme": followup.programme, "goal": figures, "page": page}
+    return render(request, "followup/city_followup_analyses.html", context)
 
 
 @require_safe

@@ -2,17 +2,20 @@
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods
 
+from catalog.models import Board
 from followup import access, guard
 from followup.excel import city, template, upload
-from followup.models import GuardSource, Report
+from followup.models import DocumentKind, GuardSource, Report
+from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
 
 # The pending import lives in the (database) session between preview and confirmation:
@@ -132,10 +135,19 @@ def _refused(
     )
 
 
-@require_safe
-def city_export(request: HttpRequest, programme: str, year: int) -> StreamingHttpResponse:
-    """Every board's answers for a programme year, for city-wide readers only."""
-    found = access.get_programme(request.user, programme, year=year).programme
+@require_http_methods(["GET", "HEAD", "POST"])
+def city_export(
+    request: HttpRequest, programme: str, year: int
+) -> HttpResponse | StreamingHttpResponse:
+    """Every board's answers for a programme year, for city-wide readers only: streamed as it
+    is written while the programme has up to `CITY_EXPORT_STREAM_BOARDS` boards, made by the
+    task worker beyond (GET offers it, POST asks for it), like the other long documents."""
+    granted = access.get_programme(request.user, programme, year=year)
+    found = granted.programme
+    if Board.objects.responsible_in(found).count() > settings.CITY_EXPORT_STREAM_BOARDS:
+        return document_page(request, granted, DocumentKind.CITY_EXPORT, year)
+    if request.method == "POST":
+        return redirect("city-export", programme, year)  # nothing to ask for: it streams
     response = StreamingHttpResponse(
         city.city_export(found, year), content_type=template.CONTENT_TYPE
     )

@@ -38,6 +38,8 @@ def offer_url(kind: str, slug: str, year: int | None) -> str:
         return reverse("styrkort-zip", args=[slug, variant])
     if kind == DocumentKind.CITY_FOLLOWUP:
         return reverse("city-followup-pdf", args=[slug, year])
+    if kind == DocumentKind.CITY_EXPORT:
+        return reverse("city-export", args=[slug, year])
     return reverse("midterm-pdf", args=[slug, year])
 
 
