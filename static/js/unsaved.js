@@ -55,6 +55,16 @@
     return buttons.length ? buttons[buttons.length - 1] : null;
   }
 
+  // The form's child that holds its last button (the button may sit in a wrapper such as
+  // .row-actions): messages go just before it, or at the end when there is none.
+  function beforeButtons(form) {
+    var node = lastButton(form);
+    while (node && node.parentNode !== form) {
+      node = node.parentNode;
+    }
+    return node;
+  }
+
   function clearAlert(form) {
     var old = form.querySelector(".save-alert");
     if (old) {
@@ -68,8 +78,7 @@
     box.className = "save-alert";
     box.setAttribute("role", "alert");
     build(box);
-    var button = lastButton(form);
-    form.insertBefore(box, button || null);
+    form.insertBefore(box, beforeButtons(form));
     return box;
   }
 
@@ -219,7 +228,7 @@
       note = document.createElement("p");
       note.className = "unsaved-note";
       note.textContent = "Ändrat – inte sparat";
-      form.insertBefore(note, lastButton(form) || null);
+      form.insertBefore(note, beforeButtons(form));
     } else if (!dirty && note) {
       note.remove();
     }
