@@ -88,7 +88,9 @@ class DashboardContentTests(TestCase):
         self.assertContains(response, "2 av 13 rapporterat")
         self.assertContains(response, "2 av 23 rapporterat")
         self.assertContains(
-            response, '<h2 id="saknas">Saknas <span class="subtitle">21 av 23</span></h2>', html=True
+            response,
+            '<h2 id="saknas">Saknas <span class="subtitle">21 av 23</span></h2>',
+            html=True,
         )
         # The first eight by name on the first screen, the rest a click away.
         self.assertContains(response, "AB Familjebostäder</a>")
