@@ -89,10 +89,10 @@ class DashboardContentTests(TestCase):
         self.assertContains(response, "2 av 23 rapporterat")
         self.assertContains(
             response,
-            '<h2 id="saknas">Saknas <span class="subtitle">21 av 23</span></h2>',
+            '<h2 id="saknas">Saknas <span class="subtitle subtitle--inline">21 av 23</span></h2>',
             html=True,
         )
-        # The first eight by name on the first screen, the rest a click away.
+        # The first twelve by name on the first screen, the rest a click away.
         self.assertContains(response, "AB Familjebostäder</a>")
         self.assertNotContains(response, "Spånga-Tensta stadsdelsnämnd</a>")
         self.assertContains(response, "Visa alla 21 som saknas")
