@@ -310,7 +310,7 @@ class SubmitConfirmationTests(TestCase):
         self.assertContains(response, "skickas till samordnaren för granskning")
         self.assertContains(response, "saknas. Rapporten kan inte skickas in förrän allt är ifyllt")
         self.assertContains(
-            response, f'action="{reverse("report-submit", args=[self.world.report.pk])}"'
+            response, f'action="{reverse("report-submit", args=[self.world.report.pk])}#submit"'
         )
         self.world.report.refresh_from_db()
         self.assertEqual(self.world.report.state, ReportState.DRAFT)

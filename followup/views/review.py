@@ -55,7 +55,8 @@ def report_submit_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         Confirmation(
             title=f"Skicka in rapporten för {report.period.label}?",
             consequences=consequences,
-            action=reverse("report-submit", args=[report.pk]),
+            # Where the report page shows what is missing, if the submission is refused.
+            action=reverse("report-submit", args=[report.pk]) + "#submit",
             button=label,
             back=f"{_report_url(report)}#submit",
             breadcrumbs=_crumbs(report),
