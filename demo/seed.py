@@ -677,7 +677,14 @@ def _step_do(demo: _Demo, period: ReportingPeriod, step: _Step) -> None:
         case _Action.RETURN:
             report_review(report=report, user=step.actor, approve=False, comment=step.comment)
         case _Action.REOPEN:
-            report_reopen(report=report, user=step.actor, comment=step.comment)
+            reopened_on = step.at.date()
+            report_reopen(
+                report=report,
+                user=step.actor,
+                comment=step.comment,
+                deadline=reopened_on + timedelta(days=14),
+                today=reopened_on,
+            )
         case _Action.CORRECT:
             _rows_correct(demo, step, report)
 

@@ -204,6 +204,33 @@ class ReasonForm(forms.Form):
     )
 
 
+def deadline_field(*, required: bool = True, label: str = "Sista dag") -> forms.DateField:
+    """A date as the browser's date picker sends it (2026-05-20), typed by hand too."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Som 2026-05-20.",
+        error_messages={
+            "required": "Ange sista dag, som 2026-05-20.",
+            "invalid": "Ange sista dag som ett datum, som 2026-05-20.",
+        },
+    )
+
+
+class DeadlineForm(forms.Form):
+    deadline = deadline_field()
+
+
+class PeriodOpenForm(forms.Form):
+    deadline = deadline_field(required=False, label="Ny sista dag")
+
+
+class ReopenForm(ReasonForm):
+    deadline = deadline_field(label="Rapportens nya sista dag")
+
+
 class CityFollowupForm(forms.ModelForm):
     prefix = "helhet"
 

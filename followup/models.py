@@ -12,6 +12,7 @@ from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
@@ -82,8 +83,10 @@ class ReportingPeriod(models.Model):
     def label(self) -> str:
         return f"{self.name} {self.year}"
 
-    def is_overdue(self, today: date) -> bool:
-        return self.state == PeriodState.OPEN and today > self.deadline
+    def deadline_passed(self, today: date) -> bool:
+        """Whether the period's own deadline is behind us (a report may have a later one,
+        see `Report.due_date`)."""
+        return today > self.deadline
 
 
 class BoardRole(models.TextChoices):
@@ -196,6 +199,12 @@ class Report(models.Model):
         default=False,
         help_text="Får ändras fast perioden är låst.",
     )
+    deadline = models.DateField(
+        "egen sista dag",
+        null=True,
+        blank=True,
+        help_text="Gäller i stället för periodens, t.ex. när rapporten har öppnats igen.",
+    )
     version = AutoIncVersionField()
     created_at = models.DateTimeField(auto_now_add=True, verbose_name="skapad")
     updated_at = models.DateTimeField(auto_now=True, verbose_name="ändrad")
@@ -224,6 +233,43 @@ class Report(models.Model):
         """Whether the period (or a controlled exception) lets anyone write to it now."""
         period_open = self.period.state == PeriodState.OPEN or self.reopened
         return period_open and self.state in EDITABLE_STATES
+
+    @staticmethod
+    def open_for_writing(path: str = "") -> models.Q:
+        """`is_open_for_writing` in the database; `path` leads to the report ("report__")."""
+        return models.Q(**{f"{path}state__in": EDITABLE_STATES}) & (
+            models.Q(**{f"{path}period__state": PeriodState.OPEN})
+            | models.Q(**{f"{path}reopened": True})
+        )
+
+    # --- When the report is due: the one rule for "Försenad" ---------------------------
+    # A report's own deadline (set when it is reopened) overrides the period's. A report is
+    # overdue when the board can still write it and its due date has passed; the pages,
+    # the roll-up and the reminders all ask here (or the SQL twin right below).
+
+    @property
+    def due_date(self) -> date:
+        return self.deadline or self.period.deadline
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open_for_writing and today > self.due_date
+
+    @staticmethod
+    def due(lookup: str, day: date, path: str = "") -> models.Q:
+        """Reports whose due date compares to `day` by `lookup` ("lt", "lte", …)."""
+        return models.Q(**{f"{path}deadline__{lookup}": day}) | models.Q(
+            **{f"{path}deadline__isnull": True, f"{path}period__deadline__{lookup}": day}
+        )
+
+    @staticmethod
+    def overdue(today: date, path: str = "") -> models.Q:
+        """`is_overdue` in the database."""
+        return Report.open_for_writing(path) & Report.due("lt", today, path)
+
+    @staticmethod
+    def due_date_expression(path: str = "") -> Coalesce:
+        """`due_date` in the database, to order by."""
+        return Coalesce(f"{path}deadline", f"{path}period__deadline")
 
 
 class ReportEvent(models.Model):

@@ -1,7 +1,9 @@
-"""Reminders to the boards' rapportörer about an open period's deadline.
+"""Reminders to the boards' rapportörer about a report's deadline: its own, when it has been
+reopened with one, else its period's (`Report.due_date`).
 
-Each report that is not yet in (a draft, or one sent back) gets at most one reminder of each
-kind per rapportör: a week before the deadline, on the day, and once when it is overdue. A run
+Each report that the board can still write (a draft, or one sent back, in an open period or
+reopened in a locked one) gets at most one reminder of each kind per rapportör: a week
+before the deadline, on the day, and once when it is overdue. A run
 sends only the kind due on its day, so a cron job that missed some days does not send every
 earlier kind at once.
 
@@ -36,10 +38,8 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from followup.models import (
-    EDITABLE_STATES,
     BoardRole,
     Membership,
-    PeriodState,
     Reminder,
     ReminderKind,
     Report,
@@ -79,13 +79,11 @@ def reminders_due(*, today: date) -> DueReminders:
     """The reminders due today that have not been sent. Reads only."""
     due = DueReminders(today=today)
     not_in = Report.objects.filter(
-        period__state=PeriodState.OPEN,
-        period__deadline__lte=today + timedelta(days=WEEK),
-        state__in=EDITABLE_STATES,
+        Report.open_for_writing(), Report.due("lte", today + timedelta(days=WEEK))
     )
     reports = list(
         not_in.select_related("period__programme", "board").order_by(
-            "period__deadline", "period_id", "board__name"
+            Report.due_date_expression(), "period_id", "board__name"
         )
     )
     if not reports:
@@ -106,7 +104,7 @@ def reminders_due(*, today: date) -> DueReminders:
     )
 
     for report in reports:
-        kind = reminder_kind_due(report.period.deadline, today)
+        kind = reminder_kind_due(report.due_date, today)
         if kind is None:
             continue  # not a reminder day for this report's deadline
         for user in reporters[report.board_id]:
@@ -222,8 +220,8 @@ def _message(
         "board": report.board,
         "period": report.period,
         "programme": report.period.programme,
-        "deadline": report.period.deadline,
-        "days_left": (report.period.deadline - due.today).days,
+        "deadline": report.due_date,
+        "days_left": (report.due_date - due.today).days,
         "returned": report.state == ReportState.RETURNED,
         "missing": due.missing.get(report.pk, []),
         "report_url": site_url + reverse("report-detail", args=[report.pk]),

@@ -95,6 +95,8 @@ ASSESSED = ~Q(progress=Progress.NOT_APPLICABLE)
 class ReportOfBoard(TypedDict):
     report_pk: int | None
     report_state: str
+    report_deadline: date | None
+    report_reopened: bool
 
 
 class Before(TypedDict):
@@ -474,9 +476,12 @@ class Rollup:
     scope: "Scope"
     completeness: Completeness
     states: list[StateCount]
-    overdue: int
+    overdue: int  # reports not in whose due date has passed (`Report.is_overdue`)
     missing: list[BoardState]  # the first MISSING_SHOWN of them, by name
     missing_count: int
+    waiting: list[BoardState]  # submitted, to be reviewed: the first MISSING_SHOWN, by name
+    waiting_count: int
+    matrix: "Matrix | None"  # None in `figures_only`
     goals: list[GoalFigure]
     off_track: int
     off_track_boards: list[Ranked]
@@ -579,6 +584,8 @@ class Scope:
         boards = self.expected_boards().annotate(
             report_pk=Subquery(report.values("pk")[:1]),
             report_state=Coalesce(Subquery(report.values("state")[:1]), SqlValue(NOT_STARTED)),
+            report_deadline=Subquery(report.values("deadline")[:1]),
+            report_reopened=Coalesce(Subquery(report.values("reopened")[:1]), SqlValue(False)),
         )
         if state == "saknas":
             return boards.exclude(report_state__in=REPORTED_STATES)
@@ -716,6 +723,121 @@ def report_counts(scope: Scope, periods: list[ReportingPeriod]) -> ReportCounts:
     return ReportCounts(states=states, completeness=completeness)
 
 
+def _board_state(board: "BoardWithReport", period: ReportingPeriod, today: date) -> BoardState:
+    """A board of `Scope.board_states` with its report, overdue by the report's own rule."""
+    if not board.report_pk:
+        return BoardState(board=board, report=None, overdue=False)
+    report = Report(
+        pk=board.report_pk,
+        board=board,
+        period=period,
+        state=board.report_state,
+        deadline=board.report_deadline,
+        reopened=board.report_reopened,
+    )
+    return BoardState(board=board, report=report, overdue=report.is_overdue(today))
+
+
+# --- Goals × boards: where the city is off track -------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One board's reported activity rows under one goal, by assessment (`ASSESSED`)."""
+
+    goal_number: int
+    on_track: int = 0
+    partly: int = 0
+    off_track: int = 0
+
+    @property
+    def assessed(self) -> int:
+        return self.on_track + self.partly + self.off_track
+
+    def plus(self, other: "MatrixCell") -> "MatrixCell":
+        return MatrixCell(
+            self.goal_number,
+            self.on_track + other.on_track,
+            self.partly + other.partly,
+            self.off_track + other.off_track,
+        )
+
+    @property
+    def text(self) -> str:
+        """The cell in words, for screen readers and the link's name."""
+        if not self.assessed:
+            return "inga bedömda aktiviteter"
+        return (
+            f"{self.on_track} enligt plan, {self.partly} delvis enligt plan, "
+            f"{self.off_track} ej enligt plan"
+        )
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    board: BoardState
+    cells: list[MatrixCell]  # one per goal of the matrix, in its order
+
+    @property
+    def reported(self) -> bool:
+        return self.board.report is not None and self.board.report.is_reported
+
+    @property
+    def off_track(self) -> int:
+        return sum(cell.off_track for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """The assessments of the period's reported activity rows, goals × expected boards:
+    what the dashboard's first screen shows of where the city is off track."""
+
+    goals: list[Goal]
+    rows: list[MatrixRow]  # one per expected board, by name
+    totals: list[MatrixCell]  # per goal, over every board
+
+    @property
+    def off_track(self) -> int:
+        return sum(cell.off_track for cell in self.totals)
+
+
+_MATRIX_FIELDS = {
+    Assessment.ON_TRACK: "on_track",
+    Assessment.PARTLY: "partly",
+    Assessment.OFF_TRACK: "off_track",
+}
+
+
+def assessment_matrix(scope: Scope, goals: list[Goal], boards: list[BoardState]) -> Matrix:
+    """Goals × `boards` (the expected boards, `Scope.board_states`) in the scope's period:
+    per cell the reported activity rows by assessment ("Ej aktuell" left out, as
+    everywhere). One query whatever the number of boards and goals (GROUP BY board, goal,
+    assessment)."""
+    counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    for board_id, goal_id, value, n in (
+        scope.activity_rows()
+        .filter(reported(), ASSESSED, assessment__in=list(_MATRIX_FIELDS))
+        .values_list("report__board_id", "activity__goal_id", "assessment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[(board_id, goal_id)][_MATRIX_FIELDS[value]] = n
+    rows = [
+        MatrixRow(
+            board=board,
+            cells=[
+                MatrixCell(goal.number, **counts.get((board.board.pk, goal.pk), {}))
+                for goal in goals
+            ],
+        )
+        for board in boards
+    ]
+    totals = [MatrixCell(goal.number) for goal in goals]
+    for row in rows:
+        totals = [total.plus(cell) for total, cell in zip(totals, row.cells, strict=True)]
+    return Matrix(goals=goals, rows=rows, totals=totals)
+
+
 # --- The roll-up of a period ----------------------------------------------------------------
 
 
@@ -761,20 +883,17 @@ def period_rollup(
     states = [StateCount(NOT_STARTED, "Ej påbörjad", not_started)] + [
         StateCount(value, label, by_state.get(value, 0)) for value, label in ReportState.choices
     ]
-    overdue = period.is_overdue(today)
     # Before the period is opened nobody has been asked to report: nobody is missing yet.
     missing_count = completeness.expected - completeness.reported if completeness.opened else 0
-    name_missing = bool(missing_count) and not figures_only
-    missing = [
-        BoardState(
-            board=board,
-            report=Report(pk=board.report_pk, board=board, period=period, state=board.report_state)
-            if board.report_pk
-            else None,
-            overdue=overdue,
-        )
-        for board in (scope.board_states("saknas")[:MISSING_SHOWN] if name_missing else ())
-    ]
+    # Every expected board with its report, once (one query): the boards missing, those
+    # waiting for review and the rows of the goals × boards matrix are all drawn from it.
+    boards = [] if figures_only else [_board_state(b, period, today) for b in scope.board_states()]
+    missing = (
+        [b for b in boards if not (b.report and b.report.is_reported)] if missing_count else []
+    )
+    waiting = [b for b in boards if b.report and b.report.state == ReportState.SUBMITTED]
+    waiting_count = by_state.get(ReportState.SUBMITTED, 0)
+    overdue_count = sum(b.overdue for b in boards)
 
     # Whether the goal has activities marked with a prevention level (Södertälje's measures),
     # in the same query: the dashboard then offers the level as a filter.
@@ -818,9 +937,12 @@ def period_rollup(
         scope=scope,
         completeness=completeness,
         states=states,
-        overdue=completeness.expected - completeness.reported if overdue else 0,
-        missing=missing,
+        overdue=overdue_count,
+        missing=missing[:MISSING_SHOWN],
         missing_count=missing_count,
+        waiting=waiting[:MISSING_SHOWN],
+        waiting_count=waiting_count,
+        matrix=None if figures_only else assessment_matrix(scope, goals, boards),
         goals=goal_figures,
         off_track=sum(assessment[(g.pk, period.pk)].counts[Assessment.OFF_TRACK] for g in goals),
         off_track_boards=[

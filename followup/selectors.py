@@ -145,6 +145,7 @@ class ReportSummary:
     report: Report
     filled: int
     total: int
+    overdue: bool = False  # `Report.is_overdue` on the day the page was drawn
 
     @property
     def percent(self) -> int:
@@ -168,7 +169,8 @@ def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.annotate(**counts)
 
 
-def _summaries(reports: QuerySet[Report]) -> list[ReportSummary]:
+def _summaries(reports: QuerySet[Report], today: date | None = None) -> list[ReportSummary]:
+    """The reports with how much of each is filled; with `today`, whether it is overdue."""
     summaries = []
     for report in _with_fill_counts(reports).select_related("period__programme", "board"):
         annual = report.period.is_annual
@@ -176,18 +178,24 @@ def _summaries(reports: QuerySet[Report]) -> list[ReportSummary]:
         filled = sum(getattr(report, f"{kind.key}_filled") for kind in ROW_KINDS)
         total = sum(getattr(report, f"{kind.key}_total") for kind in ROW_KINDS)
         summaries.append(
-            ReportSummary(report=report, filled=filled + summary_filled, total=total + int(annual))
+            ReportSummary(
+                report=report,
+                filled=filled + summary_filled,
+                total=total + int(annual),
+                overdue=today is not None and report.is_overdue(today),
+            )
         )
     return summaries
 
 
-def my_reports(user: User) -> list[ReportSummary]:
-    """A rapportör's or läsare's reports in open periods, and reopened ones."""
+def my_reports(user: User, today: date | None = None) -> list[ReportSummary]:
+    """A rapportör's or läsare's reports in open periods, and reopened ones, the first due
+    first."""
     reports = reports_visible_to(user).filter(
         Q(user_role__isnull=False),
         Q(period__state=PeriodState.OPEN) | Q(reopened=True),
     )
-    return _summaries(reports.order_by("period__deadline", "board__name"))
+    return _summaries(reports.order_by(Report.due_date_expression(), "board__name"), today)
 
 
 @dataclass
@@ -240,26 +248,48 @@ def coordinator_overview(user: User, today: date) -> list[CoordinatorPeriod]:
         )
         for period in periods
     }
-    for summary in _summaries(reports):
+    for summary in _summaries(reports, today):
         entry = by_period[summary.report.period_id]
         entry.by_state[summary.report.state].append(summary)
-        if summary.report.state in (ReportState.DRAFT, ReportState.RETURNED) and (
-            summary.report.period.is_overdue(today)
-        ):
+        if summary.overdue:
             entry.overdue.append(summary)
     return list(by_period.values())
 
 
+def reopened_reports(user: User, today: date) -> list[ReportSummary]:
+    """The reports of the user's programmes open as a controlled exception in a locked
+    period (reopened, or returned after the period was locked), the first due first."""
+    reports = reports_visible_to(user).filter(
+        period__programme__in=coordinated_programmes(user),
+        period__state=PeriodState.LOCKED,
+        reopened=True,
+    )
+    return _summaries(reports.order_by(Report.due_date_expression(), "board__name"), today)
+
+
 def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
+    """The periods of the user's programmes, each with `report_count` and `reported_count`
+    (its reports submitted or approved: "inskickade eller godkända")."""
     return (
         ReportingPeriod.objects.filter(programme__in=coordinated_programmes(user))
         .select_related("programme")
         .annotate(
             report_count=Count("reports"),
-            submitted_count=Count("reports", filter=reported("reports__")),
+            reported_count=Count("reports", filter=reported("reports__")),
         )
         .order_by("programme", "-year", "-position")
     )
+
+
+@dataclass(frozen=True)
+class PeriodReportCounts:
+    total: int
+    reported: int  # submitted or approved
+
+
+def period_report_counts(period: ReportingPeriod) -> PeriodReportCounts:
+    counts = period.reports.aggregate(total=Count("pk"), reported=Count("pk", filter=reported("")))
+    return PeriodReportCounts(total=counts["total"], reported=counts["reported"])
 
 
 def reports_for_api(user: User) -> QuerySet[Report]:

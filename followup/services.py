@@ -7,6 +7,7 @@ locked, so that a save racing a submit cannot slip into a submitted report.
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
@@ -126,22 +127,76 @@ def _reports_create(period: ReportingPeriod) -> int:
     return len(new_reports)
 
 
-def period_open(*, period: ReportingPeriod) -> int:
-    """Open the period and give every board with commitments its report, with a row for
-    each commitment. Returns how many reports were created. The state is checked with the
-    period locked, so that of several samordnare pressing "Öppna" at once only one opens
-    it; the others are told it is already open."""
+class AlreadyOpen(FollowupError):
+    def __init__(self, period: ReportingPeriod) -> None:
+        super().__init__(f"{period.label} är redan öppen.")
+
+
+class DeadlinePassed(FollowupError):
+    """Opening a period whose deadline has passed: every report would be overdue at once,
+    so the samordnare is asked for a new deadline first."""
+
+    def __init__(self, period: ReportingPeriod) -> None:
+        super().__init__(
+            f"Sista dagen för {period.label} ({period.deadline:%Y-%m-%d}) har redan passerat. "
+            "Ange en ny sista dag när du öppnar perioden."
+        )
+
+
+def _check_deadline(period: ReportingPeriod, deadline: date, today: date) -> None:
+    if deadline < today:
+        raise FollowupError("Sista dagen kan inte vara ett datum som redan har passerat.")
+    if deadline < period.opens_on:
+        raise FollowupError(
+            f"Sista dagen kan inte vara före dagen perioden öppnar ({period.opens_on:%Y-%m-%d})."
+        )
+
+
+def period_deadline_set(*, period: ReportingPeriod, deadline: date, today: date) -> None:
+    """Set or move the deadline of a period that is not locked. Reports with a deadline of
+    their own keep it."""
+    with transaction.atomic():
+        locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        if locked.state == PeriodState.LOCKED:
+            raise FollowupError(
+                f"{locked.label} är låst. Ange en ny sista dag när du öppnar den igen."
+            )
+        _check_deadline(locked, deadline, today)
+        locked.deadline = deadline
+        locked.save()
+    period.deadline = locked.deadline
+
+
+def period_open(
+    *, period: ReportingPeriod, today: date | None = None, deadline: date | None = None
+) -> int:
+    """Open the period (with `deadline`, a new one) and give every board with commitments
+    its report, with a row for each commitment. Returns how many reports were created. A
+    period whose deadline is before `today` is not opened without a new one
+    (`DeadlinePassed`); without `today` (loading past years: the demo, tests) the deadline
+    is not checked.
+    The state is checked with the period locked, so that of several samordnare pressing
+    "Öppna" at once only one opens it; the others are told it is already open."""
     with transaction.atomic():
         locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         if locked.state == PeriodState.OPEN:
-            raise FollowupError(f"{locked.label} är redan öppen.")
+            raise AlreadyOpen(locked)
+        if today is not None:
+            # Opened early: it opens today (the deadline may be before the planned opening).
+            locked.opens_on = min(locked.opens_on, today)
+        if deadline is not None:
+            if today is not None:
+                _check_deadline(locked, deadline, today)
+            locked.deadline = deadline
+        if today is not None and locked.deadline_passed(today):
+            raise DeadlinePassed(locked)
         locked.state = PeriodState.OPEN
         locked.save()
         created = _reports_create(locked)
         # Reports from an earlier opening follow the catalog again, like the new ones.
         for report in locked.reports.select_related("period"):
             report_rows_sync(report=report)
-    period.state = locked.state
+    period.state, period.deadline, period.opens_on = locked.state, locked.deadline, locked.opens_on
     return created
 
 
@@ -155,8 +210,11 @@ def period_lock(*, period: ReportingPeriod) -> None:
         if locked.state == PeriodState.OPEN:
             locked.state = PeriodState.LOCKED
             locked.save()
-        # A controlled exception ends when the period is locked again.
-        locked.reports.filter(reopened=True).update(reopened=False)
+        # A controlled exception ends when the period is locked again, and its own deadline
+        # with it.
+        locked.reports.filter(Q(reopened=True) | Q(deadline__isnull=False)).update(
+            reopened=False, deadline=None
+        )
     period.state = locked.state
 
 
@@ -484,8 +542,11 @@ def report_review(*, report: Report, user: User, approve: bool, comment: str) ->
     return locked
 
 
-def report_reopen(*, report: Report, user: User, comment: str) -> Report:
-    """Let one board change its report although the period is locked (recorded)."""
+def report_reopen(
+    *, report: Report, user: User, comment: str, deadline: date, today: date
+) -> Report:
+    """Let one board change its report although the period is locked (recorded), by a
+    deadline of its own: the period's has passed."""
     with transaction.atomic():
         locked = _lock_report(report)
         if locked.period.state != PeriodState.LOCKED:
@@ -494,7 +555,10 @@ def report_reopen(*, report: Report, user: User, comment: str) -> Report:
             raise FollowupError("Rapporten är redan öppen för nämnden.")
         if not comment.strip():
             raise FollowupError("Skriv varför rapporten öppnas igen.")
+        if deadline < today:
+            raise FollowupError("Sista dagen kan inte vara ett datum som redan har passerat.")
         locked.reopened = True
+        locked.deadline = deadline
         locked.state = ReportState.RETURNED
         locked.save()
         ReportEvent.objects.create(

@@ -28,6 +28,20 @@ urlpatterns = [
         "perioder/<int:pk>/oppna/", overview.period_change, {"action": "open"}, name="period-open"
     ),
     path("perioder/<int:pk>/las/", overview.period_change, {"action": "lock"}, name="period-lock"),
+    # Each irreversible step asks first, on a page of its own (followup/views/confirm.py).
+    path(
+        "perioder/<int:pk>/oppna/bekrafta/",
+        overview.period_change_confirm,
+        {"action": "open"},
+        name="period-open-confirm",
+    ),
+    path(
+        "perioder/<int:pk>/las/bekrafta/",
+        overview.period_change_confirm,
+        {"action": "lock"},
+        name="period-lock-confirm",
+    ),
+    path("perioder/<int:pk>/sista-dag/", overview.period_deadline, name="period-deadline"),
     path("perioder/<int:pk>/paminnelser/", reminders.period_reminders, name="period-reminders"),
     path("rapporter/<int:pk>/", report.report_detail, name="report-detail"),
     path(
@@ -49,8 +63,18 @@ urlpatterns = [
     ),
     path("rapporter/<int:pk>/historik/", report.history, name="report-history"),
     path("rapporter/<int:pk>/skicka-in/", review.report_submit, name="report-submit"),
+    path(
+        "rapporter/<int:pk>/skicka-in/bekrafta/",
+        review.report_submit_confirm,
+        name="report-submit-confirm",
+    ),
     path("rapporter/<int:pk>/granska/", review.report_review, name="report-review"),
     path("rapporter/<int:pk>/oppna-igen/", review.report_reopen, name="report-reopen"),
+    path(
+        "rapporter/<int:pk>/oppna-igen/bekrafta/",
+        review.report_reopen_confirm,
+        name="report-reopen-confirm",
+    ),
     # Excel in and out (issue 4, items 3 and 4)
     path("rapporter/<int:pk>/excel/", excel.report_excel, name="report-excel"),
     path(
@@ -76,6 +100,11 @@ urlpatterns = [
         "samlad/<slug:slug>/<int:year>/slutlig/",
         city.city_followup_final,
         name="city-followup-final",
+    ),
+    path(
+        "samlad/<slug:slug>/<int:year>/slutlig/bekrafta/",
+        city.city_followup_final_confirm,
+        name="city-followup-final-confirm",
     ),
     path(
         "samlad/<slug:slug>/<int:year>/spara/<str:part>/",

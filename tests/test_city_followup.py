@@ -78,6 +78,27 @@ class CityFollowupTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.assertFalse(CityFollowup.objects.exists())
 
+    def test_gor_slutlig_asks_first_on_a_page_of_its_own(self) -> None:
+        confirm_url = reverse("city-followup-final-confirm", args=[SLUG, 2023])
+        self.client.force_login(self.world.coordinator)
+        self.assertContains(self.client.get(page_url()), f'href="{confirm_url}"')
+        # Before every narrative is written the page says what is missing and offers no button.
+        response = self.client.get(confirm_url)
+        self.assertContains(response, "Skriv först: Samlad bedömning för hela programmet")
+        self.assertNotContains(response, 'type="submit" class="button">Gör den')
+        self.save("helhet", "Arbetet går framåt i hela staden.")
+        for number in range(1, 8):
+            self.save(str(number), f"Bedömning av mål {number}.")
+        response = self.client.get(confirm_url)
+        self.assertContains(response, "Siffrorna låses som de är nu.")
+        self.assertContains(response, "Det går inte att ångra.")
+        self.assertContains(
+            response, f'action="{reverse("city-followup-final", args=[SLUG, 2023])}"'
+        )
+        self.assertEqual(CityFollowup.objects.get(year=2023).state, FollowupState.DRAFT)
+        self.client.force_login(self.analyst)
+        self.assertEqual(self.client.get(confirm_url).status_code, 403)
+
     def test_final_needs_every_narrative_then_freezes_the_figures(self) -> None:
         self.client.force_login(self.world.coordinator)
         response = self.client.post(reverse("city-followup-final", args=[SLUG, 2023]), follow=True)

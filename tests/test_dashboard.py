@@ -87,8 +87,15 @@ class DashboardContentTests(TestCase):
         self.assertContains(response, "91 av 102 (89,2 %)")
         self.assertContains(response, "2 av 13 rapporterat")
         self.assertContains(response, "2 av 23 rapporterat")
-        self.assertContains(response, "Saknas (21)")
-        self.assertContains(response, "Spånga-Tensta stadsdelsnämnd</a>")
+        self.assertContains(
+            response,
+            '<h2 id="saknas">Saknas <span class="subtitle subtitle--inline">21 av 23</span></h2>',
+            html=True,
+        )
+        # The first twelve by name on the first screen, the rest a click away.
+        self.assertContains(response, "AB Familjebostäder</a>")
+        self.assertNotContains(response, "Spånga-Tensta stadsdelsnämnd</a>")
+        self.assertContains(response, "Visa alla 21 som saknas")
 
     def rows(self, link: str, **headers: str):
         """Follow a link of the dashboard to the rows behind a number."""
@@ -188,9 +195,9 @@ class DashboardContentTests(TestCase):
 
     def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
         # Session, user, the user's city-wide programmes, the programme's periods, and
-        # the roll-up's thirteen (see test_rollup).
+        # the roll-up's fourteen (see test_rollup).
         rows = {"ar": 2023, "period": "T1", "visa": "namnder"}
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(18):
             self.client.get(URL)
         # ... and the rows behind a number: session, user, programmes, periods, whether the
         # period has reports, count, page.
@@ -209,7 +216,7 @@ class DashboardContentTests(TestCase):
             period_open(period=period)
             period.state = PeriodState.LOCKED
             period.save()
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(18):
             self.client.get(URL, {"ar": 2023, "period": "T1"})
         with self.assertNumQueries(7):
             response = self.client.get(reverse("dashboard-rows"), rows)

@@ -1,9 +1,12 @@
 """A form sent twice does one thing (issue 9, point 6), a board removes its own item from a
 draft (kept in the history), and a summary belongs to the annual report only (point 5)."""
 
+from datetime import timedelta
+
 from concurrency.forms import get_signer
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Activity, ActivityResponsibility, Indicator
 from followup.models import ActivityStatus, PeriodState, ReportingPeriod, ReportState
@@ -113,8 +116,9 @@ class PeriodOpenTests(TestCase):
         period = ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         self.client.force_login(self.world.coordinator)
         url = reverse("period-open", args=[period.pk])
-        self.assertContains(self.client.post(url, follow=True), "23 nya rapporter")
-        response = self.client.post(url, follow=True)
+        deadline = {"deadline": (timezone.localdate() + timedelta(days=7)).isoformat()}
+        self.assertContains(self.client.post(url, deadline, follow=True), "23 nya rapporter")
+        response = self.client.post(url, deadline, follow=True)
         self.assertContains(response, "Tertialrapport 1 2024 är redan öppen.")
         self.assertEqual(period.history.filter(state=PeriodState.OPEN).count(), 1)
         with self.assertRaisesMessage(Exception, "är redan öppen"):

@@ -26,6 +26,11 @@ from tests.followup_data import DISTRICT, build_world, fill_report
 from tests.test_report_rows import activity_post, save_url
 
 
+def in_a_week() -> str:
+    """A deadline a week from today, as the date field sends it."""
+    return (timezone.localdate() + timedelta(days=7)).isoformat()
+
+
 def detail(report: Report) -> str:
     return reverse("report-detail", args=[report.pk])
 
@@ -141,10 +146,10 @@ class ReopenTests(TestCase):
         self.client.force_login(self.world.coordinator)
         response = self.client.post(
             reverse("report-reopen", args=[self.world.report.pk]),
-            {"comment": "Fel siffra för RVC."},
+            {"comment": "Fel siffra för RVC.", "deadline": in_a_week()},
             follow=True,
         )
-        self.assertContains(response, "Rapporten är öppnad igen för nämnden.")
+        self.assertContains(response, "Rapporten är öppnad igen för nämnden")
         event = self.world.report.events.latest("at")
         self.assertEqual((event.kind, event.comment), ("reopened", "Fel siffra för RVC."))
 
@@ -347,14 +352,15 @@ class StartPageTests(TestCase):
     def test_start_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
         # session, user, the user's open reports with fill counts, their earlier reports,
-        # the boards they only read, the coordinated programmes' open periods, those
-        # periods' reports with fill counts, whether the user coordinates (the Perioder link)
-        with self.assertNumQueries(8):
+        # the boards they only read, coordinated programmes (twice: overview and the
+        # Perioder link), open periods, reports with fill counts, reports reopened in
+        # locked periods
+        with self.assertNumQueries(10):
             self.client.get(reverse("start"))
         period_open(
             period=ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         )
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(10):
             response = self.client.get(reverse("start"))
         self.assertContains(response, "Tertialrapport 1 2024")
 
@@ -367,8 +373,11 @@ class PeriodTests(TestCase):
     def test_coordinator_opens_a_period_and_every_board_gets_its_report(self) -> None:
         period = ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="VB")
         self.client.force_login(self.world.coordinator)
-        response = self.client.post(reverse("period-open", args=[period.pk]), follow=True)
-        self.assertContains(response, "Verksamhetsberättelse 2024 är öppen. 23 nya rapporter")
+        response = self.client.post(
+            reverse("period-open", args=[period.pk]), {"deadline": in_a_week()}, follow=True
+        )
+        self.assertContains(response, "Verksamhetsberättelse 2024 är öppen, med sista dag")
+        self.assertContains(response, "23 nya rapporter")
         report = Report.objects.get(period=period, board__slug=DISTRICT)
         # The annual report asks for goal fulfilment under every goal with commitments.
         self.assertEqual(report.goal_rows.count(), 7)

@@ -319,9 +319,11 @@ class TrendAndChangeTests(TestCase):
         before = count()
         # Reports per period and state (this period's and the trend's), the responsible
         # boards (for the trend's periods not yet opened), whether the period has reports,
-        # boards missing, goals, activity tallies, indicator responsibilities, indicator
-        # sums, indicators, off track per board and per activity, changes, own indicators.
-        self.assertEqual(before, 13)
+        # the expected boards with their reports (missing, waiting for review, the matrix's
+        # rows), goals, activity tallies, indicator responsibilities, indicator sums,
+        # indicators, off track per board and per activity, changes, own indicators, and
+        # the goals × boards matrix's counts.
+        self.assertEqual(before, 14)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
         )

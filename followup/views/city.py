@@ -31,6 +31,7 @@ from followup.models import CityFollowup, DocumentKind, FollowupState, Reporting
 from followup.rollup import percent_text
 from followup.services import FollowupError, StaleRow
 from followup.views.choice import programme_choice
+from followup.views.confirm import Confirmation, confirm_page
 from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
 
@@ -216,6 +217,42 @@ def city_followup_xlsx(request: HttpRequest, slug: str, year: int) -> FileRespon
         as_attachment=True,
         filename=city_followup_filename(followup),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@require_safe
+def city_followup_final_confirm(
+    request: AuthenticatedHttpRequest, slug: str, year: int
+) -> HttpResponse:
+    """What "Gör slutlig" does, asked before it is done."""
+    followup = _get_writable_followup(request, slug, year)
+    page_url = reverse("city-followup", args=[slug, year])
+    error = ""
+    if followup.state == FollowupState.FINAL:
+        error = "Den samlade uppföljningen är redan slutlig."
+    elif missing := city_followup_missing(followup):
+        error = "Skriv först: " + ", ".join(missing) + "."
+    return confirm_page(
+        request,
+        Confirmation(
+            title=f"Göra den samlade uppföljningen {year} slutlig?",
+            consequences=[
+                "Siffrorna låses som de är nu. Ändras en rapport senare, ändras inte den "
+                "slutliga uppföljningen.",
+                "Texterna kan inte längre ändras. Det går inte att ångra.",
+                "Excel och PDF görs av den slutliga versionen.",
+            ],
+            action=reverse("city-followup-final", args=[slug, year]),
+            button="Gör den samlade uppföljningen slutlig",
+            back=f"{page_url}#slutlig",
+            breadcrumbs=[
+                (reverse("start"), "Start"),
+                (reverse("city-followup-list"), "Samlad uppföljning"),
+                (page_url, str(year)),
+            ],
+            error=error,
+            blocked=bool(error),
+        ),
     )
 
 

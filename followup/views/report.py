@@ -21,7 +21,6 @@ from catalog.models import Activity, Goal, Indicator
 from followup import access, guard, selectors, services
 from followup.forms import (
     OwnItemForm,
-    ReasonForm,
     ReportSummaryForm,
     ReviewForm,
     RowForm,
@@ -187,7 +186,6 @@ def _render_report(
         or OwnItemForm(programme_id=report.period.programme_id),
         "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
-        "reopen_form": extra.pop("reopen_form", None) or ReasonForm(),
         "conflict": conflict,
         **extra,
     }

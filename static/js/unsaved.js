@@ -394,9 +394,11 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!tracked(form) || form.hasAttribute("hx-post")) {
+    if (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) {
       return; // an htmx save stays on the page
     }
+    // Any other form leaves the page, also a GET form such as "Skicka in", which leads to
+    // its confirmation page: what is typed elsewhere is saved first or left knowingly.
     if (allowLeaving === form) {
       return;
     }

@@ -30,8 +30,11 @@ def test_coordinator_writes_the_narratives_and_makes_the_document_final(
     expect(page.get_by_text("1 av 23 nämnder har rapporterat")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Gör den samlade uppföljningen slutlig").click()
+    # "Gör slutlig" asks on a page of its own, which first says what is still to write.
+    page.get_by_role("link", name="Gör den samlade uppföljningen slutlig…").click()
     expect(page.get_by_text("Skriv först: Samlad bedömning för hela programmet")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka").click()
 
     page.get_by_role("textbox", name="Samlad bedömning").fill("Staden har kommit en bit på väg.")
     page.get_by_role("button", name="Spara", exact=True).click()
@@ -40,6 +43,8 @@ def test_coordinator_writes_the_narratives_and_makes_the_document_final(
         section = page.locator(f"#mal{number}")
         section.get_by_role("textbox", name="Bedömning").fill(f"Mål {number}: arbetet pågår.")
         section.get_by_role("button", name=f"Spara bedömningen för mål {number}").click()
+    page.get_by_role("link", name="Gör den samlade uppföljningen slutlig…").click()
+    expect(page.get_by_text("Det går inte att ångra.")).to_be_visible()
     page.get_by_role("button", name="Gör den samlade uppföljningen slutlig").click()
     expect(page.get_by_text("Den samlade uppföljningen är slutlig.")).to_be_visible()
     expect(page.get_by_text("Staden har kommit en bit på väg.")).to_be_visible()
