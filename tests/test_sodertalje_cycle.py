@@ -1,13 +1,14 @@
 """Södertälje's plan runs its own reporting cycle, the delårsbokslut and the årsberättelse,
 in the same database as Stockholm's T1, T2 and VB, which stay as they were."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 from concurrency.forms import get_signer
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from catalog.models import PeriodDefinition
@@ -100,8 +101,13 @@ class SodertaljeCycleTests(TestCase):
         period.refresh_from_db()
         self.assertEqual(period.state, "not_open")
         self.client.force_login(self.coordinator)
-        response = self.client.post(url, follow=True)
-        self.assertContains(response, "Delårsbokslut 2025 är öppen. 14 nya rapporter")
+        # Its usual deadline (25 September 2025) has passed: opening asks for a new one.
+        refused = self.client.post(url)
+        self.assertContains(refused, "har redan passerat", status_code=422)
+        deadline = timezone.localdate() + timedelta(days=30)
+        response = self.client.post(url, {"deadline": deadline.isoformat()}, follow=True)
+        self.assertContains(response, f"Delårsbokslut 2025 är öppen, med sista dag {deadline}")
+        self.assertContains(response, "14 nya rapporter skapades")
 
     def test_the_period_list_chooses_a_programme(self) -> None:
         Coordinator.objects.create(user=self.stockholm_coordinator, programme=self.programme)
