@@ -110,6 +110,8 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     allow_response("POST", SUBMIT_PATH, 422)
     page.get_by_role("link", name="Visa alla rader").click()
     page.get_by_role("button", name="Skicka in rapporten").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Skicka in rapporten")
+    page.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
     missing = page.get_by_role("alert").filter(has_text="Det här saknas")
     expect(missing).to_be_in_viewport()
     first = missing.get_by_role("link").first

@@ -158,6 +158,8 @@ def test_skicka_in_with_unsaved_text_stops_saves_it_and_then_submits(
 
     # One click saves both rows in place, then sends the report.
     stop.get_by_role("button", name="Spara ändringarna och fortsätt").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Skicka in rapporten")
+    page.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
     expect(page.get_by_text("Rapporten är inskickad till samordnaren.")).to_be_visible()
     world.report.refresh_from_db()
     assert world.report.state == ReportState.SUBMITTED

@@ -4,6 +4,7 @@ and the dashboard and the board's styrkort show it. Every page is checked with a
 
 import io
 import re
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -56,8 +57,13 @@ def test_a_whole_delarsbokslut(
     periods = page.get_by_role("row", name=re.compile(r"^(Delårsbokslut|Årsberättelse) 20"))
     expect(periods).to_have_count(8)  # two a year, 2024–2027
     assert_accessible(page)
-    page.get_by_role("button", name=f"Öppna {PERIOD}", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text(f"{PERIOD} är öppen. 14 nya rapporter")
+    page.get_by_role("link", name=f"Öppna… {PERIOD}", exact=True).click()
+    # Its usual deadline is long past: the page that asks first wants a new one.
+    assert_accessible(page)
+    page.get_by_label("Ny sista dag").fill((date.today() + timedelta(days=14)).isoformat())
+    page.get_by_role("button", name="Öppna perioden").click()
+    expect(page.get_by_role("status")).to_contain_text(f"{PERIOD} är öppen, med sista dag")
+    expect(page.get_by_role("status")).to_contain_text("14 nya rapporter skapades")
     # Still on Södertälje's periods.
     expect(page.get_by_role("row", name=re.compile("Tertialrapport"))).to_have_count(0)
     row = page.get_by_role("row", name=re.compile(f"^{PERIOD}"))
@@ -83,6 +89,7 @@ def test_a_whole_delarsbokslut(
         expect(row.get_by_role("status")).to_contain_text("✔ Sparat")
     expect(reporter.get_by_text("Ifyllt: 2 av 2")).to_be_visible()
     reporter.get_by_role("button", name="Skicka in rapporten").click()
+    reporter.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
     expect(reporter.get_by_role("status").filter(has_text="Rapporten är inskickad")).to_be_visible()
     assert sodertalje.periods.get(kind="DB", year=2024).reports.get(
         board__slug=BOARD_SLUG
