@@ -49,6 +49,7 @@ from followup.models import (
     ActivityStatus,
     Assessment,
     BoardRole,
+    CityReader,
     Coordinator,
     Fulfilment,
     GoalAssessment,
@@ -360,6 +361,14 @@ def _users_create(
 
     admin.first_name, admin.last_name = next(names)
     coordinator_user = person(coordinator)
+    # A city-wide reader (the city's leadership): named outside the draw, so that adding them
+    # left every other demo name as it was.
+    city_reader = User(
+        username=coordinator.replace("samordnare", "stadslasare", 1),
+        first_name="Karin",
+        last_name="Holm",
+        password=admin.password,
+    )
     people = {
         board.pk: (person(REPORTER_PREFIX + board.slug), person(READER_PREFIX + board.slug))
         for board in boards
@@ -368,9 +377,10 @@ def _users_create(
     clock.act(existing_admin or admin, at)
     User.objects.bulk_create(
         ([] if existing_admin else [admin])
-        + [coordinator_user, *(user for pair in people.values() for user in pair)]
+        + [coordinator_user, city_reader, *(user for pair in people.values() for user in pair)]
     )
     bulk_create_with_history([Coordinator(user=coordinator_user, programme=programme)], Coordinator)
+    bulk_create_with_history([CityReader(user=city_reader, programme=programme)], CityReader)
     memberships = [
         Membership(user=user, board_id=board_pk, role=role)
         for board_pk, pair in people.items()

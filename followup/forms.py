@@ -188,6 +188,7 @@ class ReviewForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Krävs när rapporten skickas tillbaka.",
+        validators=[no_personal_data],
     )
 
     def clean(self) -> dict[str, Any]:
@@ -200,7 +201,10 @@ class ReviewForm(forms.Form):
 
 class ReasonForm(forms.Form):
     comment = forms.CharField(
-        label="Skäl", max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Skäl",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[no_personal_data],
     )
 
 

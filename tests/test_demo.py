@@ -15,6 +15,7 @@ from demo.seed import OWN_INDICATOR
 from followup.models import (
     ActivityStatus,
     BoardRole,
+    CityReader,
     Coordinator,
     GoalAssessment,
     IndicatorOutcome,
@@ -77,6 +78,7 @@ class SeedDemoTests(TestCase):
             "rapportor-rinkeby-kista-stadsdelsnamnd",
             "lasare-rinkeby-kista-stadsdelsnamnd",
             "samordnare",
+            "stadslasare",
             "admin",
         ):
             with self.subTest(username=username):
@@ -92,6 +94,14 @@ class SeedDemoTests(TestCase):
                 ("ab-stockholmshem", BoardRole.REPORTER),
             },
         )
+
+    def test_the_city_wide_reader_reads_the_dashboard_and_reviews_nothing(self) -> None:
+        reader = User.objects.get(username="stadslasare")
+        self.assertTrue(CityReader.objects.filter(user=reader, programme=self.programme).exists())
+        self.assertFalse(reader.coordinator_roles.exists() or reader.memberships.exists())
+        self.client.force_login(reader)
+        self.assertEqual(self.client.get(reverse("dashboard")).status_code, 200)
+        self.assertEqual(self.client.get(reverse("period-list")).status_code, 404)
 
     def test_samordnare_coordinates_and_admin_administers(self) -> None:
         coordinator = User.objects.get(username="samordnare")

@@ -21,12 +21,13 @@ from followup.models import (
     GuardStop,
     MidtermSection,
     Report,
+    ReportState,
 )
 from followup.personal_data import PersonalDataKind, find_personal_data
 from followup.rows import Row, kind_of
-from followup.services import CREATED_VERSION
+from followup.services import CREATED_VERSION, report_submit
 from tests.catalog_data import small_data
-from tests.followup_data import build_world, user
+from tests.followup_data import build_world, fill_report, user
 from tests.test_excel import as_bytes, excel_url, fill
 from tests.test_report_rows import activity_post, save_url
 
@@ -284,6 +285,18 @@ class RefusedWritesTests(TestCase):
         self.assertRefused(response, "ett personnummer", PERSONNUMMER)
         self.assertFalse(MidtermSection.objects.filter(text__contains="Fallet").exists())
         self.assertStopped(PersonalDataKind.PERSONNUMMER, "MidtermSection.text", board=None)
+
+    def test_returning_a_report_with_a_phone_number_in_the_comment(self) -> None:
+        fill_report(self.report)
+        report_submit(report=self.report, user=self.world.reporter, on_behalf=False)
+        self.client.force_login(self.world.coordinator)
+        response = self.client.post(
+            reverse("report-review", args=[self.report.pk]),
+            {"decision": "return", "comment": "Ring mig på 070-123 45 67 om mål 2."},
+        )
+        self.assertRefused(response, "ett telefonnummer", "070-123 45 67")
+        self.assertEqual(Report.objects.get(pk=self.report.pk).state, ReportState.SUBMITTED)
+        self.assertStopped(PersonalDataKind.PHONE, "Review.comment", board_id=self.report.board_id)
 
     def test_uploaded_cell_names_sheet_row_column_and_kind(self) -> None:
         self.client.force_login(self.world.reporter)

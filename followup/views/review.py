@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from followup import access, services
+from followup import access, guard, services
 from followup.forms import ReopenForm, ReviewForm
 from followup.models import Report
 from followup.views.confirm import Confirmation, confirm_page
@@ -86,6 +86,7 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_reviewable_report(request.user, pk)
     form = ReviewForm(request.POST)
     if not form.is_valid():
+        guard.report_refused(guard.stops_in(form), report=report)
         return _render_report(request, report, review_form=form, status=422)
     approve = form.cleaned_data["decision"] == "approve"
     try:
@@ -136,6 +137,7 @@ def report_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_reviewable_report(request.user, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
+        guard.report_refused(guard.stops_in(form), report=report)
         return confirm_page(request, _reopen_confirmation(report, form), status=422)
     try:
         services.report_reopen(
