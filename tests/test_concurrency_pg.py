@@ -9,6 +9,7 @@ only (DATABASE_URL=postgres://…).
 
 import threading
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import TypeVar
 from unittest import skipUnless
 
@@ -154,7 +155,9 @@ class ConcurrencyTests(TransactionTestCase):
         period = ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         clients = [logged_in(self.world.coordinator) for _ in range(4)]
         url = reverse("period-open", args=[period.pk])
-        responses = simultaneously([lambda c=c: c.post(url, follow=True) for c in clients])
+        # Its deadline has passed, so each press comes with a new one (from the page that asks).
+        data = {"deadline": (date.today() + timedelta(days=14)).isoformat()}
+        responses = simultaneously([lambda c=c: c.post(url, data, follow=True) for c in clients])
         self.assertEqual([response.status_code for response in responses], [200] * 4)
         texts = [response.content.decode() for response in responses]
         self.assertEqual(sum("23 nya rapporter" in text for text in texts), 1)
