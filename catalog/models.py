@@ -162,8 +162,45 @@ class Programme(models.Model):
         return LABEL_PLURALS.get(self.activity_label, self.activity_label)
 
     @property
+    def goal_definite(self) -> str:
+        """ "Målet", "Fokusområdet"."""
+        label = self.goal_label
+        return label + "t" if label.endswith("e") else label + "et"
+
+    @property
+    def goals_definite(self) -> str:
+        """ "Målen", "Fokusområdena"."""
+        plural = self.goal_label_plural
+        return plural + "a" if plural.endswith("n") else plural + "en"
+
+    @property
+    def activity_rows_word(self) -> str:
+        """ "aktivitetsrader", "åtgärdsrader": the rows boards report on."""
+        return self.activity_label.lower() + "srader"
+
+    @property
+    def activities_definite(self) -> str:
+        """ "aktiviteterna", "åtgärderna"."""
+        return self.activity_label_plural.lower() + "na"
+
+    @property
     def co_responsible_label(self) -> str:
         return "Medansvariga"
+
+    @property
+    def area_word(self) -> str:
+        """The whole area the programme covers, definite: "staden" for Stockholms stad,
+        "kommunen" for Södertälje kommun ("för hela staden", "Hela kommunen")."""
+        return "kommunen" if self.organisation.lower().endswith("kommun") else "staden"
+
+
+def annual_plural(name: str, *, definite: bool = False) -> str:
+    """A programme's annual report in the plural, lower case, from its period name:
+    "Verksamhetsberättelse" → "verksamhetsberättelser" (definite "verksamhetsberättelserna"),
+    "Årsberättelse" → "årsberättelser"."""
+    word = name.lower()
+    plural = word[:-1] + "er" if word.endswith("e") else word
+    return plural + "na" if definite else plural
 
 
 class PeriodDefinition(models.Model):
