@@ -7,6 +7,7 @@ on the programme, and `number`, `prevention_level` and the responsibility role a
 """
 
 from datetime import date
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -117,6 +118,12 @@ LABEL_PLURALS = {
 }
 
 
+def with_annual_name(programmes: "models.QuerySet[Programme]") -> "models.QuerySet[Programme]":
+    """The programmes with `annual_name` loaded in the same query."""
+    annual = PeriodDefinition.objects.filter(programme=models.OuterRef("pk"), is_annual=True)
+    return programmes.annotate(annual_name=models.Subquery(annual.values("name")[:1]))
+
+
 class Programme(models.Model):
     slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
     name = models.CharField("namn", max_length=400)
@@ -179,6 +186,11 @@ class Programme(models.Model):
         return self.activity_label.lower() + "srader"
 
     @property
+    def activity_rows_reported(self) -> str:
+        """ "aktivitetsrader rapporterade", for the `completeness` filter."""
+        return f"{self.activity_rows_word} rapporterade"
+
+    @property
     def activities_definite(self) -> str:
         """ "aktiviteterna", "åtgärderna"."""
         return self.activity_label_plural.lower() + "na"
@@ -186,6 +198,18 @@ class Programme(models.Model):
     @property
     def co_responsible_label(self) -> str:
         return "Medansvariga"
+
+    @cached_property
+    def annual_name(self) -> str:
+        """The name of the programme's annual report, "Verksamhetsberättelse" or
+        "Årsberättelse". A query unless the programme was loaded `with_annual_name`."""
+        name = self.cycle.filter(is_annual=True).values_list("name", flat=True).first()
+        return name or "Verksamhetsberättelse"
+
+    @property
+    def annual_reports(self) -> str:
+        """ "verksamhetsberättelser", "årsberättelser"."""
+        return annual_plural(self.annual_name)
 
     @property
     def area_word(self) -> str:

@@ -77,3 +77,55 @@ class SodertaljeOwnWordsTests(TestCase):
         self.assertIn("Fokusområden helt uppfyllda", preview)
         self.assertIn("För att nå fokusområdet behöver", preview)
         self.assertIn("Inga analyser har skickats in för fokusområdet", preview)
+
+    def test_the_samlad_uppfoljning_speaks_of_focus_areas_and_the_municipality(self) -> None:
+        listing = self.page(reverse("city-followup-list"), program=self.slug)
+        self.assertIn("för hela kommunen, år för år, byggd från nämndernas årsberättelser", listing)
+        self.assert_no_stockholm_words(listing, "hela staden", "verksamhetsberättelse")
+        page = self.page(reverse("city-followup", args=[self.slug, 2025]))
+        self.assertIn("Bedömning för fokusområde 1", page)
+        self.assertIn("åtgärdsrader rapporterade", page)
+        self.assert_no_stockholm_words(page, "Bedömning för mål", "aktivitetsrader", "hela staden")
+
+    def test_the_dashboard_speaks_of_focus_areas_measures_and_the_municipality(self) -> None:
+        params = {"program": self.slug, "ar": "2025", "period": "AB"}
+        page = self.page(reverse("dashboard"), **params)
+        self.assertIn("Per fokusområde och nämnd", page)
+        self.assertIn("åtgärdsrader rapporterade", page)
+        self.assertIn("Antal åtgärder i inskickade", page)
+        self.assertIn("Hela kommunen", page)
+        self.assert_no_stockholm_words(
+            page, "Per mål", "aktivitetsrad", "Aktiviteter ej", "Antal aktiviteter", "Hela staden"
+        )
+        rows = self.page(reverse("dashboard-rows"), **params, visa="aktiviteter")
+        self.assertIn("Åtgärder", rows)
+        self.assertNotIn("Aktiviteter", rows)
+        start = self.page(reverse("start"))
+        self.assertIn("Översikt över hela kommunen", start)
+
+    def test_the_own_items_form_offers_focus_areas_and_measures(self) -> None:
+        self.client.force_login(self.reporter)
+        report = Report.objects.get(period__kind="AB", period__year=2025, board__slug=BOARD)
+        report.state = "utkast"
+        report.save()
+        response = self.client.get(reverse("report-detail", args=[report.pk]))
+        page = text(response)
+        self.assertIn("Egna åtgärder och indikatorer", page)
+        self.assertIn("under programmets fokusområden", page)
+        self.assertContains(response, ">Under fokusområde</label>")
+        self.assertContains(response, ">Välj fokusområde</option>")
+        self.assertContains(response, ">Fokusområde 1 Kommunen arbetar våldsförebyggande</option>")
+        self.assertContains(response, '<option value="activity">Åtgärd</option>', html=True)
+        self.assert_no_stockholm_words(page, "Egna aktiviteter", "Under mål", "Välj mål")
+
+    def test_the_public_catalog_leaves_out_the_indicators_the_plan_does_not_have(self) -> None:
+        self.client.logout()
+        detail = text(self.client.get(reverse("programme-detail", args=[self.slug])))
+        self.assertIn("2 förutsättningar · 8 åtgärder", detail)
+        self.assertNotIn("indikator", detail)
+        boards = text(self.client.get(reverse("board-list", args=[self.slug])))
+        self.assertIn("Nämnd Åtgärder", boards)
+        self.assertNotIn("Indikatorer", boards)
+        goal = text(self.client.get(reverse("goal-detail", args=[self.slug, 1])))
+        self.assertNotIn("Indikatorer för fokusområde", goal)
+        self.assertNotIn("Inga indikatorer", goal)

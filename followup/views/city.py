@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catalog.models import with_annual_name
 from followup import access, guard
 from followup.charts import Bar, bar_chart
 from followup.city import (
@@ -158,7 +159,11 @@ def city_followup_analyses(request: HttpRequest, slug: str, year: int, number: i
 
 @require_safe
 def city_followup_list(request: HttpRequest) -> HttpResponse:
-    programmes = list(access.city_wide_programmes(request.user).prefetch_related("city_followups"))
+    programmes = list(
+        with_annual_name(access.city_wide_programmes(request.user)).prefetch_related(
+            "city_followups"
+        )
+    )
     if not programmes:
         raise Http404("Sidan finns inte.")
     choice = programme_choice(request, programmes)

@@ -234,7 +234,9 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
             PROGRESS_LABELS.get(progress, "Ej angivet") if progress is not None else "",
             ASSESSMENT_LABELS.get(assessment, "Ej angivet") if assessment is not None else "",
         ]
-        title = "Aktiviteter" + "".join(f": {label.lower()}" for label in labels if label)
+        title = scope.programme.activity_label_plural + "".join(
+            f": {label.lower()}" for label in labels if label
+        )
     elif shown == "maluppfyllelse":
         fulfilment = _choice(params, "uppfyllelse", Fulfilment)
         rows = rollup.goal_rows_behind(scope, fulfilment)
