@@ -3,10 +3,12 @@
 staden, and leave out indicators, which the plan has none of."""
 
 import re
+from io import BytesIO
 
 from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from followup.models import BoardRole, Coordinator, Report
 from followup.services import period_open, periods_create
@@ -129,3 +131,23 @@ class SodertaljeOwnWordsTests(TestCase):
         goal = text(self.client.get(reverse("goal-detail", args=[self.slug, 1])))
         self.assertNotIn("Indikatorer för fokusområde", goal)
         self.assertNotIn("Inga indikatorer", goal)
+
+    def test_the_excel_files_speak_the_plans_words(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("city-export", args=[self.slug, 2025]))
+        book = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+        self.assertEqual(book.sheetnames, ["Åtgärder", "Indikatorer", "Måluppfyllelse"])
+        headers = [cell.value for cell in next(book["Åtgärder"].iter_rows(max_row=1))]
+        self.assertIn("Fokusområde", headers)
+        self.assertIn("Åtgärd", headers)
+        self.assertNotIn("Mål", headers)
+        self.assertNotIn("Aktivitet", headers)
+        goal_headers = [cell.value for cell in next(book["Måluppfyllelse"].iter_rows(max_row=1))]
+        self.assertIn("Fokusområdets rubrik", goal_headers)
+        self.client.force_login(self.reporter)
+        report = Report.objects.get(period__kind="AB", period__year=2025, board__slug=BOARD)
+        template = load_workbook(
+            BytesIO(self.client.get(reverse("report-excel", args=[report.pk])).content)
+        )
+        instructions = " ".join(str(row[0].value or "") for row in template["Instruktioner"].rows)
+        self.assertIn("De grå kolumnerna (fokusområde, åtgärd, indikator, typ)", instructions)
