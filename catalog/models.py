@@ -121,7 +121,7 @@ LABEL_PLURALS = {
 def with_annual_name(programmes: "models.QuerySet[Programme]") -> "models.QuerySet[Programme]":
     """The programmes with `annual_name` loaded in the same query."""
     annual = PeriodDefinition.objects.filter(programme=models.OuterRef("pk"), is_annual=True)
-    return programmes.annotate(annual_name=models.Subquery(annual.values("name")[:1]))
+    return programmes.annotate(annual_period_name=models.Subquery(annual.values("name")[:1]))
 
 
 class Programme(models.Model):
@@ -203,7 +203,10 @@ class Programme(models.Model):
     def annual_name(self) -> str:
         """The name of the programme's annual report, "Verksamhetsberättelse" or
         "Årsberättelse". A query unless the programme was loaded `with_annual_name`."""
-        name = self.cycle.filter(is_annual=True).values_list("name", flat=True).first()
+        if hasattr(self, "annual_period_name"):
+            name = self.annual_period_name
+        else:
+            name = self.cycle.filter(is_annual=True).values_list("name", flat=True).first()
         return name or "Verksamhetsberättelse"
 
     @property
