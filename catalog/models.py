@@ -7,6 +7,7 @@ on the programme, and `number`, `prevention_level` and the responsibility role a
 """
 
 from datetime import date
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -117,6 +118,12 @@ LABEL_PLURALS = {
 }
 
 
+def with_annual_name(programmes: "models.QuerySet[Programme]") -> "models.QuerySet[Programme]":
+    """The programmes with `annual_name` loaded in the same query."""
+    annual = PeriodDefinition.objects.filter(programme=models.OuterRef("pk"), is_annual=True)
+    return programmes.annotate(annual_period_name=models.Subquery(annual.values("name")[:1]))
+
+
 class Programme(models.Model):
     slug = models.SlugField("kortnamn i adresser", max_length=100, unique=True)
     name = models.CharField("namn", max_length=400)
@@ -162,8 +169,65 @@ class Programme(models.Model):
         return LABEL_PLURALS.get(self.activity_label, self.activity_label)
 
     @property
+    def goal_definite(self) -> str:
+        """ "Målet", "Fokusområdet"."""
+        label = self.goal_label
+        return label + "t" if label.endswith("e") else label + "et"
+
+    @property
+    def goals_definite(self) -> str:
+        """ "Målen", "Fokusområdena"."""
+        plural = self.goal_label_plural
+        return plural + "a" if plural.endswith("n") else plural + "en"
+
+    @property
+    def activity_rows_word(self) -> str:
+        """ "aktivitetsrader", "åtgärdsrader": the rows boards report on."""
+        return self.activity_label.lower() + "srader"
+
+    @property
+    def activity_rows_reported(self) -> str:
+        """ "aktivitetsrader rapporterade", for the `completeness` filter."""
+        return f"{self.activity_rows_word} rapporterade"
+
+    @property
+    def activities_definite(self) -> str:
+        """ "aktiviteterna", "åtgärderna"."""
+        return self.activity_label_plural.lower() + "na"
+
+    @property
     def co_responsible_label(self) -> str:
         return "Medansvariga"
+
+    @cached_property
+    def annual_name(self) -> str:
+        """The name of the programme's annual report, "Verksamhetsberättelse" or
+        "Årsberättelse". A query unless the programme was loaded `with_annual_name`."""
+        if hasattr(self, "annual_period_name"):
+            name = self.annual_period_name
+        else:
+            name = self.cycle.filter(is_annual=True).values_list("name", flat=True).first()
+        return name or "Verksamhetsberättelse"
+
+    @property
+    def annual_reports(self) -> str:
+        """ "verksamhetsberättelser", "årsberättelser"."""
+        return annual_plural(self.annual_name)
+
+    @property
+    def area_word(self) -> str:
+        """The whole area the programme covers, definite: "staden" for Stockholms stad,
+        "kommunen" for Södertälje kommun ("för hela staden", "Hela kommunen")."""
+        return "kommunen" if self.organisation.lower().endswith("kommun") else "staden"
+
+
+def annual_plural(name: str, *, definite: bool = False) -> str:
+    """A programme's annual report in the plural, lower case, from its period name:
+    "Verksamhetsberättelse" → "verksamhetsberättelser" (definite "verksamhetsberättelserna"),
+    "Årsberättelse" → "årsberättelser"."""
+    word = name.lower()
+    plural = word[:-1] + "er" if word.endswith("e") else word
+    return plural + "na" if definite else plural
 
 
 class PeriodDefinition(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from catalog.cycles import STOCKHOLM_CYCLE
@@ -112,8 +112,13 @@ def programme_catalog(slug: str) -> QuerySet[Programme]:
 
 
 def goal_in_programme(programme_slug: str, number: int) -> QuerySet[Goal]:
-    return Goal.objects.filter(programme__slug=programme_slug, number=number).select_related(
-        "programme"
+    in_programme = Indicator.objects.filter(
+        goal__programme=OuterRef("programme"), added_by__isnull=True
+    )
+    return (
+        Goal.objects.filter(programme__slug=programme_slug, number=number)
+        .select_related("programme")
+        .annotate(programme_has_indicators=Exists(in_programme))
     )
 
 

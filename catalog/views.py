@@ -42,7 +42,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(selectors.programme_with_goals(slug))
-    return render(request, "catalog/programme_detail.html", {"programme": programme})
+    # Södertälje's plan has no indicators: its page does not count them.
+    has_indicators = any(getattr(goal, "indicator_count", 0) for goal in programme.goals.all())
+    return render(
+        request,
+        "catalog/programme_detail.html",
+        {"programme": programme, "has_indicators": has_indicators},
+    )
 
 
 @login_not_required
@@ -70,6 +76,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "prerequisites": goal.prerequisites.all(),
             "activities": activities,
             "indicators": selectors.goal_indicators(goal),
+            "has_indicators": getattr(goal, "programme_has_indicators", True),
             "levels": levels,
             "level": level,
         },
@@ -126,7 +133,12 @@ def board_list(request: HttpRequest, slug: str) -> HttpResponse:
         (BoardKind(kind).plural, list(members))
         for kind, members in groupby(boards, key=lambda board: board.kind)
     ]
-    return render(request, "catalog/board_list.html", {"programme": programme, "kinds": kinds})
+    has_indicators = any(getattr(board, "indicator_count", 0) for board in boards)
+    return render(
+        request,
+        "catalog/board_list.html",
+        {"programme": programme, "kinds": kinds, "has_indicators": has_indicators},
+    )
 
 
 @login_not_required

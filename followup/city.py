@@ -95,8 +95,9 @@ def city_followup_missing(
 ) -> list[str]:
     """The narratives still to write before the document can be final."""
     missing = [] if followup.narrative.strip() else ["Samlad bedömning för hela programmet"]
+    goal_word = followup.programme.goal_label.lower()
     missing += [
-        f"Bedömning för mål {part.goal.number}"
+        f"Bedömning för {goal_word} {part.goal.number}"
         for part in (parts if parts is not None else city_followup_parts(followup))
         if not part.narrative.strip()
     ]

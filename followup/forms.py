@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 
-from catalog.models import Goal, IndicatorKind
+from catalog.models import Goal, IndicatorKind, Programme
 from followup.models import (
     ASSESSMENT_SYMBOLS,
     ActivityStatus,
@@ -151,8 +151,10 @@ class ReportSummaryForm(forms.ModelForm):
 
 
 class GoalChoiceField(forms.ModelChoiceField):
+    goal_label = "Mål"  # the programme's word, set by the form
+
     def label_from_instance(self, obj: Goal) -> str:
-        return f"Mål {obj.number} {obj.title}"
+        return f"{self.goal_label} {obj.number} {obj.title}"
 
 
 class OwnItemForm(forms.Form):
@@ -170,10 +172,16 @@ class OwnItemForm(forms.Form):
         validators=[no_personal_data],
     )
 
-    def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         goal = cast(GoalChoiceField, self.fields["goal"])
-        goal.queryset = Goal.objects.filter(programme_id=programme_id).order_by("number")
+        goal.queryset = Goal.objects.filter(programme=programme).order_by("number")
+        # The programme's own words: "Under fokusområde", "Åtgärd".
+        goal.goal_label = programme.goal_label
+        goal.label = f"Under {programme.goal_label.lower()}"
+        goal.empty_label = f"Välj {programme.goal_label.lower()}"
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = [("activity", programme.activity_label), *self.KIND_CHOICES[1:]]
 
 
 class ReviewForm(forms.Form):

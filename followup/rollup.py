@@ -766,7 +766,7 @@ class MatrixCell:
     def text(self) -> str:
         """The cell in words, for screen readers and the link's name."""
         if not self.assessed:
-            return "inga bedömda aktiviteter"
+            return "inga bedömda aktiviteter"  # the matrix says it in the programme's words
         return (
             f"{self.on_track} enligt plan, {self.partly} delvis enligt plan, "
             f"{self.off_track} ej enligt plan"

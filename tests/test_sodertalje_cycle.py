@@ -134,11 +134,11 @@ class SodertaljeCycleTests(TestCase):
         every = self.client.get(reverse("dashboard"), params)
         self.assertContains(every, '<label for="f-niva">Preventionsnivå</label>', html=True)
         rows = ActivityStatus.objects.filter(report__period=self.db, activity__goal__number=4)
-        self.assertContains(every, f"0 av {rows.count()} aktivitetsrader rapporterade")
+        self.assertContains(every, f"0 av {rows.count()} åtgärdsrader rapporterade")
         selective = self.client.get(reverse("dashboard"), {**params, "niva": "selektiv"})
         only = rows.filter(activity__prevention_level="selektiv").count()
         self.assertLess(only, rows.count())
-        self.assertContains(selective, f"0 av {only} aktivitetsrader rapporterade")
+        self.assertContains(selective, f"0 av {only} åtgärdsrader rapporterade")
         # Stockholm's activities have no level: its dashboard offers none.
         self.client.force_login(self.stockholm_coordinator)
         stockholms = self.client.get(reverse("dashboard"))

@@ -166,7 +166,10 @@ def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progre
     assert job.year is not None  # asked for with its year
     followup = city_followup_get(programme=job.programme, year=job.year)
     figures = city_followup_figures(followup)
-    charts = {goal["number"]: chart_for_print(assessment_chart(goal)) for goal in figures["goals"]}
+    charts = {
+        goal["number"]: chart_for_print(assessment_chart(goal, followup.programme))
+        for goal in figures["goals"]
+    }
     parts = city_followup_parts(followup)
     progress(1, PDF_STEPS)
     out.write(documents_city.city_followup_pdf(followup, figures, parts, charts))

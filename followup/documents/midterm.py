@@ -46,7 +46,15 @@ from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from catalog.models import Activity, Goal, Indicator, IndicatorKind, Prerequisite, Programme
+from catalog.models import (
+    Activity,
+    Goal,
+    Indicator,
+    IndicatorKind,
+    Prerequisite,
+    Programme,
+    annual_plural,
+)
 from followup.charts import Bar, trend_chart
 from followup.documents.pdf import chart_for_print
 from followup.models import (
@@ -233,6 +241,18 @@ class MidtermDocument:
     not_started: list[NotStarted]
     sections: dict[str, MidtermSection] = field(default_factory=dict)
     generated_on: date = field(default_factory=date.today)
+    annual_name: str = "Verksamhetsberättelse"  # the programme's annual period
+    has_indicators: bool = True  # the programme has indicators of its own
+
+    @property
+    def annual_plural(self) -> str:
+        """ "verksamhetsberättelser", "årsberättelser"."""
+        return annual_plural(self.annual_name)
+
+    @property
+    def annual_definite(self) -> str:
+        """ "verksamhetsberättelserna", "årsberättelserna"."""
+        return annual_plural(self.annual_name, definite=True)
 
     @property
     def first_year(self) -> int:
@@ -319,6 +339,7 @@ def midterm_document(
 
     goals = list(
         Goal.objects.filter(programme=programme)
+        .annotate(indicator_count=Count("indicators", filter=Q(indicators__added_by__isnull=True)))
         .order_by("number")
         .prefetch_related("prerequisites")
     )
@@ -378,7 +399,8 @@ def midterm_document(
                 progress_chart=finish(
                     _progress_chart(
                         f"mal-{goal.number}-status",
-                        f"Mål {goal.number}: andel av aktiviteterna som har kommit igång år för år",
+                        f"{programme.goal_label} {goal.number}: andel av "
+                        f"{programme.activities_definite} som har kommit igång år för år",
                         progress,
                     )
                 ),
@@ -399,13 +421,18 @@ def midterm_document(
         progress_chart=finish(
             _progress_chart(
                 "hela-programmet-status",
-                "Hela programmet: andel av aktiviteterna som har kommit igång, år för år",
+                f"Hela programmet: andel av {programme.activities_definite} "
+                "som har kommit igång, år för år",
                 progress,
             )
         ),
         top_boards=top_boards,
         not_started=not_started,
         sections=sections,
+        annual_name=next(
+            (period.name for period in periods if period.is_annual), "Verksamhetsberättelse"
+        ),
+        has_indicators=any(goal.indicator_count for goal in goals),
     )
 
 

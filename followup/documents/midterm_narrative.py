@@ -28,8 +28,9 @@ from followup.services import CREATED_VERSION, StaleRow
 SECTION_HELP: dict[str, str] = {
     MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
     "halvvägs in i programmet, och vad som behöver hända härnäst.",
-    MidtermSectionKind.GOAL: "Vilka av målets förutsättningar är på plats, vilka är det inte, "
-    "och vad visar nämndernas rapporter om arbetet mot målet?",
+    # {goal}: the programme's word, "målet" or "fokusområdet".
+    MidtermSectionKind.GOAL: "Vilka av {goal}s förutsättningar är på plats, vilka är det inte, "
+    "och vad visar nämndernas rapporter om arbetet mot {goal}?",
     MidtermSectionKind.SUPPORT: "Var behövs mer stöd från socialförvaltningen, och vilket? "
     "Underlaget nedan visar nämnderna med flest aktiviteter ”Ej enligt plan” och de "
     "aktiviteter som ingen nämnd har påbörjat.",
@@ -65,9 +66,7 @@ class MidtermSectionForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["text"].label = section_title(section)
-        self.fields[
-            "text"
-        ].help_text = f"{SECTION_HELP[section.kind]} {self.fields['text'].help_text}"
+        self.fields["text"].help_text = f"{section_help(section)} {self.fields['text'].help_text}"
         self.prerequisites: list[Prerequisite] = (
             list(section.goal.prerequisites.all()) if section.goal is not None else []
         )
@@ -130,10 +129,18 @@ def _onto_stored(section: MidtermSection) -> None:
     section._state.adding = False
 
 
+def section_help(section: MidtermSection) -> str:
+    if section.goal is None:
+        return SECTION_HELP[section.kind]
+    return SECTION_HELP[section.kind].format(goal=section.goal.programme.goal_definite.lower())
+
+
 def section_title(section: MidtermSection) -> str:
     if section.kind == MidtermSectionKind.GOAL:
         assert section.goal is not None  # a goal's section always has its goal
-        return f"Mål {section.goal.number}: vad är på plats och vad saknas"
+        # The goal comes from `programme.goals`, its programme known without a query.
+        label = section.goal.programme.goal_label
+        return f"{label} {section.goal.number}: vad är på plats och vad saknas"
     return section.get_kind_display()
 
 

@@ -216,8 +216,22 @@ def city_export(programme: Programme, year: int) -> Iterator[bytes]:
     """The year's activity statuses, indicator outcomes and goal assessments of every board,
     one row per board, period and item, as the chunks of an .xlsx file."""
     common = list(zip(_COMMON, _COMMON_WIDTHS, strict=True))
+    # The programme's own words: Södertälje's sheets say "Åtgärder", "Fokusområde".
+    words = {
+        "Mål": programme.goal_label,
+        "Målets rubrik": f"{programme.goal_definite}s rubrik",
+        "Aktivitet": programme.activity_label,
+        "Aktiviteter": programme.activity_label_plural,
+    }
     return stream_workbook(
-        [(title, [*common, *columns], rows(programme, year)) for title, columns, rows in _SHEETS]
+        [
+            (
+                words.get(title, title),
+                [*common, *((words.get(header, header), width) for header, width in columns)],
+                rows(programme, year),
+            )
+            for title, columns, rows in _SHEETS
+        ]
     )
 
 

@@ -65,7 +65,9 @@ def _instructions(sheet: Worksheet, report: Report) -> None:
             False,
         ),
         (
-            "De grå kolumnerna (mål, aktivitet, indikator, typ) är låsta. Lägg inte till, ta "
+            f"De grå kolumnerna ({period.programme.goal_label.lower()}, "
+            f"{period.programme.activity_label.lower()}, indikator, typ) är låsta. "
+            "Lägg inte till, ta "
             "inte bort och flytta inte rader, och ändra inte de dolda kolumnerna: de talar om "
             "vilken rad i rapporten som är vilken.",
             False,

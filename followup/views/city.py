@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catalog.models import Programme, with_annual_name
 from followup import access, guard
 from followup.charts import Bar, bar_chart
 from followup.city import (
@@ -100,7 +101,7 @@ def _page(
                 "figures": goal,
                 "part": part,
                 "form": form,
-                "chart": assessment_chart(goal),
+                "chart": assessment_chart(goal, followup.programme),
                 # The first page of the boards' analyses; the rest a page at a time on their
                 # own page, so that the page stays the same size however many boards.
                 "analyses": analyses[:ANALYSES_PER_PAGE],
@@ -126,11 +127,12 @@ def _page(
     )
 
 
-def assessment_chart(goal: dict) -> SafeString:
+def assessment_chart(goal: dict, programme: Programme) -> SafeString:
     buckets = goal["activities"]["by_assessment"].values()
     return bar_chart(
         chart_id=f"mal{goal['number']}-bedomning",
-        title=f"Mål {goal['number']}: aktiviteternas bedömning",
+        title=f"{programme.goal_label} {goal['number']}: "
+        f"{programme.activities_definite}s bedömning",
         desc=", ".join(f"{bucket['label']}: {bucket['count']}" for bucket in buckets),
         bars=[
             Bar(
@@ -158,7 +160,11 @@ def city_followup_analyses(request: HttpRequest, slug: str, year: int, number: i
 
 @require_safe
 def city_followup_list(request: HttpRequest) -> HttpResponse:
-    programmes = list(access.city_wide_programmes(request.user).prefetch_related("city_followups"))
+    programmes = list(
+        with_annual_name(access.city_wide_programmes(request.user)).prefetch_related(
+            "city_followups"
+        )
+    )
     if not programmes:
         raise Http404("Sidan finns inte.")
     choice = programme_choice(request, programmes)

@@ -54,12 +54,14 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _distribution(chart_id: str, title: str, buckets: list[rollup.Bucket]) -> str:
+def _distribution(
+    chart_id: str, title: str, buckets: list[rollup.Bucket], programme: Programme
+) -> str:
     total = buckets[0].total if buckets else 0
     return bar_chart(
         chart_id=chart_id,
         title=title,
-        desc=f"Fördelning av {total} rapporterade aktiviteter: "
+        desc=f"Fördelning av {total} rapporterade {programme.activity_label_plural.lower()}: "
         + "; ".join(f"{b.label} {b.count} ({b.share_text})" for b in buckets),
         bars=[Bar(b.label, b.count, f"{b.count} ({b.share_text})") for b in buckets],
         max_value=total or 1,
@@ -84,12 +86,16 @@ def _trend(figure: rollup.IndicatorFigure) -> str:
     )
 
 
-def _goal_view(figure: rollup.GoalFigure) -> GoalView:
+def _goal_view(figure: rollup.GoalFigure, programme: Programme) -> GoalView:
     number = figure.goal.number
     return GoalView(
         figure=figure,
-        progress_chart=_distribution(f"g{number}-progress", "Status", figure.by_progress),
-        assessment_chart=_distribution(f"g{number}-assessment", "Bedömning", figure.by_assessment),
+        progress_chart=_distribution(
+            f"g{number}-progress", "Status", figure.by_progress, programme
+        ),
+        assessment_chart=_distribution(
+            f"g{number}-assessment", "Bedömning", figure.by_assessment, programme
+        ),
         indicators=[IndicatorView(item, _trend(item)) for item in figure.indicators],
     )
 
@@ -175,7 +181,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "levels": PreventionLevel.choices if figures.has_prevention_levels else [],
             "selected_level": scope.prevention_level or "",
             "rollup": figures,
-            "goals": [_goal_view(figure) for figure in figures.goals],
+            "goals": [_goal_view(figure, selection.programme) for figure in figures.goals],
             "query": selection.query,
             "rows_url": reverse("dashboard-rows"),
         },
@@ -234,7 +240,9 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
             PROGRESS_LABELS.get(progress, "Ej angivet") if progress is not None else "",
             ASSESSMENT_LABELS.get(assessment, "Ej angivet") if assessment is not None else "",
         ]
-        title = "Aktiviteter" + "".join(f": {label.lower()}" for label in labels if label)
+        title = scope.programme.activity_label_plural + "".join(
+            f": {label.lower()}" for label in labels if label
+        )
     elif shown == "maluppfyllelse":
         fulfilment = _choice(params, "uppfyllelse", Fulfilment)
         rows = rollup.goal_rows_behind(scope, fulfilment)

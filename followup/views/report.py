@@ -183,7 +183,7 @@ def _render_report(
         "writable": writable,
         "summary_form": bound.get("summary") or ReportSummaryForm(instance=report),
         "own_item_form": extra.pop("own_item_form", None)
-        or OwnItemForm(programme_id=report.period.programme_id),
+        or OwnItemForm(programme=report.period.programme),
         "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
         "conflict": conflict,
@@ -350,7 +350,7 @@ def summary_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
-    form = OwnItemForm(request.POST, programme_id=report.period.programme_id)
+    form = OwnItemForm(request.POST, programme=report.period.programme)
     if not form.is_valid():
         guard.report_refused(guard.stops_in(form), report=report)
         return _render_report(request, report, own_item_form=form, status=422)

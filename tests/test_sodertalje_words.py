@@ -1,0 +1,154 @@
+"""Issue 15, "the programme's own words": Södertälje's pages say Fokusområde, Åtgärd,
+årsberättelse and kommunen where Stockholm's say Mål, Aktivitet, verksamhetsberättelse and
+staden, and leave out indicators, which the plan has none of."""
+
+import re
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.test import TestCase
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from followup.models import BoardRole, Coordinator, Report
+from followup.services import period_open, periods_create
+from tests.catalog_data import load_sodertalje
+from tests.followup_data import fill_report, user
+
+BOARD = "sodertalje-overformyndarnamnden"
+
+
+def text(response: HttpResponse) -> str:
+    """The page as a reader sees it: tags and soft hyphens gone, spaces collapsed."""
+    body = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", body.replace("&shy;", "").replace("&nbsp;", " "))
+
+
+class SodertaljeOwnWordsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = load_sodertalje()
+        periods_create(programme=cls.programme)
+        ab = cls.programme.periods.get(year=2025, kind="AB")
+        period_open(period=ab)
+        annual = Report.objects.get(period=ab, board__slug=BOARD)
+        fill_report(annual)
+        annual.state = "inskickad"
+        annual.save()
+        cls.coordinator = user("samordnare-st")
+        Coordinator.objects.create(user=cls.coordinator, programme=cls.programme)
+        cls.reporter = user("rapportor-st", **{BOARD: BoardRole.REPORTER})
+        cls.slug = cls.programme.slug
+
+    def page(self, url: str, **params: str) -> str:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(url, params, follow=True)
+        self.assertEqual(response.status_code, 200, url)
+        return text(response)
+
+    def assert_no_stockholm_words(self, page: str, *words: str) -> None:
+        for word in words:
+            self.assertNotIn(word, page)
+
+    def test_the_midterm_pages_speak_of_focus_areas_and_arsberattelser(self) -> None:
+        for url in (
+            reverse("midterm", args=[self.slug]),
+            reverse("midterm-edit", args=[self.slug, 2025]),
+            reverse("midterm-preview", args=[self.slug, 2025]),
+        ):
+            page = self.page(url)
+            self.assertIn("Fokusområde 1", page)
+            self.assertIn("årsberättelse", page)
+            self.assert_no_stockholm_words(
+                page,
+                "Mål 1",
+                "Spara mål",
+                "verksamhetsberättelse",
+                "Verksamhetsberättelse",
+                "aktiviteterna",
+                "Aktiviteter igång",
+                "indikator",
+                "målet",
+            )
+        edit = self.page(reverse("midterm-edit", args=[self.slug, 2025]))
+        self.assertIn("Nuläget bygger på årsberättelserna 2025", edit)
+        self.assertIn("Spara fokusområde 1: vad är på plats", edit)
+        self.assertIn("åtgärderna har kommit igång", edit)
+        preview = self.page(reverse("midterm-preview", args=[self.slug, 2025]))
+        self.assertIn("Årsberättelser Åtgärder igång", preview)
+        self.assertIn("Fokusområden helt uppfyllda", preview)
+        self.assertIn("För att nå fokusområdet behöver", preview)
+        self.assertIn("Inga analyser har skickats in för fokusområdet", preview)
+
+    def test_the_samlad_uppfoljning_speaks_of_focus_areas_and_the_municipality(self) -> None:
+        listing = self.page(reverse("city-followup-list"), program=self.slug)
+        self.assertIn("för hela kommunen, år för år, byggd från nämndernas årsberättelser", listing)
+        self.assert_no_stockholm_words(listing, "hela staden", "verksamhetsberättelse")
+        page = self.page(reverse("city-followup", args=[self.slug, 2025]))
+        self.assertIn("Bedömning för fokusområde 1", page)
+        self.assertIn("åtgärdsrader rapporterade", page)
+        self.assertIn("Fokusområde 1: åtgärdernas bedömning", page)
+        self.assert_no_stockholm_words(page, "Mål ", "aktivitet", "hela staden")
+
+    def test_the_dashboard_speaks_of_focus_areas_measures_and_the_municipality(self) -> None:
+        params = {"program": self.slug, "ar": "2025", "period": "AB"}
+        page = self.page(reverse("dashboard"), **params)
+        self.assertIn("Per fokusområde och nämnd", page)
+        self.assertIn("åtgärdsrader rapporterade", page)
+        self.assertIn("Antal åtgärder i inskickade", page)
+        self.assertIn("Hela kommunen", page)
+        self.assertIn("fokusområde 1: inga bedömda åtgärder", page)
+        self.assertIn("Fördelning av 2 rapporterade åtgärder", page)
+        self.assert_no_stockholm_words(page, "Per mål", "aktivitet", "Aktiviteter", "Hela staden")
+        rows = self.page(reverse("dashboard-rows"), **params, visa="aktiviteter")
+        self.assertIn("Åtgärder", rows)
+        self.assertNotIn("Aktiviteter", rows)
+        start = self.page(reverse("start"))
+        self.assertIn("Översikt över hela kommunen", start)
+
+    def test_the_own_items_form_offers_focus_areas_and_measures(self) -> None:
+        self.client.force_login(self.reporter)
+        report = Report.objects.get(period__kind="AB", period__year=2025, board__slug=BOARD)
+        report.state = "utkast"
+        report.save()
+        response = self.client.get(reverse("report-detail", args=[report.pk]))
+        page = text(response)
+        self.assertIn("Egna åtgärder och indikatorer", page)
+        self.assertIn("under programmets fokusområden", page)
+        self.assertContains(response, ">Under fokusområde</label>")
+        self.assertContains(response, ">Välj fokusområde</option>")
+        self.assertContains(response, ">Fokusområde 1 Kommunen arbetar våldsförebyggande</option>")
+        self.assertContains(response, '<option value="activity">Åtgärd</option>', html=True)
+        self.assert_no_stockholm_words(page, "Egna aktiviteter", "Under mål", "Välj mål")
+
+    def test_the_public_catalog_leaves_out_the_indicators_the_plan_does_not_have(self) -> None:
+        self.client.logout()
+        detail = text(self.client.get(reverse("programme-detail", args=[self.slug])))
+        self.assertIn("2 förutsättningar · 8 åtgärder", detail)
+        self.assertNotIn("indikator", detail)
+        boards = text(self.client.get(reverse("board-list", args=[self.slug])))
+        self.assertIn("Nämnd Åtgärder", boards)
+        self.assertNotIn("Indikatorer", boards)
+        goal = text(self.client.get(reverse("goal-detail", args=[self.slug, 1])))
+        self.assertNotIn("Indikatorer för fokusområde", goal)
+        self.assertNotIn("Inga indikatorer", goal)
+
+    def test_the_excel_files_speak_the_plans_words(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("city-export", args=[self.slug, 2025]))
+        book = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True)
+        self.assertEqual(book.sheetnames, ["Åtgärder", "Indikatorer", "Måluppfyllelse"])
+        headers = [cell.value for cell in next(book["Åtgärder"].iter_rows(max_row=1))]
+        self.assertIn("Fokusområde", headers)
+        self.assertIn("Åtgärd", headers)
+        self.assertNotIn("Mål", headers)
+        self.assertNotIn("Aktivitet", headers)
+        goal_headers = [cell.value for cell in next(book["Måluppfyllelse"].iter_rows(max_row=1))]
+        self.assertIn("Fokusområdets rubrik", goal_headers)
+        self.client.force_login(self.reporter)
+        report = Report.objects.get(period__kind="AB", period__year=2025, board__slug=BOARD)
+        template = load_workbook(
+            BytesIO(self.client.get(reverse("report-excel", args=[report.pk])).content)
+        )
+        instructions = " ".join(str(row[0].value or "") for row in template["Instruktioner"].rows)
+        self.assertIn("De grå kolumnerna (fokusområde, åtgärd, indikator, typ)", instructions)
