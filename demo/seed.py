@@ -135,8 +135,13 @@ def demo_mode() -> bool:
     return settings.DEMO_MODE
 
 
+def city_reader_username(coordinator: str) -> str:
+    """The demo's city-wide reader beside its samordnare: stadslasare(-sodertalje)."""
+    return coordinator.replace("samordnare", "stadslasare", 1)
+
+
 def demo_usernames(boards: Sequence[Board], coordinator: str = COORDINATOR_USERNAME) -> list[str]:
-    return [ADMIN_USERNAME, coordinator] + [
+    return [ADMIN_USERNAME, coordinator, city_reader_username(coordinator)] + [
         f"{prefix}{board.slug}" for board in boards for prefix in (REPORTER_PREFIX, READER_PREFIX)
     ]
 
@@ -364,7 +369,7 @@ def _users_create(
     # A city-wide reader (the city's leadership): named outside the draw, so that adding them
     # left every other demo name as it was.
     city_reader = User(
-        username=coordinator.replace("samordnare", "stadslasare", 1),
+        username=city_reader_username(coordinator),
         first_name="Karin",
         last_name="Holm",
         password=admin.password,

@@ -307,6 +307,15 @@ class SeedDemoRefusalTests(TestCase):
         self.assertFalse(User.objects.exists())
 
     @override_settings(DEMO_MODE=True)
+    def test_leaves_a_real_account_with_a_demo_name_alone(self) -> None:
+        # A real city-wide reader's account that happens to be named like the demo's.
+        real = User.objects.create_user("stadslasare", password="en riktig lösenfras 42")
+        self.assertIn("Demodata finns redan", _seed())
+        real.refresh_from_db()
+        self.assertTrue(real.check_password("en riktig lösenfras 42"))
+        self.assertFalse(Report.objects.exists())
+
+    @override_settings(DEMO_MODE=True)
     def test_refuses_a_scale_below_one(self) -> None:
         with self.assertRaisesMessage(CommandError, "minst 1"):
             call_command("seed_demo", "--scale", "0", stdout=StringIO())
