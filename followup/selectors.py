@@ -213,7 +213,7 @@ def earlier_reports(user: User) -> list[ReportYear]:
         .filter(user_role__isnull=False)
         .exclude(Q(period__state=PeriodState.OPEN) | Q(reopened=True))
         .select_related("period__programme", "board")
-        .order_by("-period__year", "-period__kind", "board__name")
+        .order_by("-period__year", "-period__position", "board__name")
     )
     years: dict[int, ReportYear] = {}
     for report in reports:

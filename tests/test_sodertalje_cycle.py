@@ -23,7 +23,7 @@ from followup.models import (
     ReportingPeriod,
 )
 from followup.rollup import year_figures
-from followup.services import period_open, periods_create
+from followup.services import period_lock, period_open, periods_create
 from tests.catalog_data import load_sodertalje, sodertalje_data, stockholm
 from tests.followup_data import fill_report, user
 
@@ -87,6 +87,15 @@ class SodertaljeCycleTests(TestCase):
         self.assertIn("sodertalje-miljonamnden", boards)  # only ever medansvarig
         self.assertTrue(self.programme.co_responsible_reports)
         self.assertEqual(self.report.activity_rows.count(), 2)
+
+    def test_earlier_reports_list_the_year_newest_first_in_the_plans_own_order(self) -> None:
+        period_lock(period=self.db)
+        period_lock(period=self.ab)
+        self.client.force_login(self.reporter)
+        html = self.client.get(reverse("start")).content.decode()
+        earlier = html[html.index('id="earlier-title"') :]
+        # The årsberättelse comes after the delårsbokslut in the year: newest first it leads.
+        self.assertLess(earlier.index("Årsberättelse 2024"), earlier.index("Delårsbokslut 2024"))
 
     def test_only_the_arsberattelse_assesses_the_focus_areas(self) -> None:
         self.assertFalse(GoalAssessment.objects.filter(report__period=self.db).exists())
