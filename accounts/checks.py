@@ -26,6 +26,22 @@ def oidc_configuration(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
                 id="accounts.E001",
             )
         )
+    if config.started and "openid" not in config.scopes.split():
+        problems.append(
+            Error(
+                f"OIDC_SCOPES is {config.scopes!r}: without the scope openid the provider "
+                "sends no ID token and nobody can sign in.",
+                id="accounts.E004",
+            )
+        )
+    if config.started and not (config.id_claim.strip() and config.roles_claim.strip()):
+        problems.append(
+            Error(
+                "OIDC_ID_CLAIM and OIDC_ROLES_CLAIM must name a claim: users are found by the "
+                "one and given roles by the other.",
+                id="accounts.E005",
+            )
+        )
     if breakglass_only() and not config.enabled:
         problems.append(
             Error(

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "catalog",
     "followup",
     "accounts",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 AXES_VERBOSE = False
 AXES_WHITELIST_CALLABLE = "accounts.local.axes_exempt"
+# Failed logins are kept (not only counted until the next success) for the audit export.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 10
@@ -231,6 +234,21 @@ DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
 # a fraction of a second, and the download starts at once); beyond, the task worker makes it
 # (2,300 boards take seconds, too long to hold a web worker's thread and the connection).
 CITY_EXPORT_STREAM_BOARDS = env_int("CITY_EXPORT_STREAM_BOARDS", 200)
+
+# Retention (gallring, README "Gallring"): how many days each kind of data is kept before
+# `manage.py gallra` removes it; what is not named here (reports, figures, comments,
+# attachments, history) is kept. A proposal for the city's gallringsbeslut; checked by
+# `manage.py check` (records.checks).
+RETENTION = {
+    "sessions": env_int("RETENTION_SESSIONS_DAYS", 0),  # days after the session expired
+    "login_attempts": env_int("RETENTION_LOGIN_ATTEMPTS_DAYS", 90),
+    "login_log": env_int("RETENTION_LOGIN_LOG_DAYS", 365),
+    "reminders": env_int("RETENTION_REMINDERS_DAYS", 365),
+    "excel_imports": env_int("RETENTION_EXCEL_IMPORTS_DAYS", 1),
+    "documents": env_int("RETENTION_DOCUMENTS_DAYS", 0),  # days after the document expired
+    "tasks": env_int("RETENTION_TASKS_DAYS", 30),
+    "notifications": env_int("RETENTION_NOTIFICATIONS_DAYS", 180),
+}
 
 # Background work (documents, e-mail) is queued in the database and run by
 # `manage.py db_worker`: no other server. On Django 6 only the import path changes.

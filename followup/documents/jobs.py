@@ -312,26 +312,40 @@ def document_request(
     return job
 
 
-def prune(now: datetime | None = None) -> int:
-    """Delete expired documents, their files first; also failed jobs older than the keep
-    time. A job lost by its worker is marked failed first (its page then offers a retry).
-    Returns how many were deleted."""
-    now = now or timezone.now()
+def expired_documents(now: datetime) -> QuerySet[GeneratedDocument]:
+    """The documents gone out of date at `now`: past their expiry, or failed longer ago than
+    the keep time."""
     keep = timedelta(hours=settings.DOCUMENT_KEEP_HOURS)
-    GeneratedDocument.objects.filter(
+    return GeneratedDocument.objects.filter(
+        Q(expires_at__lte=now) | Q(state=DocumentState.FAILED, created_at__lte=now - keep)
+    )
+
+
+def mark_lost(now: datetime) -> int:
+    """Mark failed the jobs whose worker stopped mid-document (their page then offers a
+    retry)."""
+    return GeneratedDocument.objects.filter(
         state=DocumentState.RUNNING, started_at__lte=now - RUNNING_AT_MOST
     ).update(
         state=DocumentState.FAILED,
         finished_at=now,
         error="The worker stopped while the document was being made.",
     )
-    expired = GeneratedDocument.objects.filter(
-        Q(expires_at__lte=now) | Q(state=DocumentState.FAILED, created_at__lte=now - keep)
-    )
-    count = 0
-    for job in expired:
-        if job.file:
-            job.file.delete(save=False)
-        job.delete()
-        count += 1
-    return count
+
+
+def delete_document(job: GeneratedDocument) -> int:
+    """Delete the job and its stored file; 0 if another run deleted it first (only the run
+    that deleted the row deletes the file)."""
+    deleted, _ = GeneratedDocument.objects.filter(pk=job.pk).delete()
+    if deleted and job.file:
+        job.file.delete(save=False)
+    return 1 if deleted else 0
+
+
+def prune(now: datetime | None = None, *, expired_before: datetime | None = None) -> int:
+    """Delete documents expired by `expired_before` (by default now), their files too; also
+    failed jobs older than the keep time. A job lost by its worker is marked failed first.
+    Returns how many were deleted."""
+    now = now or timezone.now()
+    mark_lost(now)
+    return sum(delete_document(job) for job in expired_documents(expired_before or now))

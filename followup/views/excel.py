@@ -22,10 +22,12 @@ from valdprogram.http import AuthenticatedHttpRequest
 # the parsed values and the versions they were checked against, signed, never the file.
 PENDING_SALT = "followup.excel.import"
 PENDING_MAX_AGE = 60 * 60
+# Session keys of pending imports; those left unconfirmed are removed by `manage.py gallra`.
+PENDING_PREFIX = "excel-import-"
 
 
 def _pending_key(report: Report) -> str:
-    return f"excel-import-{report.pk}"
+    return f"{PENDING_PREFIX}{report.pk}"
 
 
 def _report_url(report: Report, anchor: str = "") -> str:
