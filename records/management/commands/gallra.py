@@ -33,5 +33,5 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(
                 f"{kind.label}: {outcome.removed} {verb} "
-                f"(äldre än {outcome.days} dagar efter att de {kind.age_from})."
+                f"(sparas {outcome.days} dagar efter att de {kind.age_from})."
             )
