@@ -10,6 +10,7 @@ changed. Both rest on `selectors.catalog_changed_at`.
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -112,7 +113,7 @@ def _goal_json(goal: Goal) -> dict[str, Any]:
     }
 
 
-def _programme_summary(request: HttpRequest, programme: Programme) -> dict[str, Any]:
+def _programme_summary(programme: Programme, absolute_uri: Callable[[str], str]) -> dict[str, Any]:
     return {
         "slug": programme.slug,
         "name": programme.name,
@@ -120,7 +121,19 @@ def _programme_summary(request: HttpRequest, programme: Programme) -> dict[str, 
         "organisation": programme.organisation,
         "start_year": programme.start_year,
         "end_year": programme.end_year,
-        "url": request.build_absolute_uri(reverse("api-programme", args=[programme.slug])),
+        "url": absolute_uri(reverse("api-programme", args=[programme.slug])),
+    }
+
+
+def programme_json(programme: Programme, absolute_uri: Callable[[str], str]) -> dict[str, Any]:
+    """A programme's whole catalog, from `selectors.programme_catalog`; `absolute_uri` makes
+    a path a whole address (the request's, or the site's in the archive package)."""
+    return {
+        **_programme_summary(programme, absolute_uri),
+        "vision": programme.vision,
+        "goal_label": programme.goal_label,
+        "activity_label": programme.activity_label,
+        "goals": [_goal_json(goal) for goal in programme.goals.all()],
     }
 
 
@@ -129,7 +142,9 @@ def _programme_summary(request: HttpRequest, programme: Programme) -> dict[str, 
 @condition(etag_func=_etag, last_modified_func=_changed_at)
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = selectors.programmes()
-    return _json({"programmes": [_programme_summary(request, p) for p in programmes]})
+    return _json(
+        {"programmes": [_programme_summary(p, request.build_absolute_uri) for p in programmes]}
+    )
 
 
 @login_not_required
@@ -141,13 +156,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     body = cache.get(key)
     if body is None:
         programme = get_object_or_404(selectors.programme_catalog(slug))
-        document = {
-            **_programme_summary(request, programme),
-            "vision": programme.vision,
-            "goal_label": programme.goal_label,
-            "activity_label": programme.activity_label,
-            "goals": [_goal_json(goal) for goal in programme.goals.all()],
-        }
+        document = programme_json(programme, request.build_absolute_uri)
         body = json.dumps(document, **JSON_OPTIONS).encode()
         cache.set(key, body, timeout=None)
     return _public(HttpResponse(body, content_type="application/json"))

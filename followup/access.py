@@ -26,6 +26,7 @@ from followup.models import (
     BoardRole,
     CityReader,
     Coordinator,
+    DocumentKind,
     GeneratedDocument,
     GuardStop,
     Membership,
@@ -57,6 +58,14 @@ def coordinated_programmes(user: User) -> QuerySet[Programme]:
     if user.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(coordinators__user=user)
+
+
+def audited_programmes(user: User) -> QuerySet[Programme]:
+    """Programmes whose audit trail (who changed what, when) the user may export: their
+    samordnare's, and every programme for staff (the city's administrators)."""
+    if user.is_authenticated and user.is_staff:
+        return Programme.objects.all()
+    return coordinated_programmes(user)
 
 
 def is_coordinator(user: User) -> bool:
@@ -198,6 +207,15 @@ def get_writable_programme(
     return granted
 
 
+def get_archived_programme(user: User, slug: str, year: int) -> ProgrammeAccess:
+    """A programme year whose archive package (every report, document and the catalog)
+    the user may make and download: its samordnare only; 404 for everyone else."""
+    programme = coordinated_programmes(user).filter(slug=slug).first()
+    if programme is None or year not in programme.years:
+        raise Http404("Programmet finns inte.")
+    return ProgrammeAccess(programme=programme, can_write=True)
+
+
 def coordinated_periods(user: User) -> QuerySet[ReportingPeriod]:
     """The periods the user opens and locks: those of the programmes they coordinate."""
     return ReportingPeriod.objects.filter(programme__in=coordinated_programmes(user))
@@ -246,10 +264,16 @@ def get_status_board(user: User, programme: Programme, board_slug: str) -> Board
 def get_generated_document(user: User, pk: int) -> GeneratedDocument:
     """A made (or being made) programme-wide document, for those who may read the programme's
     city-wide documents (its samordnare and city-wide readers), or 404: the same rule as
-    the documents' own pages. Whoever asked for it does not matter."""
+    the documents' own pages; an archive package only for the programme's samordnare.
+    Whoever asked for it does not matter."""
     job = (
         GeneratedDocument.objects.select_related("programme")
-        .filter(pk=pk, programme__in=city_wide_programmes(user))
+        .filter(pk=pk)
+        .filter(
+            # The archive package holds everything of the year: its samordnare's only.
+            Q(programme__in=coordinated_programmes(user), kind=DocumentKind.ARCHIVE)
+            | (Q(programme__in=city_wide_programmes(user)) & ~Q(kind=DocumentKind.ARCHIVE))
+        )
         .first()
     )
     if job is None:

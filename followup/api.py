@@ -175,13 +175,14 @@ def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
     }
 
 
-def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
+def report_json(report: Report, absolute_uri: Callable[[str], str]) -> dict[str, Any]:
     """One report with its rows, from a report of `selectors.reports_for_api` (rows
-    prefetched: no queries here)."""
+    prefetched: no queries here); `absolute_uri` makes a path a whole address (the
+    request's `build_absolute_uri`, or the site's address in the archive package)."""
     period = report.period
     return {
         "id": report.pk,
-        "url": request.build_absolute_uri(reverse("report-detail", args=[report.pk])),
+        "url": absolute_uri(reverse("report-detail", args=[report.pk])),
         "programme": period.programme.slug,
         "year": period.year,
         "period": period.kind,
@@ -230,6 +231,8 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
             "pages": paginator.num_pages,
             "next": _page_url(request, number + 1) if page.has_next() else None,
             "previous": _page_url(request, number - 1) if page.has_previous() else None,
-            "results": [report_json(request, report) for report in page.object_list],
+            "results": [
+                report_json(report, request.build_absolute_uri) for report in page.object_list
+            ],
         }
     )

@@ -70,7 +70,7 @@ def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, 
 
 
 # A historical record's class is made by simple-history at run time, unknown to the checker.
-def _user_of(record: Any) -> str:
+def user_of(record: Any) -> str:
     user = record.history_user
     return (user.get_full_name() or user.username) if user else "Systemet"
 
@@ -78,7 +78,7 @@ def _user_of(record: Any) -> str:
 def _removal(record: Any, item: str) -> Change:
     return Change(
         at=record.history_date,
-        user=_user_of(record),
+        user=user_of(record),
         on_behalf=False,
         item=item,
         field="Raden",
@@ -87,13 +87,18 @@ def _removal(record: Any, item: str) -> Change:
     )
 
 
-def _changes(
+def record_changes(
     records: list[Any],
     fields: tuple[str, ...],
     model: type[models.Model],
     label_of: Callable[[Any], str],
+    *,
+    removal: Callable[[Any, str], Change] = _removal,
+    creation: Callable[[Any, str], Change] | None = None,
 ) -> list[Change]:
-    """Compare each historical record with the one before it for the same row."""
+    """Compare each historical record (ordered by row, then time) with the one before it
+    for the same row. A removal is told by `removal`; a creation only with `creation` (a
+    report's rows are made by the system, not changed by a user)."""
     changes = []
     before: dict[int, object] = {}
     for record in records:
@@ -101,9 +106,11 @@ def _changes(
         before[record.id] = record
         if record.history_type == "-":
             # The row left the report: a board removed its own item, or the catalog changed.
-            changes.append(_removal(record, label_of(record)))
+            changes.append(removal(record, label_of(record)))
             continue
         if previous is None:
+            if creation is not None and record.history_type == "+":
+                changes.append(creation(record, label_of(record)))
             continue  # the row's creation, not a user's change
         for name in fields:
             old, new = getattr(previous, name), getattr(record, name)
@@ -113,7 +120,7 @@ def _changes(
                 changes.append(
                     Change(
                         at=record.history_date,
-                        user=_user_of(record),
+                        user=user_of(record),
                         on_behalf=getattr(record, "updated_on_behalf", False),
                         item=label_of(record),
                         field=str(field.verbose_name).capitalize(),
@@ -142,13 +149,13 @@ def report_history(report: Report) -> list[Change]:
 
         # A row confirmed unchanged from the period before shows as its mark going.
         fields = (*kind.model.ANSWER_FIELDS, "carried_over")
-        changes += _changes(records, fields, kind.model, label_of)
+        changes += record_changes(records, fields, kind.model, label_of)
     summary_records = list(
         Report.history.filter(id=report.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    changes += _changes(
+    changes += record_changes(
         summary_records, ("summary",), Report, lambda record: "Sammanfattning för nämnden"
     )
     return sorted(changes, key=lambda change: change.at, reverse=True)

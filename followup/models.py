@@ -941,6 +941,7 @@ class DocumentKind(models.TextChoices):
     CITY_FOLLOWUP = "samlad-pdf", "Samlad uppföljning (PDF)"
     MIDTERM = "halvtid-pdf", "Halvtidsrapport (PDF)"
     CITY_EXPORT = "stadsexport-xlsx", "Export av hela stadens svar (Excel)"
+    ARCHIVE = "arkiv-zip", "Arkivpaket för e-arkivet (ZIP)"  # records.archive
 
 
 class DocumentState(models.TextChoices):

@@ -126,6 +126,11 @@ def document_filename(kind: str, programme: Programme, year: int | None) -> str:
 
         assert year is not None  # an export is of a year
         return city_export_filename(programme, year)
+    if kind == DocumentKind.ARCHIVE:
+        from records.archive import archive_filename
+
+        assert year is not None  # an archive package is of a year
+        return archive_filename(programme, year)
     return f"halvtidsrapport-{programme.slug}-{year}.pdf"
 
 
@@ -201,12 +206,19 @@ def _make_city_export(job: GeneratedDocument, out: IO[bytes], progress: Progress
     progress(1, 1)
 
 
+def _make_archive(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
+    from records.archive import make_archive
+
+    make_archive(job, out, progress)
+
+
 MAKERS: dict[str, Callable[[GeneratedDocument, IO[bytes], Progress], None]] = {
     DocumentKind.STYRKORT_STATUS: _make_styrkort_zip,
     DocumentKind.STYRKORT_COMMITMENTS: _make_styrkort_zip,
     DocumentKind.CITY_FOLLOWUP: _make_city_followup,
     DocumentKind.MIDTERM: _make_midterm,
     DocumentKind.CITY_EXPORT: _make_city_export,
+    DocumentKind.ARCHIVE: _make_archive,
 }
 
 

@@ -40,6 +40,8 @@ def offer_url(kind: str, slug: str, year: int | None) -> str:
         return reverse("city-followup-pdf", args=[slug, year])
     if kind == DocumentKind.CITY_EXPORT:
         return reverse("city-export", args=[slug, year])
+    if kind == DocumentKind.ARCHIVE:
+        return reverse("archive", args=[slug, year])
     return reverse("midterm-pdf", args=[slug, year])
 
 
