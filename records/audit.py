@@ -137,7 +137,7 @@ def _whole(word: str) -> Callable[[Any, str], Change]:
 def _history(model: type[models.Model], span: Span, **lookup: Any) -> list[Any]:
     """The model's historical records up to the span's end (the ones before it are what
     the first change in it is compared with), row by row in time order."""
-    manager: Any = model.history
+    manager: Any = model.history  # type: ignore[attr-defined]
     return list(
         manager.filter(history_date__lt=span.end, **lookup)
         .select_related("history_user")
@@ -234,29 +234,41 @@ def _changes_with_lifecycle(
 
 def _catalog_lines(programme: Programme, span: Span) -> list[AuditLine]:
     goal_ids = set(Goal.history.filter(programme_id=programme.pk).values_list("id", flat=True))
-    activity_ids = set(
-        Activity.history.filter(goal_id__in=goal_ids).values_list("id", flat=True)
-    )
-    indicator_ids = set(
-        Indicator.history.filter(goal_id__in=goal_ids).values_list("id", flat=True)
-    )
+    activity_ids = set(Activity.history.filter(goal_id__in=goal_ids).values_list("id", flat=True))
+    indicator_ids = set(Indicator.history.filter(goal_id__in=goal_ids).values_list("id", flat=True))
     boards = dict(Board.objects.values_list("pk", "name"))
     sources: list[tuple[type[models.Model], dict[str, Any], Callable[[Any], str]]] = [
         (Programme, {"id": programme.pk}, lambda r: f"Programmet: {r.short_name}"),
         (PeriodDefinition, {"programme_id": programme.pk}, lambda r: f"Period: {r.code}"),
         (Goal, {"id__in": goal_ids}, lambda r: f"{programme.goal_label} {r.number}"),
-        (Prerequisite, {"goal_id__in": goal_ids}, lambda r: Truncator(f"Förutsättning: {r.text}").chars(90)),
-        (Activity, {"id__in": activity_ids}, lambda r: Truncator(f"{programme.activity_label}: {r.text}").chars(90)),
-        (Indicator, {"id__in": indicator_ids}, lambda r: Truncator(f"Indikator: {r.text}").chars(90)),
+        (
+            Prerequisite,
+            {"goal_id__in": goal_ids},
+            lambda r: Truncator(f"Förutsättning: {r.text}").chars(90),
+        ),
+        (
+            Activity,
+            {"id__in": activity_ids},
+            lambda r: Truncator(f"{programme.activity_label}: {r.text}").chars(90),
+        ),
+        (
+            Indicator,
+            {"id__in": indicator_ids},
+            lambda r: Truncator(f"Indikator: {r.text}").chars(90),
+        ),
         (
             ActivityResponsibility,
             {"activity_id__in": activity_ids},
-            lambda r: f"Ansvar för aktivitet nr {r.activity_id}: {boards.get(r.board_id, r.board_id)}",
+            lambda r: (
+                f"Ansvar för aktivitet nr {r.activity_id}: {boards.get(r.board_id, r.board_id)}"
+            ),
         ),
         (
             IndicatorResponsibility,
             {"indicator_id__in": indicator_ids},
-            lambda r: f"Ansvar för indikator nr {r.indicator_id}: {boards.get(r.board_id, r.board_id)}",
+            lambda r: (
+                f"Ansvar för indikator nr {r.indicator_id}: {boards.get(r.board_id, r.board_id)}"
+            ),
         ),
     ]
     lines: list[AuditLine] = []

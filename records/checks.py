@@ -38,9 +38,7 @@ def retention_periods(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
     for kind in PRUNABLE:
         days = retention.get(kind.key)
         if days is None:
-            problems.append(
-                Error(f"RETENTION has no period for {kind.key!r}.", id="records.E003")
-            )
+            problems.append(Error(f"RETENTION has no period for {kind.key!r}.", id="records.E003"))
         elif isinstance(days, bool) or not isinstance(days, int):
             problems.append(
                 Error(

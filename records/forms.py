@@ -28,13 +28,19 @@ class AuditForm(forms.Form):
         label="Från och med",
         help_text="Till exempel 2024-01-01.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Ange första dagen.", "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD."},
+        error_messages={
+            "required": "Ange första dagen.",
+            "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD.",
+        },
     )
     last = forms.DateField(
         label="Till och med",
         help_text="Till exempel 2024-12-31.",
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "Ange sista dagen.", "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD."},
+        error_messages={
+            "required": "Ange sista dagen.",
+            "invalid": "Skriv datumet som ÅÅÅÅ-MM-DD.",
+        },
     )
     format = forms.ChoiceField(label="Filformat", choices=FORMATS, initial="csv")
 

@@ -90,9 +90,9 @@ def prune_excel_imports(cutoff: datetime, dry_run: bool) -> int:
             continue
         for key in stale:
             del data[key]
-        updated = Session.objects.filter(
-            pk=session.pk, session_data=session.session_data
-        ).update(session_data=store.encode(data))
+        updated = Session.objects.filter(pk=session.pk, session_data=session.session_data).update(
+            session_data=store.encode(data)
+        )
         removed += len(stale) if updated else 0
     return removed
 
@@ -172,7 +172,9 @@ PRUNABLE: tuple[Prunable, ...] = (
     Prunable("login_attempts", "Misslyckade inloggningar", 1, prune_login_attempts),
     Prunable("login_log", "Inloggningar och utloggningar", 1, prune_login_log),
     Prunable("reminders", "Skickade påminnelser (e-post)", 1, prune_reminders),
-    Prunable("documents", "Gjorda dokument och deras filer", 0, prune_documents, age_from="gick ut"),
+    Prunable(
+        "documents", "Gjorda dokument och deras filer", 0, prune_documents, age_from="gick ut"
+    ),
     Prunable("tasks", "Avslutade bakgrundsjobb", 0, prune_tasks, age_from="blev klara"),
     Prunable(
         "notifications",

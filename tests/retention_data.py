@@ -71,7 +71,9 @@ def table_counts() -> dict[str, int]:
 
 
 def removed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
-    return {label: before[label] - after[label] for label in before if before[label] != after[label]}
+    return {
+        label: before[label] - after[label] for label in before if before[label] != after[label]
+    }
 
 
 def _session(expires: datetime, **data: object) -> Session:
@@ -137,9 +139,18 @@ def seed(world: World) -> Seeded:
         },
     )
     # django-axes: failed attempts (with a lockout expiration), failures, logins.
-    old_attempt = _axes(AccessAttempt, now - 31 * DAY, get_data="", post_data="", failures_since_start=5)
+    old_attempt = _axes(
+        AccessAttempt, now - 31 * DAY, get_data="", post_data="", failures_since_start=5
+    )
     AccessAttemptExpiration.objects.create(access_attempt=old_attempt, expires_at=now)
-    _axes(AccessAttempt, now - 29 * DAY, username="annan", get_data="", post_data="", failures_since_start=1)
+    _axes(
+        AccessAttempt,
+        now - 29 * DAY,
+        username="annan",
+        get_data="",
+        post_data="",
+        failures_since_start=1,
+    )
     _axes(AccessFailureLog, now - 31 * DAY)
     _axes(AccessFailureLog, now - 29 * DAY)
     _axes(AccessLog, now - 61 * DAY)

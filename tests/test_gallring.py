@@ -86,7 +86,9 @@ class GallraTests(TestCase):
         self.assertEqual(dict(Session.objects.values_list("pk", "session_data")), sessions)
         self.assertTrue(default_storage.exists(self.seeded.old_file))
         self.assertIn("skulle tas bort", output)
-        self.assertEqual({label: n for label, n in reported(output).items() if n}, EXPECTED_REPORTED)
+        self.assertEqual(
+            {label: n for label, n in reported(output).items() if n}, EXPECTED_REPORTED
+        )
 
     def test_a_second_run_removes_nothing(self) -> None:
         gallra()

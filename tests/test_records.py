@@ -69,13 +69,17 @@ class ArchiveTests(TestCase):
             self.assertEqual(len(content), entry["bytes"], path)
         rows = list(csv.reader(io.StringIO(package.read("manifest.csv").decode()), delimiter=";"))
         self.assertEqual(rows[0], ["sökväg", "sha256", "byte", "medietyp", "format"])
-        self.assertEqual({row[0]: row[1] for row in rows[1:]}, {p: e["sha256"] for p, e in listed.items()})
+        self.assertEqual(
+            {row[0]: row[1] for row in rows[1:]}, {p: e["sha256"] for p, e in listed.items()}
+        )
 
     def test_the_package_holds_each_report_as_json_and_pdf_the_documents_and_the_catalog(
         self,
     ) -> None:
         package = self._package()
-        manifest = {entry["path"]: entry for entry in json.loads(package.read("manifest.json"))["files"]}
+        manifest = {
+            entry["path"]: entry for entry in json.loads(package.read("manifest.json"))["files"]
+        }
         reports = self.world.programme.periods.get(year=2023, kind="VB").reports.all()
         for report in reports:
             name = f"rapporter/VB-{report.board.slug}"
@@ -83,7 +87,9 @@ class ArchiveTests(TestCase):
             self.assertEqual(manifest[f"{name}.pdf"]["format"], "PDF 1.7 (ISO 32000-1)")
             self.assertTrue(package.read(f"{name}.pdf").startswith(b"%PDF-1.7"))
         slug = self.world.programme.slug
-        pdfs = [path for path in manifest if not path.startswith("rapporter/") and path.endswith(".pdf")]
+        pdfs = [
+            path for path in manifest if not path.startswith("rapporter/") and path.endswith(".pdf")
+        ]
         self.assertEqual(len(pdfs), 2, pdfs)  # the samlad uppföljning and the halvtidsrapport
         self.assertIn(f"halvtidsrapport-{slug}-2023.pdf", pdfs)
         catalog = json.loads(package.read(f"katalog-{slug}.json"))
@@ -134,7 +140,7 @@ class AuditTests(TestCase):
         # A row changed by the rapportör, to text a spreadsheet would run as a formula.
         row = world.report.activity_rows.order_by("pk").first()
         assert row is not None
-        row.comment = "=HYPERLINK(\"http://example.org\")"
+        row.comment = '=HYPERLINK("http://example.org")'
         history_stamp(row, world.reporter)
         row.save()
         fill_report(world.report)
@@ -149,10 +155,18 @@ class AuditTests(TestCase):
         history_stamp(membership, world.coordinator)
         membership.delete()
         AccessLog.objects.create(
-            username="rapportor", ip_address="10.0.0.1", user_agent="t", http_accept="*/*", path_info="/"
+            username="rapportor",
+            ip_address="10.0.0.1",
+            user_agent="t",
+            http_accept="*/*",
+            path_info="/",
         )
         AccessFailureLog.objects.create(
-            username="lasare", ip_address="10.0.0.2", user_agent="t", http_accept="*/*", path_info="/"
+            username="lasare",
+            ip_address="10.0.0.2",
+            user_agent="t",
+            http_accept="*/*",
+            path_info="/",
         )
         cls.staff = User.objects.create_user("personal", password="x-lösenord-1", is_staff=True)
         cls.today = timezone.localdate()
@@ -185,10 +199,25 @@ class AuditTests(TestCase):
         self.assertEqual(
             set(by_area), {"Rapport", "Rapportens gång", "Katalog", "Roller", "Inloggning"}
         )
-        self.assertTrue(any(line[4] == "Inskickad" and line[1] == "rapportor" for line in by_area["Rapportens gång"]))
+        self.assertTrue(
+            any(
+                line[4] == "Inskickad" and line[1] == "rapportor"
+                for line in by_area["Rapportens gång"]
+            )
+        )
         self.assertTrue(any("Ny lydelse av aktiviteten" in line[6] for line in by_area["Katalog"]))
-        self.assertTrue(any(line[4] == "Roll borttagen" and line[3].startswith("lasare") for line in by_area["Roller"]))
-        self.assertTrue(any(line[4] == "Misslyckad inloggning" and line[1] == "lasare" for line in by_area["Inloggning"]))
+        self.assertTrue(
+            any(
+                line[4] == "Roll borttagen" and line[3].startswith("lasare")
+                for line in by_area["Roller"]
+            )
+        )
+        self.assertTrue(
+            any(
+                line[4] == "Misslyckad inloggning" and line[1] == "lasare"
+                for line in by_area["Inloggning"]
+            )
+        )
         times = [line[0] for line in rows[1:]]
         self.assertEqual(times, sorted(times))
 
@@ -200,7 +229,9 @@ class AuditTests(TestCase):
         self.assertTrue(all(line[6].startswith("'=") for line in formula))
         response = self._get(format="xlsx")
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-        cells = [cell for row in sheet.iter_rows() for cell in row if "HYPERLINK" in str(cell.value)]
+        cells = [
+            cell for row in sheet.iter_rows() for cell in row if "HYPERLINK" in str(cell.value)
+        ]
         self.assertTrue(cells)
         for cell in cells:
             self.assertEqual(cell.data_type, "s")
@@ -251,7 +282,11 @@ class AuditTests(TestCase):
             row.save()
         for n in range(3):
             AccessLog.objects.create(
-                username="annan", ip_address="10.0.0.3", user_agent="t", http_accept="*/*", path_info=f"/{n}"
+                username="annan",
+                ip_address="10.0.0.3",
+                user_agent="t",
+                http_accept="*/*",
+                path_info=f"/{n}",
             )
         # The session, the user, the programmes; the reports and their items, each kind's
         # history, the events, the catalog's ids and history, the roles, the logins.
@@ -269,7 +304,9 @@ class RecordsPageTests(TestCase):
         response = self.client.get(reverse("records"))
         self.assertContains(response, "Vem ändrade vad och när")
         for year in self.world.programme.years:
-            self.assertContains(response, reverse("archive", args=[self.world.programme.slug, year]))
+            self.assertContains(
+                response, reverse("archive", args=[self.world.programme.slug, year])
+            )
 
 
 class LoudSettingsTests(TestCase):
@@ -291,12 +328,16 @@ class LoudSettingsTests(TestCase):
                 self.assertIn(expected, self._ids())
         with override_settings(RETENTION={**RETENTION, "documents": -1}):
             self.assertIn("records.E005", self._ids())
-        with override_settings(RETENTION={**RETENTION, "login_attempts": 1}, AXES_COOLOFF_TIME=timedelta(days=2)):
+        with override_settings(
+            RETENTION={**RETENTION, "login_attempts": 1}, AXES_COOLOFF_TIME=timedelta(days=2)
+        ):
             self.assertIn("records.E006", self._ids())
 
     def test_a_mail_server_without_a_sender_fails_the_deploy_check(self) -> None:
         smtp = "django.core.mail.backends.smtp.EmailBackend"
-        with override_settings(EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL="valdprogram@localhost", EMAIL_HOST=""):
+        with override_settings(
+            EMAIL_BACKEND=smtp, DEFAULT_FROM_EMAIL="valdprogram@localhost", EMAIL_HOST=""
+        ):
             ids = self._ids(deploy=True)
         self.assertTrue({"records.E010", "records.E011", "records.W010"} <= ids)
         with override_settings(

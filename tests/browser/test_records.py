@@ -81,6 +81,7 @@ def test_the_archive_package_from_the_button_to_the_download(
         package = zipfile.ZipFile(io.BytesIO(file.read()))
     manifest = json.loads(package.read("manifest.json"))
     assert manifest["year"] == 2023
-    assert {entry["path"] for entry in manifest["files"]} | {"manifest.json", "manifest.csv"} == set(
-        package.namelist()
-    )
+    assert {entry["path"] for entry in manifest["files"]} | {
+        "manifest.json",
+        "manifest.csv",
+    } == set(package.namelist())
