@@ -148,13 +148,17 @@ def attachment_files(programme: Programme, year: int) -> Iterator[ArchiveFile]:
 
 @dataclass(frozen=True)
 class ArchivePart:
+    """What goes into the package; `per_file` parts count a progress step per file (the
+    reports, two per report), the others one step for the part."""
+
     label: str
     files: Callable[[Programme, int], Iterator[ArchiveFile]]
     available: Callable[[], bool] = lambda: True
+    per_file: bool = False
 
 
 ARCHIVE_PARTS: tuple[ArchivePart, ...] = (
-    ArchivePart("Rapporter (JSON och PDF)", report_files),
+    ArchivePart("Rapporter (JSON och PDF)", report_files, per_file=True),
     ArchivePart("Samlad uppföljning och halvtidsrapport", document_files),
     ArchivePart("Katalogen", catalog_files),
     ArchivePart("Bilagor", attachment_files, lambda: apps.is_installed("attachments")),
@@ -169,7 +173,7 @@ def archive_steps(programme: Programme, year: int) -> int:
     from followup.models import Report
 
     reports = Report.objects.filter(period__programme=programme, period__year=year).count()
-    return 2 * reports + len(ARCHIVE_PARTS)
+    return 2 * reports + sum(1 for part in ARCHIVE_PARTS if not part.per_file)
 
 
 def write_archive(
@@ -195,10 +199,10 @@ def write_archive(
                         format=file.description,
                     )
                 )
-                if file.path.startswith("rapporter/"):
+                if part.per_file:
                     done += 1
                     progress(min(done, total), total)
-            if part.files is not report_files:
+            if not part.per_file:
                 done += 1
                 progress(min(done, total), total)
         manifest = {

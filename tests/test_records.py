@@ -261,11 +261,14 @@ class AuditTests(TestCase):
             self.client.force_login(person)
             self.assertEqual(self._get().status_code, 404, person)
 
-    def test_a_samordnare_of_another_programme_gets_the_form_not_the_changes(self) -> None:
-        other = user("annan-samordnare")
-        self.client.force_login(other)
-        # Not a samordnare of anything: no page at all.
-        self.assertEqual(self._get().status_code, 404)
+    def test_a_programme_not_the_users_is_refused_in_the_form_with_nothing_exported(
+        self,
+    ) -> None:
+        self.client.force_login(self.world.coordinator)
+        response = self._get(programme="stockholm-2021-2025")  # they coordinate another
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response["Content-Type"], "text/html; charset=utf-8")
+        self.assertContains(response, "Välj ett av programmen i listan.")
 
     def test_the_export_costs_the_same_queries_however_many_changes(self) -> None:
         self.client.force_login(self.world.coordinator)

@@ -33,5 +33,6 @@ class Command(BaseCommand):
                 continue
             self.stdout.write(
                 f"{kind.label}: {outcome.removed} {verb} "
-                f"(sparas {outcome.days} dagar efter att de {kind.age_from})."
+                f"(sparas {outcome.days} {'dag' if outcome.days == 1 else 'dagar'} "
+                f"efter att de {kind.age_from})."
             )
