@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "catalog",
     "followup",
     "accounts",
+    "dialogue",
 ]
 
 MIDDLEWARE = [
