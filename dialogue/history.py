@@ -1,11 +1,10 @@
 """The threads' entries in the report's history (followup.history.report_history)."""
 
+from dialogue.models import Comment
+from dialogue.selectors import row_names, threads_of_reports
 from followup.history import Change
 from followup.models import Report
 from followup.rows import in_page_order, rows_of_reports
-
-from dialogue.models import Comment
-from dialogue.selectors import row_names, threads_of_reports
 
 GONE = "En rad som inte längre finns i rapporten"
 

@@ -25,7 +25,9 @@ class SinceReturn:
         return self.returned.at
 
 
-def since_return(report: Report, events: list[ReportEvent], dialogue: Dialogue) -> SinceReturn | None:
+def since_return(
+    report: Report, events: list[ReportEvent], dialogue: Dialogue
+) -> SinceReturn | None:
     """For a submitted report that was returned (or reopened) before: what changed since
     then. None for a report that came in the first time. `events` are the report's, oldest
     first; `dialogue` the page's threads."""

@@ -44,11 +44,7 @@ class ThreadView:
 
     def answers_since(self, moment: datetime) -> list[Comment]:
         """The board's comments (not the samordnare's) after `moment`."""
-        return [
-            entry
-            for entry in self.comments
-            if entry.at > moment and not entry.by_coordinator
-        ]
+        return [entry for entry in self.comments if entry.at > moment and not entry.by_coordinator]
 
 
 def threads_of_reports(report_ids: Iterable[int]) -> dict[int, dict[str, ThreadView]]:
@@ -137,4 +133,3 @@ def dialogue_now(report: Report, *, may_comment: bool) -> Dialogue:
     rows = in_page_order(rows_of_reports([report.pk])[report.pk])
     threads = threads_of_reports([report.pk])[report.pk]
     return report_dialogue(report, rows, may_comment=may_comment, threads=threads)
-

@@ -87,7 +87,7 @@ def thread_comment(request: AuthenticatedHttpRequest, pk: int, target: str) -> H
     text = request.POST.get("text", "")
     if not form.is_valid():
         guard.report_refused(guard.stops_in(form), report=report)
-        return _answer(request, report, address, error=form.errors["text"][0], text=text)
+        return _answer(request, report, address, error=str(form.errors["text"][0]), text=text)
     try:
         services.comment_post(
             report=report,

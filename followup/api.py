@@ -240,9 +240,9 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
     if number > paginator.num_pages:
         return _error("Sidan finns inte.", status=404)
     page = paginator.page(number)
-    reports = list(page.object_list)
+    on_page = list(page.object_list)
     # Every thread of the page's reports, with its comments: one query.
-    threads = threads_of_reports(report.pk for report in reports)
+    threads = threads_of_reports(report.pk for report in on_page)
     return _json(
         {
             "count": paginator.count,
@@ -250,6 +250,6 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
             "pages": paginator.num_pages,
             "next": _page_url(request, number + 1) if page.has_next() else None,
             "previous": _page_url(request, number - 1) if page.has_previous() else None,
-            "results": [report_json(request, report, threads[report.pk]) for report in reports],
+            "results": [report_json(request, report, threads[report.pk]) for report in on_page],
         }
     )

@@ -13,7 +13,6 @@ from followup.models import Report
 from followup.numbers import number_text
 from followup.rows import ROW_KINDS, Item, RowKind
 
-
 SUMMARY_NAME = "Sammanfattning för nämnden"
 
 

@@ -215,8 +215,17 @@ class CommentFormTests(DialogueWorld):
         for callback in callbacks:
             callback()
         comment = Comment.objects.get()
-        self.assertEqual(received, [{"sender": Comment, "signal": comment_posted,
-                                     "comment": comment, "thread": comment.thread}])
+        self.assertEqual(
+            received,
+            [
+                {
+                    "sender": Comment,
+                    "signal": comment_posted,
+                    "comment": comment,
+                    "thread": comment.thread,
+                }
+            ],
+        )
 
     def test_no_signal_for_a_refused_comment_or_a_resolution(self) -> None:
         received: list[object] = []
@@ -250,7 +259,9 @@ class ResolveTests(DialogueWorld):
         self.assertIn("✔ Löst", html)
         self.assertIn("Öppna tråden igen", html)
         self.assertNotIn("öppen tråd", html)  # the head counts none
-        self.assertEqual(self.client.post(thread_url(self.world, self.target, "oppna")).status_code, 302)
+        self.assertEqual(
+            self.client.post(thread_url(self.world, self.target, "oppna")).status_code, 302
+        )
         thread.refresh_from_db()
         self.assertFalse(thread.is_resolved)
         self.assertEqual(
@@ -355,7 +366,12 @@ class HistoryAndApiTests(DialogueWorld):
         comment = thread["comments"][0]
         self.assertEqual(
             {key: comment[key] for key in ("kind", "author", "by_coordinator", "text")},
-            {"kind": "comment", "author": "samordnare", "by_coordinator": True, "text": "Om raden."},
+            {
+                "kind": "comment",
+                "author": "samordnare",
+                "by_coordinator": True,
+                "text": "Om raden.",
+            },
         )
         self.assertEqual(report["threads"][0]["comments"][0]["text"], "Om helheten.")
         others = [a for a in report["activities"] if a["activity"] != self.row.activity_id]
@@ -375,8 +391,12 @@ class SinceReturnTests(DialogueWorld):
         self.reporter = reporter
         # Saved through the page, so that the history holds the value it had when returned.
         self.row.refresh_from_db()
-        reporter.post(save_url(self.row, "a"), activity_post(self.row, progress=Progress.STARTED,
-                      assessment="enligt_plan", comment="Påbörjat."))
+        reporter.post(
+            save_url(self.row, "a"),
+            activity_post(
+                self.row, progress=Progress.STARTED, assessment="enligt_plan", comment="Påbörjat."
+            ),
+        )
         services.report_submit(report=report, user=self.world.reporter, on_behalf=False)
         self.post(self.world.coordinator, "Stämmer statusen?")
         second = report.activity_rows.order_by("pk")[1]
@@ -394,8 +414,12 @@ class SinceReturnTests(DialogueWorld):
         page_url = reverse("report-detail", args=[report.pk])
         self.board_page = reporter.get(page_url).content.decode()
         self.row.refresh_from_db()
-        reporter.post(save_url(self.row, "a"), activity_post(self.row, progress=Progress.DONE,
-                      assessment="enligt_plan", comment="Klart i april."))
+        reporter.post(
+            save_url(self.row, "a"),
+            activity_post(
+                self.row, progress=Progress.DONE, assessment="enligt_plan", comment="Klart i april."
+            ),
+        )
         reporter.post(thread_url(self.world, self.target), {"text": "Ja, nu genomförd."})
         services.report_submit(report=report, user=self.world.reporter, on_behalf=False)
 
@@ -416,7 +440,9 @@ class SinceReturnTests(DialogueWorld):
         self.assertLess(since, html.index('name="decision"'))  # before the decision
         panel = html[since : html.index('name="decision"')]
         self.assertIn(f'href="#{self.row.prefix}"', panel)
-        self.assertIn("Påbörjad</del> → <ins><span class=\"visually-hidden\">nu: </span>Genomförd", panel)
+        self.assertIn(
+            'Påbörjad</del> → <ins><span class="visually-hidden">nu: </span>Genomförd', panel
+        )
         self.assertIn("Påbörjat.</del>", panel)
         self.assertIn("Klart i april.</ins>", panel)
         self.assertIn(f'✔ Besvarad: <a href="#thread-{self.row.prefix}"', panel)

@@ -1,8 +1,8 @@
 """The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
 
 import copy
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 from typing import TypeVar
 
 from concurrency.api import get_revision_of_object
