@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from django.urls import reverse
+
 from dialogue.models import REPORT_TARGET, Comment, Thread
 from followup.models import Report
 from followup.rows import Row, in_page_order, kind_of, rows_of_reports
@@ -88,8 +90,21 @@ class Dialogue:
 
     report: Report
     threads: dict[str, ThreadView]
-    names: dict[str, str]  # target → the row's name ("Aktivitet: Utbilda …")
+    rows: list[Row]  # in page order
     may_comment: bool
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Target → what the thread is about ("Aktivitet: Utbilda …"), in page order: made
+        only when threads are listed."""
+        return row_names(self.report, self.rows)
+
+    @cached_property
+    def threads_url(self) -> str:
+        """Where a thread's address is added to make its URL: "/rapporter/12/tradar/"."""
+        return reverse("thread-comment", args=[self.report.pk, REPORT_TARGET]).removesuffix(
+            f"{REPORT_TARGET}/"
+        )
 
     def of(self, target: str) -> ThreadView | None:
         return self.threads.get(target)
@@ -101,8 +116,11 @@ class Dialogue:
     def named(self, views: Iterable[ThreadView]) -> list[NamedThread]:
         """The threads whose row is in the report (a removed own item's is not), in page
         order, the report's own first."""
+        candidates = list(views)
+        if not candidates:
+            return []
         order = {target: index for index, target in enumerate(self.names)}
-        shown = [view for view in views if view.target in order]
+        shown = [view for view in candidates if view.target in order]
         shown.sort(key=lambda view: order[view.target])
         return [NamedThread(view, self.names[view.target]) for view in shown]
 
@@ -124,7 +142,7 @@ def row_names(report: Report, rows: Iterable[Row]) -> dict[str, str]:
 def report_dialogue(
     report: Report, rows: Iterable[Row], *, may_comment: bool, threads: dict[str, ThreadView]
 ) -> Dialogue:
-    return Dialogue(report, threads, row_names(report, rows), may_comment)
+    return Dialogue(report, threads, list(rows), may_comment)
 
 
 def dialogue_now(report: Report, *, may_comment: bool) -> Dialogue:

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dialogue import services
 from dialogue.forms import CommentForm
@@ -16,7 +16,7 @@ from dialogue.models import REPORT_TARGET
 from dialogue.selectors import dialogue_now
 from dialogue.services import Target
 from followup import access, guard, selectors
-from followup.models import Report
+from followup.models import Report, ReportState
 from followup.rows import kind_by_key
 from followup.services import FollowupError
 from followup.views.report import _render_report
@@ -49,23 +49,7 @@ def _answer(
     when it went through, or the page with the error (and what was typed) in place."""
     status = 422 if error else 200
     if request.htmx:
-        dialogue = dialogue_now(report, may_comment=True)
-        context = {
-            "report": report,
-            "access": report.access,
-            "dialogue": dialogue,
-            "thread": dialogue.of(target.key),
-            "target": target.key,
-            "about": dialogue.names.get(target.key, ""),
-            "comment_target": target.key,
-            "comment_error": error,
-            "comment_text": text,
-            "comment_done": done,
-            "oob": True,
-        }
-        html = render_to_string("dialogue/_thread.html", context, request=request)
-        html += render_to_string("dialogue/_head.html", context, request=request)
-        return HttpResponse(html, status=status)
+        return _thread_alone(request, report, target, done=done, error=error, text=text)
     if error:
         return _render_report(
             request,
@@ -79,10 +63,49 @@ def _answer(
     return redirect(f"{reverse('report-detail', args=[report.pk])}#thread-{target.key}")
 
 
-@require_POST
+def _thread_alone(
+    request: AuthenticatedHttpRequest,
+    report: Report,
+    target: Target,
+    *,
+    done: str = "",
+    error: str = "",
+    text: str = "",
+) -> HttpResponse:
+    """The thread for htmx, with the open threads at the report's head (and in the review
+    panel) swapped out of band."""
+    dialogue = dialogue_now(report, may_comment=True)
+    context = {
+        "report": report,
+        "access": report.access,
+        "dialogue": dialogue,
+        "thread": dialogue.of(target.key),
+        "target": target.key,
+        "about": dialogue.names.get(target.key, ""),
+        "comment_target": target.key,
+        "comment_error": error,
+        "comment_text": text,
+        "comment_done": done,
+        "oob": True,
+    }
+    html = render_to_string("dialogue/_thread.html", context, request=request)
+    html += render_to_string("dialogue/_head.html", context, request=request)
+    if report.access.can_review and report.state == ReportState.SUBMITTED:
+        html += render_to_string("dialogue/_review_threads.html", context, request=request)
+    return HttpResponse(html, status=422 if error else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def thread_comment(request: AuthenticatedHttpRequest, pk: int, target: str) -> HttpResponse:
+    """POST: a comment. GET: the thread with its form open, for "Kommentera" (htmx; without
+    it, the report page with the thread open)."""
     report = access.get_commentable_report(request.user, pk)
     address = _target(report, target)
+    if request.method in ("GET", "HEAD"):
+        if not request.htmx:
+            url = reverse("report-detail", args=[report.pk])
+            return redirect(f"{url}?kommentera={address.key}#thread-{address.key}")
+        return _thread_alone(request, report, address)
     form = CommentForm(request.POST)
     text = request.POST.get("text", "")
     if not form.is_valid():

@@ -116,9 +116,27 @@ class WhoMayCommentTests(DialogueWorld):
                 self.assertEqual(client.post(url, {"text": "Hej"}).status_code, 404)
         self.assertFalse(Thread.objects.exists())
 
-    def test_get_is_not_allowed(self) -> None:
+    def test_kommentera_opens_a_new_thread_in_place_or_on_the_page(self) -> None:
         self.client.force_login(self.world.reporter)
-        self.assertEqual(self.client.get(thread_url(self.world, self.target)).status_code, 405)
+        url = thread_url(self.world, self.target)
+        response = self.client.get(url, headers={"HX-Request": "true"})
+        self.assertContains(
+            response, f'id="thread-{self.target}-text" rows="2" maxlength="4000" autofocus'
+        )
+        self.assertNotContains(response, "<html")
+        # Without JavaScript the link leads to the page with that thread's form open.
+        response = self.client.get(url)
+        page = f"/rapporter/{self.world.report.pk}/?kommentera={self.target}"
+        self.assertRedirects(
+            response, f"{page}#thread-{self.target}", fetch_redirect_response=False
+        )
+        html = self.page(self.world.reporter, kommentera=self.target)
+        self.assertIn(f'<label for="thread-{self.target}-text">Ny kommentar</label>', html)
+        self.assertEqual(html.count("Ny kommentar</label>"), 1)
+        # Only those who may comment get the form.
+        self.client.force_login(self.world.reader)
+        self.assertEqual(self.client.get(url, headers={"HX-Request": "true"}).status_code, 403)
+        self.assertNotIn("Ny kommentar", self.page(self.world.reader, kommentera=self.target))
 
     def test_comment_on_the_report_as_a_whole(self) -> None:
         client = Client()
@@ -145,8 +163,9 @@ class CommentFormTests(DialogueWorld):
         response = self.post(self.world.reporter, "   ")
         self.assertEqual(response.status_code, 422)
         self.assertContains(response, "Skriv en kommentar.", status_code=422)
-        # The disclosure is open on the refused thread, so the error is seen.
-        self.assertContains(response, '<details class="thread__new" open>', status_code=422)
+        # The refused thread's form is there with the error, focused.
+        self.assertContains(response, f'id="thread-{self.target}-error"', status_code=422)
+        self.assertContains(response, "autofocus", status_code=422)
         self.assertFalse(Thread.objects.exists())
 
     def test_personal_data_is_refused_counted_and_the_text_kept_for_correction(self) -> None:
@@ -308,10 +327,11 @@ class ReportPageTests(DialogueWorld):
         self.assertIn(f'href="#thread-{self.target}"', html)
         self.assertIn(f'href="#thread-{second.prefix}"', html)
 
-    def test_rows_without_thread_offer_only_a_small_disclosure(self) -> None:
+    def test_rows_without_thread_offer_only_a_kommentera_link(self) -> None:
         html = self.page(self.world.reporter)
         rows = self.world.report.activity_rows.count() + self.world.report.indicator_rows.count()
-        self.assertEqual(html.count('<details class="thread__new"'), rows + 1)  # + the report's
+        self.assertEqual(html.count('<a class="thread__start"'), rows)
+        self.assertEqual(html.count('class="thread__form"'), 1)  # the report's own thread
         self.assertNotIn("thread__entries", html)
         # A läsare sees nothing of threads where there are none.
         self.assertNotIn('class="thread', self.page(self.world.reader))

@@ -219,6 +219,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report,
         saved_prefix=request.GET.get("sparad", ""),
         only_missing=_only_missing(request.GET),
+        # "Kommentera" without JavaScript: the page with that row's new thread open.
+        comment_target=request.GET.get("kommentera", ""),
     )
 
 

@@ -44,11 +44,12 @@ def test_samordnare_comments_rapportor_answers_and_resolves(
     log_in(page, "samordnare")
     open_report(page, world)
     # A row without a thread offers only a small "Kommentera".
-    thread.locator("summary").click()
-    thread.get_by_label("Kommentar").fill("Stämmer statusen? Beskriv gärna vad som återstår.")
+    thread.get_by_role("link", name=re.compile("^Kommentera")).click()
+    expect(thread.get_by_label("Ny kommentar")).to_be_focused()
+    thread.get_by_label("Ny kommentar").fill("Stämmer statusen? Beskriv gärna vad som återstår.")
     page.evaluate("window.__sameDocument = true")
     thread.get_by_role("button", name="Skicka kommentaren").click()
-    conversation = page.get_by_role("region", name=re.compile("^Kommentarer om "))
+    conversation = thread.get_by_role("region", name=re.compile("^Kommentarer om "))
     expect(conversation).to_contain_text("Stämmer statusen?")
     expect(conversation).to_contain_text("● Öppen tråd")
     expect(conversation.get_by_text("Samordnare", exact=True)).to_be_visible()
@@ -63,7 +64,9 @@ def test_samordnare_comments_rapportor_answers_and_resolves(
     review.get_by_label("Skicka tillbaka").check()
     review.get_by_label("Kommentar till nämnden").fill("Se tråden vid aktiviteten.")
     review.get_by_role("button", name="Spara beslutet").click()
-    expect(page.get_by_role("status").filter(has_text="1 tråd är öppen och följer med")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="1 tråd är öppen och följer med")
+    ).to_be_visible()
 
     # The rapportör is led from the head to the thread, answers and resolves it.
     reporter = log_in_elsewhere(new_context, "rapportor")
@@ -87,7 +90,7 @@ def test_samordnare_comments_rapportor_answers_and_resolves(
 
     # The row changes, and the report goes in again.
     article = reporter.locator(f"#{row.prefix}")
-    article.get_by_label("Status").select_option(label="Genomförd")
+    article.get_by_label("Status", exact=True).select_option(label="Genomförd")
     article.get_by_role("button", name="Spara raden").click()
     expect(article.get_by_role("status")).to_contain_text("✔ Sparat")
     reporter.get_by_role("button", name="Skicka in rapporten").click()
@@ -110,15 +113,15 @@ def test_a_comment_posts_without_javascript(new_context, world: World, allow_res
     page = log_in_elsewhere(new_context, "rapportor", java_script_enabled=False)
     open_report(page, world)
     thread = page.locator(f"#thread-{row.prefix}")
-    thread.locator("summary").click()
+    thread.get_by_role("link", name=re.compile("^Kommentera")).click()
     # Refused in place with the reason, what was typed kept.
     allow_response("POST", r"/rapporter/\d+/tradar/a\d+/", 422)
-    thread.get_by_label("Kommentar").fill("Mejla anna@example.se")
+    thread.get_by_label("Ny kommentar").fill("Mejla anna@example.se")
     thread.get_by_role("button", name="Skicka kommentaren").click()
     thread = page.locator(f"#thread-{row.prefix}")
     expect(thread).to_contain_text("e-postadress")
-    expect(thread.get_by_label("Kommentar")).to_have_value("Mejla anna@example.se")
-    thread.get_by_label("Kommentar").fill("Vi har frågat förvaltningen.")
+    expect(thread.get_by_label("Ny kommentar")).to_have_value("Mejla anna@example.se")
+    thread.get_by_label("Ny kommentar").fill("Vi har frågat förvaltningen.")
     thread.get_by_role("button", name="Skicka kommentaren").click()
     expect(page.get_by_role("status").filter(has_text="Kommentaren är sparad.")).to_be_visible()
     expect(page.locator(f"#thread-{row.prefix}")).to_contain_text("Vi har frågat förvaltningen.")
