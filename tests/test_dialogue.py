@@ -10,6 +10,7 @@ from django.urls import reverse
 from dialogue.models import Comment, Thread
 from dialogue.signals import comment_posted
 from followup import services
+from followup.forms import ReportSummaryForm
 from followup.models import ActivityStatus, CityReader, GuardStop, Progress
 from tests.followup_data import World, build_world, fill_report, user
 from tests.test_report_rows import activity_post, save_url
@@ -483,3 +484,69 @@ class SinceReturnTests(DialogueWorld):
         html = self.page(self.world.reporter)
         self.assertNotIn("Ändrat sedan", html)
         self.assertNotIn('href="#review"', html)
+
+
+class AnnualReportTests(TestCase):
+    """Every kind of row has its thread: in the annual report also the goals' own rows."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world(kind="VB")
+        cls.goal_row = cls.world.report.goal_rows.order_by("goal__number")[0]
+        cls.indicator_row = cls.world.report.indicator_rows.order_by("pk")[0]
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.coordinator)
+
+    def comment(self, target: str, text: str) -> None:
+        response = self.client.post(thread_url(self.world, target), {"text": text})
+        self.assertEqual(response.status_code, 302)
+
+    def test_goal_and_indicator_rows_have_threads_on_the_page_and_in_the_api(self) -> None:
+        self.comment(self.goal_row.prefix, "Analysen behöver fler exempel.")
+        self.comment(self.indicator_row.prefix, "Stämmer nämnaren?")
+        html = self.client.get(reverse("report-detail", args=[self.world.report.pk])).content
+        page = html.decode()
+        for row, text in (
+            (self.goal_row, "Analysen behöver fler exempel."),
+            (self.indicator_row, "Stämmer nämnaren?"),
+        ):
+            thread = page[page.index(f'id="thread-{row.prefix}"') :]
+            self.assertIn(text, thread[: thread.index("</section>")])
+        report = next(
+            r
+            for r in self.client.get("/api/v1/reports/").json()["results"]
+            if r["id"] == self.world.report.pk
+        )
+        goal = next(g for g in report["goals"] if g["goal"] == self.goal_row.goal.number)
+        self.assertEqual(
+            goal["threads"][0]["comments"][0]["text"], "Analysen behöver fler exempel."
+        )
+        indicator = next(
+            i for i in report["indicators"] if i["indicator"] == self.indicator_row.indicator_id
+        )
+        self.assertEqual(indicator["threads"][0]["target"], self.indicator_row.prefix)
+
+    def test_a_changed_summary_shows_since_the_return(self) -> None:
+        report = self.world.report
+        fill_report(report)
+        services.report_submit(report=report, user=self.world.reporter, on_behalf=False)
+        self.client.post(
+            reverse("report-review", args=[report.pk]),
+            {"decision": "return", "comment": "Sammanfattningen saknar mål 3."},
+        )
+        reporter = Client()
+        reporter.force_login(self.world.reporter)
+        report.refresh_from_db()
+        version = ReportSummaryForm(instance=report)["version"].value()
+        response = reporter.post(
+            reverse("report-summary", args=[report.pk]),
+            {"summary-summary": "Året i korthet, med mål 3.", "summary-version": version},
+        )
+        self.assertEqual(response.status_code, 302)
+        services.report_submit(report=report, user=self.world.reporter, on_behalf=False)
+        html = self.client.get(reverse("report-detail", args=[report.pk])).content.decode()
+        panel = html[html.index("Ändrat sedan rapporten skickades tillbaka") :]
+        self.assertIn('<a href="#summary">Sammanfattning för nämnden</a>', panel)
+        self.assertIn("Året i korthet.</del>", panel)
+        self.assertIn("Året i korthet, med mål 3.</ins>", panel)
