@@ -23,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from catalog.api import board_json
-from dialogue.api import threads_json
-from dialogue.selectors import ThreadView, threads_of_reports
+from dialogue.api import with_threads
+from dialogue.selectors import threads_of_reports
 from followup import selectors
 from followup.models import (
     ActivityStatus,
@@ -177,15 +177,11 @@ def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
     }
 
 
-def report_json(
-    request: HttpRequest, report: Report, threads: dict[str, ThreadView] | None = None
-) -> dict[str, Any]:
+def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
     """One report with its rows, from a report of `selectors.reports_for_api` (rows
-    prefetched: no queries here), and its comment threads by target
-    (`dialogue.selectors.threads_of_reports`)."""
+    prefetched: no queries here)."""
     period = report.period
-    threads = threads or {}
-    report_fields = {
+    return {
         "id": report.pk,
         "url": request.build_absolute_uri(reverse("report-detail", args=[report.pk])),
         "programme": period.programme.slug,
@@ -200,21 +196,10 @@ def report_json(
         "summary": report.summary,
         "events": [_event_json(event) for event in report.events.all()],
         # Rows come in the report page's order (see selectors.reports_for_api).
-        "activities": [
-            _activity_json(row, report) | {"threads": threads_json(threads, row)}
-            for row in report.activity_rows.all()
-        ],
-        "indicators": [
-            _indicator_json(row, report) | {"threads": threads_json(threads, row)}
-            for row in report.indicator_rows.all()
-        ],
-        "goals": [
-            _goal_json(row, report) | {"threads": threads_json(threads, row)}
-            for row in report.goal_rows.all()
-        ],
+        "activities": [_activity_json(row, report) for row in report.activity_rows.all()],
+        "indicators": [_indicator_json(row, report) for row in report.indicator_rows.all()],
+        "goals": [_goal_json(row, report) for row in report.goal_rows.all()],
     }
-    # Added in v1 after the first fields: the thread on the report as a whole.
-    return report_fields | {"threads": threads_json(threads)}
 
 
 # --- Views -----------------------------------------------------------------------------
@@ -250,6 +235,9 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
             "pages": paginator.num_pages,
             "next": _page_url(request, number + 1) if page.has_next() else None,
             "previous": _page_url(request, number - 1) if page.has_previous() else None,
-            "results": [report_json(request, report, threads[report.pk]) for report in on_page],
+            "results": [
+                with_threads(report_json(request, report), report, threads[report.pk])
+                for report in on_page
+            ],
         }
     )
