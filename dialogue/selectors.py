@@ -71,10 +71,6 @@ def thread_of(report: Report, target: str) -> ThreadView | None:
     return threads_of_reports([report.pk])[report.pk].get(target)
 
 
-def open_thread_count(report: Report) -> int:
-    return Thread.objects.filter(report=report, is_resolved=False).count()
-
-
 @dataclass(frozen=True)
 class NamedThread:
     """A thread in a list of threads, with what it is about as the report words it."""

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from dialogue.selectors import open_thread_count
+from dialogue.selectors import dialogue_now
 from followup import access, guard, services
 from followup.forms import ReopenForm, ReviewForm
 from followup.models import Report
@@ -98,7 +98,7 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
     done = "Rapporten är godkänd." if approve else "Rapporten är skickad tillbaka till nämnden."
-    if not approve and (open_threads := open_thread_count(report)):
+    if not approve and (open_threads := len(dialogue_now(report, may_comment=False).open)):
         done += (
             " 1 tråd är öppen och följer med till nämnden."
             if open_threads == 1
