@@ -66,11 +66,6 @@ def threads_of_reports(report_ids: Iterable[int]) -> dict[int, dict[str, ThreadV
     return threads
 
 
-def thread_of(report: Report, target: str) -> ThreadView | None:
-    """One thread of the report with its entries, or None: one query."""
-    return threads_of_reports([report.pk])[report.pk].get(target)
-
-
 @dataclass(frozen=True)
 class NamedThread:
     """A thread in a list of threads, with what it is about as the report words it."""
