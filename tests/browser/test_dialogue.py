@@ -41,6 +41,9 @@ def test_samordnare_comments_rapportor_answers_and_resolves(
     assert row is not None
     thread = page.locator(f"#thread-{row.prefix}")
 
+    # The live server's first page (templates compiled, catalog read) may take longer than
+    # the 5 s each step is given when the machine is busy.
+    page.goto("/", timeout=30_000)
     log_in(page, "samordnare")
     open_report(page, world)
     # A row without a thread offers only a small "Kommentera".
