@@ -162,6 +162,18 @@ def get_reviewable_report(user: User, pk: int) -> Report:
     return report
 
 
+def get_commentable_report(user: User, pk: int) -> Report:
+    """A report whose comment threads the user may write in (comment, resolve, reopen): the
+    programme's samordnare and the board's rapportörer, in any state of the report. 404 if
+    they may not read it, 403 for those who only read (the board's läsare, city-wide
+    readers)."""
+    report = get_report(user, pk)
+    # The same people who may write the report: its rapportörer and the samordnare.
+    if not report.access.can_write:
+        raise PermissionDenied("Du kan läsa kommentarerna men inte skriva i dem.")
+    return report
+
+
 # --- Programmes --------------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from catalog.api import board_json
+from dialogue.api import with_threads
+from dialogue.selectors import threads_of_reports
 from followup import selectors
 from followup.models import (
     ActivityStatus,
@@ -224,6 +226,9 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
     if number > paginator.num_pages:
         return _error("Sidan finns inte.", status=404)
     page = paginator.page(number)
+    on_page = list(page.object_list)
+    # Every thread of the page's reports, with its comments: one query.
+    threads = threads_of_reports(report.pk for report in on_page)
     return _json(
         {
             "count": paginator.count,
@@ -232,7 +237,10 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
             "next": _page_url(request, number + 1) if page.has_next() else None,
             "previous": _page_url(request, number - 1) if page.has_previous() else None,
             "results": [
-                report_json(report, request.build_absolute_uri) for report in page.object_list
+                with_threads(
+                    report_json(report, request.build_absolute_uri), report, threads[report.pk]
+                )
+                for report in on_page
             ],
         }
     )

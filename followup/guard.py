@@ -32,6 +32,7 @@ PLACES = {
     "CityFollowup.narrative": "Samlad uppföljning, samlad bedömning",
     "CityFollowupGoal.narrative": "Samlad uppföljning, bedömning av ett mål",
     "MidtermSection.text": "Halvtidsrapporten",
+    "Comment.text": "Kommentar i en tråd",
 }
 
 

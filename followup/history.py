@@ -13,6 +13,9 @@ from followup.models import Report
 from followup.numbers import number_text
 from followup.rows import ROW_KINDS, Item, RowKind
 
+# The summary as the history and the review panel name it.
+SUMMARY_NAME = "Sammanfattning för nämnden"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -49,6 +52,77 @@ def display_value(field: models.Field, value: object) -> str:
     if isinstance(value, Decimal | int | float) and not field.choices:
         return number_text(value)
     return str(dict(field.flatchoices).get(value, value)) if field.choices else str(value)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowChanges:
+    """One row (or the summary) that reads differently now than at a moment before."""
+
+    anchor: str  # the row's element id on the report page ("a12"), or "summary"
+    item: str
+    fields: list[FieldChange]
+
+
+def changes_since(report: Report, since: datetime) -> list[RowChanges]:
+    """Each row of the report (and its summary) whose answers are different now from what
+    they were at `since`, with each such field's value then and now: what the samordnare
+    looks at first when a returned report comes back. Changes made and undone in between
+    do not show; a row added since shows "–" as its value then. Kind by kind, in the order
+    of the rows' creation; one query per kind and one for the summary, and the names of the
+    changed rows."""
+    result: list[RowChanges] = []
+    for kind in ROW_KINDS:
+        records = kind.model.history.filter(report_id=report.pk).order_by(
+            "id", "history_date", "history_id"
+        )
+        then: dict[int, Any] = {}
+        now: dict[int, Any] = {}
+        for record in records:
+            if record.history_date <= since:
+                then[record.id] = record
+            now[record.id] = record
+        changed = [
+            (pk, last, fields)
+            for pk, last in now.items()
+            if last.history_type != "-"
+            and (fields := _differences(kind.model, then.get(pk), last, kind.model.ANSWER_FIELDS))
+        ]
+        if changed:
+            names = _item_names(kind, report, {kind.item_id(last) for _, last, _ in changed})
+            result += [
+                RowChanges(f"{kind.key}{pk}", names[kind.item_id(last)], fields)
+                for pk, last, fields in changed
+            ]
+    summaries = list(Report.history.filter(id=report.pk).order_by("history_date", "history_id"))
+    before = next((r for r in reversed(summaries) if r.history_date <= since), None)
+    if summaries and (fields := _differences(Report, before, summaries[-1], ("summary",))):
+        result.append(RowChanges("summary", SUMMARY_NAME, fields))
+    return result
+
+
+def _differences(
+    model: type[models.Model], then: Any, now: Any, names: tuple[str, ...]
+) -> list[FieldChange]:
+    """The fields whose value differs between two historical records of a row (`then`
+    None: the row did not exist, and only what it has been given counts)."""
+    differences = []
+    for name in names:
+        old = getattr(then, name) if then is not None else None
+        new = getattr(now, name)
+        if old == new or (then is None and new in (None, "")):
+            continue
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)  # an answer field, not a relation
+        label = str(field.verbose_name).capitalize()
+        differences.append(FieldChange(label, display_value(field, old), display_value(field, new)))
+    return differences
 
 
 def _item_names(kind: RowKind, report: Report, item_ids: set[int]) -> dict[int, str]:
@@ -132,8 +206,12 @@ def record_changes(
 
 
 def report_history(report: Report) -> list[Change]:
-    """Every change to the report's rows and summary, newest first."""
-    changes: list[Change] = []
+    """Every change to the report's rows and summary, and every entry of its comment
+    threads, newest first."""
+    # The threads' entries (the dialogue app builds on this module, so it is asked here).
+    from dialogue.history import thread_changes
+
+    changes: list[Change] = thread_changes(report)
     for kind in ROW_KINDS:
         records = list(
             kind.model.history.filter(report_id=report.pk)

@@ -88,10 +88,12 @@ class WalkWorld:
             pk = self.world.period.pk
         elif route.pattern.startswith("dokument/"):
             pk = self.document.pk
+        row_pk = report.activity_rows.order_by("pk").values_list("pk", flat=True)[0]
         values = {
             "pk": pk,
             "kind": "aktivitet" if route.name == "report-own-item-remove" else "a",
-            "row_pk": report.activity_rows.order_by("pk").values_list("pk", flat=True)[0],
+            "row_pk": row_pk,
+            "target": f"a{row_pk}",  # a comment thread's address (dialogue)
             "item_pk": self.own_activity.pk,
             "token": "ingen-sadan",
             "slug": SLUG,

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "followup",
     "accounts",
     "records",
+    "dialogue",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from valdprogram import views
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("followup.urls")),
+    path("", include("dialogue.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("records.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 import copy
 from dataclasses import dataclass
+from itertools import chain
 from typing import TypeVar
 
 from concurrency.api import get_revision_of_object
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from catalog.models import Activity, Goal, Indicator
+from dialogue.review import since_return
+from dialogue.selectors import ThreadView, report_dialogue, threads_of_reports
 from followup import access, guard, selectors, services
 from followup.forms import (
     OwnItemForm,
@@ -28,7 +31,7 @@ from followup.forms import (
 from followup.history import report_history
 from followup.models import Report, ReportState
 from followup.own_items import OWN_MODELS, own_items_in, with_row_in
-from followup.rows import Row, RowKind, is_done, kind_by_key
+from followup.rows import Row, RowKind, in_page_order, is_done, kind_by_key
 from followup.selectors import GoalSection
 from valdprogram.http import AuthenticatedHttpRequest
 
@@ -48,6 +51,7 @@ class RowView:
     error: str | None = None
     next_missing: str = ""  # the anchor of the next unfinished row on the page
     only_missing: bool = False  # the page shows only what is missing (?visa=saknas)
+    thread: ThreadView | None = None  # its comment thread, drawn beside it (dialogue)
 
     @property
     def prefix(self) -> str:
@@ -86,11 +90,12 @@ def row_view(
     error: str | None = None,
     next_missing: str = "",
     only_missing: bool = False,
+    thread: ThreadView | None = None,
 ) -> RowView:
     """The view of a row, for the whole page and for the row alone. `form` is one that came
     back with errors, shown instead of a fresh one so that nothing typed is lost."""
     if not writable:
-        return RowView(kind, row, report, form=None, previous=previous)
+        return RowView(kind, row, report, form=None, previous=previous, thread=thread)
     return RowView(
         kind,
         row,
@@ -102,6 +107,7 @@ def row_view(
         error=error,
         next_missing=next_missing,
         only_missing=only_missing,
+        thread=thread,
     )
 
 
@@ -140,6 +146,13 @@ def _render_report(
     writable = report.access.can_write and report.is_open_for_writing
     bound = bound or {}
     completeness = page.completeness
+    # Every thread of the report with its comments: one query, however many.
+    dialogue = report_dialogue(
+        report,
+        in_page_order(chain.from_iterable(page.rows.values())),
+        may_comment=report.access.can_write,
+        threads=threads_of_reports([report.pk])[report.pk],
+    )
 
     def shown(row: Row) -> bool:
         return not only_missing or not is_done(row) or row.prefix in (saved_prefix, *bound)
@@ -158,6 +171,7 @@ def _render_report(
             conflict=conflict if row.prefix in bound else None,
             next_missing=completeness.next_missing.get(row.prefix, ""),
             only_missing=only_missing,
+            thread=dialogue.of(row.prefix),
         )
 
     goals = {goal.number: goal for goal in completeness.goals}
@@ -187,6 +201,10 @@ def _render_report(
         "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
         "conflict": conflict,
+        "dialogue": dialogue,
+        "since_return": since_return(report, page.events, dialogue)
+        if report.access.can_review
+        else None,
         **extra,
     }
     return render(request, "followup/report_detail.html", context, status=status)
@@ -201,6 +219,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report,
         saved_prefix=request.GET.get("sparad", ""),
         only_missing=_only_missing(request.GET),
+        # "Kommentera" without JavaScript: the page with that row's new thread open.
+        comment_target=request.GET.get("kommentera", ""),
     )
 
 

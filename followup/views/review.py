@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from dialogue.selectors import dialogue_now
 from followup import access, guard, services
 from followup.forms import ReopenForm, ReviewForm
 from followup.models import Report
@@ -96,10 +97,14 @@ def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.FollowupError as refused:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
-    messages.success(
-        request,
-        "Rapporten är godkänd." if approve else "Rapporten är skickad tillbaka till nämnden.",
-    )
+    done = "Rapporten är godkänd." if approve else "Rapporten är skickad tillbaka till nämnden."
+    if not approve and (open_threads := len(dialogue_now(report, may_comment=False).open)):
+        done += (
+            " 1 tråd är öppen och följer med till nämnden."
+            if open_threads == 1
+            else f" {open_threads} trådar är öppna och följer med till nämnden."
+        )
+    messages.success(request, done)
     return redirect(_report_url(report))
 
 
