@@ -203,6 +203,16 @@ def report_json(report: Report, absolute_uri: Callable[[str], str]) -> dict[str,
     }
 
 
+def reports_json(reports: list[Report], absolute_uri: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The reports as the API gives them, each with its comment threads (one query for all
+    the reports' threads). The archive package uses this too: one format."""
+    threads = threads_of_reports(report.pk for report in reports)
+    return [
+        with_threads(report_json(report, absolute_uri), report, threads[report.pk])
+        for report in reports
+    ]
+
+
 # --- Views -----------------------------------------------------------------------------
 
 
@@ -226,9 +236,6 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
     if number > paginator.num_pages:
         return _error("Sidan finns inte.", status=404)
     page = paginator.page(number)
-    on_page = list(page.object_list)
-    # Every thread of the page's reports, with its comments: one query.
-    threads = threads_of_reports(report.pk for report in on_page)
     return _json(
         {
             "count": paginator.count,
@@ -236,11 +243,6 @@ def report_list(request: AuthenticatedHttpRequest) -> JsonResponse:
             "pages": paginator.num_pages,
             "next": _page_url(request, number + 1) if page.has_next() else None,
             "previous": _page_url(request, number - 1) if page.has_previous() else None,
-            "results": [
-                with_threads(
-                    report_json(report, request.build_absolute_uri), report, threads[report.pk]
-                )
-                for report in on_page
-            ],
+            "results": reports_json(list(page.object_list), request.build_absolute_uri),
         }
     )

@@ -82,16 +82,17 @@ def site_uri(path: str) -> str:
 
 
 def report_files(programme: Programme, year: int) -> Iterator[ArchiveFile]:
-    from followup.api import report_json
+    from followup.api import reports_json
     from followup.documents.pdf import render_pdf
     from followup.models import Report
     from followup.selectors import with_api_rows
 
-    reports = with_api_rows(
-        Report.objects.filter(period__programme=programme, period__year=year)
-    ).order_by("period__position", "board__name", "pk")
-    for report in reports:
-        document = report_json(report, site_uri)
+    reports = list(
+        with_api_rows(
+            Report.objects.filter(period__programme=programme, period__year=year)
+        ).order_by("period__position", "board__name", "pk")
+    )
+    for report, document in zip(reports, reports_json(reports, site_uri), strict=True):
         name = f"rapporter/{report.period.kind}-{report.board.slug}"
         yield json_file(f"{name}.json", document)
         context = {
