@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("followup.urls")),
     path("konto/", include("accounts.urls")),
+    path("", include("about.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
