@@ -16,7 +16,7 @@ class ServiceOwner:
 
     @property
     def name(self) -> str:
-        """"Socialförvaltningen, Stockholms stad", or the organisation alone."""
+        """ "Socialförvaltningen, Stockholms stad", or the organisation alone."""
         return ", ".join(part for part in (self.administration, self.organisation) if part)
 
 

@@ -62,8 +62,7 @@ STATEMENT = Statement(
             "efter utloggningen gå förlorad.",
         ),
         Deviation(
-            "1.3.1 Information och relationer, 1.4.1 Användning av färg, "
-            "4.1.2 Namn, roll, värde",
+            "1.3.1 Information och relationer, 1.4.1 Användning av färg, 4.1.2 Namn, roll, värde",
             "Administrationsdelen (/admin/, för ett fåtal administratörer) är Djangos "
             "standardgränssnitt. Där saknar fälten i tabellerna för ansvariga nämnder och "
             "datum- och tidsfälten för användare synliga etiketter, länkarna i "
