@@ -129,6 +129,7 @@ def _render_report(
     conflict: services.StaleRow | None = None,
     saved_prefix: str = "",
     only_missing: bool = False,
+    row_error: str = "",
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
@@ -156,6 +157,7 @@ def _render_report(
             form=form if isinstance(form, RowForm) else None,
             saved=row.prefix == saved_prefix,
             conflict=conflict if row.prefix in bound else None,
+            error=(row_error or None) if row.prefix in bound else None,
             next_missing=completeness.next_missing.get(row.prefix, ""),
             only_missing=only_missing,
         )
@@ -204,6 +206,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# "Bekräfta raden" sends the row's form with this field: confirm what it took over, unchanged.
+CONFIRM = "bekrafta"
+CHANGED_NOT_CONFIRMED = (
+    "Du har ändrat raden, så den bekräftades inte som oförändrad. Tryck på Spara raden för "
+    "att spara ändringarna."
+)
+
+
 @require_POST
 def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
@@ -214,6 +224,10 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
         raise Http404("Raden finns inte i rapporten.") from None
     form = row_kind.form(request.POST, instance=row)
     conflict = error = None
+    if request.POST.get(CONFIRM) and form.has_changed():
+        # Confirming says "what came over still holds": with other values in the form, that
+        # would store them unasked. Nothing is saved; what was typed stays in the row.
+        return _row_refused(request, report, row_kind, row, form, CHANGED_NOT_CONFIRMED)
     if form.is_valid():
         try:
             row = services.row_save(
@@ -245,6 +259,23 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
         bound={form.prefix or "": form},
         status=409 if conflict else 422,
         conflict=conflict,
+        only_missing=only_missing,
+    )
+
+
+def _row_refused(
+    request: HttpRequest, report: Report, kind: RowKind, row: Row, form: RowForm, error: str
+) -> HttpResponse:
+    """The row with what was typed and why it was not saved: alone for htmx, else the page."""
+    only_missing = _only_missing(request.POST)
+    if request.htmx:
+        return _render_row(request, report, kind, row, form, False, None, error, only_missing)
+    return _render_report(
+        request,
+        report,
+        bound={form.prefix or "": form},
+        status=422,
+        row_error=error,
         only_missing=only_missing,
     )
 
