@@ -291,11 +291,12 @@ def goal_confirm(request: AuthenticatedHttpRequest, pk: int, number: int) -> Htt
     except services.FollowupError as refused:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
+    goal = f"{report.period.programme.goal_label.lower()} {number}"
     if confirmed:
         rows = "1 rad" if confirmed == 1 else f"{confirmed} rader"
-        messages.success(request, f"{rows} under mål {number} bekräftade oförändrade.")
+        messages.success(request, f"{rows} under {goal} bekräftade oförändrade.")
     else:
-        messages.info(request, f"Inget under mål {number} väntade på att bekräftas.")
+        messages.info(request, f"Inget under {goal} väntade på att bekräftas.")
     url = reverse("report-detail", args=[report.pk])
     shown = f"?{ONLY_MISSING_QUERY}" if _only_missing(request.POST) else ""
     return redirect(f"{url}{shown}#goal-{number}")
@@ -396,7 +397,8 @@ def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FollowupError as refused:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
-    messages.success(request, f"”{item.text[:60]}” är tillagd under mål {item.goal.number}.")
+    goal = f"{report.period.programme.goal_label.lower()} {item.goal.number}"
+    messages.success(request, f"”{item.text[:60]}” är tillagd under {goal}.")
     return redirect(_report_url(report, f"goal-{item.goal.number}"))
 
 

@@ -183,7 +183,8 @@
   }
 
   function fieldChanged(field) {
-    if (field.type === "hidden" || field.disabled) {
+    // A named button ("Bekräfta raden") sends a value but holds nothing typed.
+    if (field.type === "hidden" || field.disabled || field.tagName === "BUTTON") {
       return false;
     }
     if (field.tagName === "SELECT") {

@@ -80,6 +80,18 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     assert_same_document(page, report_url)
     assert not report.activity_rows.get(pk=goal_1[0].pk).carried_over
 
+    # Changed, then "Bekräfta raden": nothing is saved, the text stays, Spara raden saves it.
+    allow_response("POST", r"/rapporter/\d+/rad/a/\d+/", 422)
+    changed = page.locator(f"#{goal_1[1].prefix}")
+    changed.get_by_label("Kommentar").fill("Ändrad innan den bekräftades.")
+    changed.get_by_role("button", name="Bekräfta raden").click()
+    expect(changed.get_by_role("status")).to_contain_text("bekräftades inte som oförändrad")
+    expect(changed.get_by_label("Kommentar")).to_have_value("Ändrad innan den bekräftades.")
+    assert report.activity_rows.get(pk=goal_1[1].pk).carried_over
+    changed.get_by_role("button", name="Spara raden").click()
+    expect(changed.get_by_role("status")).to_contain_text("✔ Sparat")
+    assert report.activity_rows.get(pk=goal_1[1].pk).comment == "Ändrad innan den bekräftades."
+
     # A whole goal at once: its rows keep their words and lose the mark.
     goal_2 = page.get_by_role("region", name=re.compile(r"^Mål 2 "))
     goal_2.get_by_role("button", name="Bekräfta alla oförändrade rader under mål 2").click()
