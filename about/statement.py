@@ -5,6 +5,8 @@ together when something is fixed or found."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class Deviation:
@@ -19,7 +21,7 @@ class Statement:
     updated_on: date
     method: str
     deviations: list[Deviation]
-    outside_law: list[str]  # content the law does not cover (9 §)
+    outside_law: list[str]  # content the law does not cover (9 §), if any
 
 
 STATEMENT = Statement(
@@ -32,8 +34,9 @@ STATEMENT = Statement(
         "och datorns skärmbredd och vid 320 pixlars bredd; sidorna är genomgångna med enbart "
         "tangentbord; PDF-dokumentens struktur (språk, titel, taggar, rubriker, tabeller, "
         "textalternativ, inbäddade typsnitt) är kontrollerad med ett program. Kontrollerna körs "
-        "automatiskt varje gång tjänsten ändras. Ingen extern granskning är gjord, och "
-        "PDF-dokumenten är inte kontrollerade med ett valideringsverktyg för PDF/UA."
+        "automatiskt varje gång tjänsten ändras. Ingen extern granskning är gjord, "
+        "PDF-dokumenten är inte kontrollerade med ett valideringsverktyg för PDF/UA och "
+        "Excel-filerna inte med skärmläsare."
     ),
     deviations=[
         Deviation(
@@ -49,14 +52,9 @@ STATEMENT = Statement(
             "(artefakter). En skärmläsare kan läsa upp dem mitt i texten på varje sida.",
         ),
         Deviation(
-            "1.3.3 Sensoriska egenskaper, 1.4.1 Användning av färg",
-            "Excel-mallen för en nämnds rapport beskriver vilka celler som ska fyllas i "
-            "med deras färg (vita celler, grå låsta kolumner). De låsta cellerna går inte "
-            "att ändra, och rapporten kan alltid fyllas i direkt på webbsidan i stället.",
-        ),
-        Deviation(
             "2.2.1 Justerbar tidsbegränsning",
-            "Inloggningen gäller i 10 timmar och går inte att förlänga. Efter det loggas du "
+            f"Inloggningen gäller i {settings.SESSION_COOKIE_AGE // 3600} timmar och går inte att "
+            "förlänga. Efter det loggas du "
             "ut utan förvarning. Med JavaScript påslaget ligger det du har skrivit kvar och "
             "kan sparas när du har loggat in igen; utan JavaScript kan en rad som skickas "
             "efter utloggningen gå förlorad.",
@@ -65,15 +63,10 @@ STATEMENT = Statement(
             "1.3.1 Information och relationer, 1.4.1 Användning av färg, 4.1.2 Namn, roll, värde",
             "Administrationsdelen (/admin/, för ett fåtal administratörer) är Djangos "
             "standardgränssnitt. Där saknar fälten i tabellerna för ansvariga nämnder och "
-            "datum- och tidsfälten för användare synliga etiketter, länkarna i "
+            "datum- och tidsfälten för användare etiketter, länkarna i "
             "brödsmulorna skiljer sig från texten bara genom färgen, och hjälpikonerna vid "
             "gruppvalet har otillåtna ARIA-attribut.",
         ),
     ],
-    outside_law=[
-        "E-postpåminnelserna som tjänsten skickar till nämnderna är vanlig text och "
-        "omfattas inte av granskningen.",
-        "Inloggningen med stadens konto sker hos stadens inloggningstjänst, som har en "
-        "egen tillgänglighetsredogörelse.",
-    ],
+    outside_law=[],
 )

@@ -151,7 +151,10 @@ class SodertaljeOwnWordsTests(TestCase):
             BytesIO(self.client.get(reverse("report-excel", args=[report.pk])).content)
         )
         instructions = " ".join(str(row[0].value or "") for row in template["Instruktioner"].rows)
-        self.assertIn("Kolumnerna som beskriver raden (fokusområde, åtgärd, indikator, typ) är grå och låsta", instructions)
+        self.assertIn(
+            "Kolumnerna som beskriver raden (fokusområde, åtgärd, indikator, typ) är grå och låsta",
+            instructions,
+        )
 
 
 class SodertaljeTemplateSheetsTests(TestCase):
@@ -190,7 +193,9 @@ class SodertaljeTemplateSheetsTests(TestCase):
             ["Instruktioner", "Åtgärder", "Indikatorer", "Fokusområden", "Metadata"],
         )
         instructions = " ".join(str(row[0].value or "") for row in workbook["Instruktioner"].rows)
-        self.assertIn("Fyll i svaren på bladen Åtgärder, Indikatorer och Fokusområden", instructions)
+        self.assertIn(
+            "Fyll i svaren på bladen Åtgärder, Indikatorer och Fokusområden", instructions
+        )
         self.assertNotIn("Aktiviteter", instructions)
 
     def test_the_upload_reads_the_plans_sheets_and_an_older_templates(self) -> None:
@@ -231,7 +236,10 @@ class TwoMunicipalitiesStartTests(TestCase):
         period_open(period=programme.periods.get(year=2024, kind="DB"))
         cls.both = user(
             "rapportor-tva",
-            **{"kommunstyrelsen": BoardRole.REPORTER, "sodertalje-kommunstyrelsen": BoardRole.REPORTER},
+            **{
+                "kommunstyrelsen": BoardRole.REPORTER,
+                "sodertalje-kommunstyrelsen": BoardRole.REPORTER,
+            },
         )
         Coordinator.objects.create(user=cls.world.coordinator, programme=programme)
 
