@@ -260,3 +260,20 @@ class TwoMunicipalitiesStartTests(TestCase):
         self.assertIn(" Översikt ", page)
         self.assertNotIn("Översikt över hela staden", page)
         self.assertNotIn("Översikt över hela kommunen", page)
+
+    def test_own_items_and_confirmations_speak_of_focus_areas_and_measures(self) -> None:
+        goal = self.report.period.programme.goals.get(number=1)
+        response = self.client.post(
+            reverse("report-own-item", args=[self.report.pk]),
+            {"goal": goal.pk, "kind": "activity", "text": "Egen samverkansdag"},
+            follow=True,
+        )
+        page = text(response)
+        self.assertIn("”Egen samverkansdag” är tillagd under fokusområde 1.", page)
+        self.assertIn("kan nämnden ta bort en egen åtgärd eller indikator", page)
+        self.assertIn("Egen samverkansdag Egen åtgärd", page)
+        self.assertNotIn("egen aktivitet", page.lower())
+        response = self.client.post(
+            reverse("report-goal-confirm", args=[self.report.pk, 1]), follow=True
+        )
+        self.assertIn("Inget under fokusområde 1 väntade på att bekräftas.", text(response))

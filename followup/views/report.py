@@ -264,7 +264,12 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
 
 
 def _row_refused(
-    request: HttpRequest, report: Report, kind: RowKind, row: Row, form: RowForm, error: str
+    request: AuthenticatedHttpRequest,
+    report: Report,
+    kind: RowKind,
+    row: Row,
+    form: RowForm,
+    error: str,
 ) -> HttpResponse:
     """The row with what was typed and why it was not saved: alone for htmx, else the page."""
     only_missing = _only_missing(request.POST)
