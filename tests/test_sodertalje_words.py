@@ -82,7 +82,7 @@ class SodertaljeOwnWordsTests(TestCase):
 
     def test_the_samlad_uppfoljning_speaks_of_focus_areas_and_the_municipality(self) -> None:
         listing = self.page(reverse("city-followup-list"), program=self.slug)
-        self.assertIn("för hela kommunen, år för år, byggd från nämndernas årsberättelser", listing)
+        self.assertIn("För hela kommunen, byggd från nämndernas årsberättelser.", listing)
         self.assert_no_stockholm_words(listing, "hela staden", "verksamhetsberättelse")
         page = self.page(reverse("city-followup", args=[self.slug, 2025]))
         self.assertIn("Bedömning för fokusområde 1", page)
@@ -221,6 +221,23 @@ class SodertaljeTemplateSheetsTests(TestCase):
         response = self.upload(workbook)
         self.assertContains(response, "Åtgärder", status_code=422)
 
+    def test_own_items_and_confirmations_speak_of_focus_areas_and_measures(self) -> None:
+        goal = self.report.period.programme.goals.get(number=1)
+        response = self.client.post(
+            reverse("report-own-item", args=[self.report.pk]),
+            {"goal": goal.pk, "kind": "activity", "text": "Egen samverkansdag"},
+            follow=True,
+        )
+        page = text(response)
+        self.assertIn("”Egen samverkansdag” är tillagd under fokusområde 1.", page)
+        self.assertIn("kan nämnden ta bort en egen åtgärd eller indikator", page)
+        self.assertIn("Egen samverkansdag Egen åtgärd", page)
+        self.assertNotIn("egen aktivitet", page.lower())
+        response = self.client.post(
+            reverse("report-goal-confirm", args=[self.report.pk, 1]), follow=True
+        )
+        self.assertIn("Inget under fokusområde 1 väntade på att bekräftas.", text(response))
+
 
 class TwoMunicipalitiesStartTests(TestCase):
     """A person with roles in both municipalities sees two boards called Kommunstyrelsen:
@@ -261,19 +278,9 @@ class TwoMunicipalitiesStartTests(TestCase):
         self.assertNotIn("Översikt över hela staden", page)
         self.assertNotIn("Översikt över hela kommunen", page)
 
-    def test_own_items_and_confirmations_speak_of_focus_areas_and_measures(self) -> None:
-        goal = self.report.period.programme.goals.get(number=1)
-        response = self.client.post(
-            reverse("report-own-item", args=[self.report.pk]),
-            {"goal": goal.pk, "kind": "activity", "text": "Egen samverkansdag"},
-            follow=True,
-        )
-        page = text(response)
-        self.assertIn("”Egen samverkansdag” är tillagd under fokusområde 1.", page)
-        self.assertIn("kan nämnden ta bort en egen åtgärd eller indikator", page)
-        self.assertIn("Egen samverkansdag Egen åtgärd", page)
-        self.assertNotIn("egen aktivitet", page.lower())
-        response = self.client.post(
-            reverse("report-goal-confirm", args=[self.report.pk, 1]), follow=True
-        )
-        self.assertIn("Inget under fokusområde 1 väntade på att bekräftas.", text(response))
+    def test_the_samlad_list_gives_each_programme_its_own_words(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        page = text(self.client.get(reverse("city-followup-list")))
+        self.assertIn("För hela staden, byggd från nämndernas verksamhetsberättelser.", page)
+        self.assertIn("För hela kommunen, byggd från nämndernas årsberättelser.", page)
+        self.assertNotIn("Socialnämndens", page)
