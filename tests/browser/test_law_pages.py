@@ -70,3 +70,18 @@ def test_the_law_pages_fit_a_narrow_screen(new_context, world: World, assert_acc
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
         assert_accessible(page)
+
+
+def test_the_statement_is_reached_by_keyboard_alone(page: Page, world: World) -> None:
+    page.goto("/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == STATEMENT:
+            break
+    else:
+        pytest.fail("Tab never reached the footer's link to the accessibility statement")
+    assert page.evaluate("document.activeElement.matches(':focus-visible')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Tillgänglighet för Programuppföljning"
+    )
