@@ -4,8 +4,11 @@ from django.http import HttpResponse
 from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Views anyone may open: the login page and the public, read-only catalog and open data.
+# Views anyone may open: the login page, the public, read-only catalog and open data, and the
+# pages the law requires.
 PUBLIC_VIEWS = {
+    "about.views.about_service",
+    "about.views.accessibility_statement",
     "catalog.api.board_list",
     "catalog.api.programme_detail",
     "catalog.api.programme_list",

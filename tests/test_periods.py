@@ -8,6 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from followup import services
 from followup.models import (
     PeriodState,
     ReminderKind,
@@ -304,19 +305,25 @@ class SubmitConfirmationTests(TestCase):
     def test_skicka_in_leads_to_a_page_that_says_what_happens(self) -> None:
         self.client.force_login(self.world.reporter)
         confirm_url = reverse("report-submit-confirm", args=[self.world.report.pk])
-        page = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
-        self.assertContains(page, f'action="{confirm_url}"')
+        report_url = reverse("report-detail", args=[self.world.report.pk])
+        submit_action = f'action="{reverse("report-submit", args=[self.world.report.pk])}#submit"'
+        page = self.client.get(report_url)
+        # A plain link: no GET form, so no bare "?" at the end of the address.
+        self.assertContains(page, f'<a class="button" href="{confirm_url}" data-leaves>')
+        self.assertNotContains(page, f'action="{confirm_url}"')
+        # Incomplete: what is missing, each a link to its row, and no button to press.
         response = self.client.get(confirm_url)
         self.assertContains(response, "skickas till samordnaren för granskning")
-        self.assertContains(response, "saknas. Rapporten kan inte skickas in förrän allt är ifyllt")
-        self.assertContains(
-            response, f'action="{reverse("report-submit", args=[self.world.report.pk])}#submit"'
-        )
+        self.assertContains(response, "Rapporten kan inte skickas in förrän allt är ifyllt")
+        first = services.report_completeness_now(self.world.report).missing[0]
+        self.assertContains(response, f'<a href="{report_url}#{first.anchor}">{first.text}</a>')
+        self.assertNotContains(response, submit_action)
         self.world.report.refresh_from_db()
         self.assertEqual(self.world.report.state, ReportState.DRAFT)
         fill_report(self.world.report)
         response = self.client.get(confirm_url)
         self.assertNotContains(response, "kan inte skickas in förrän")
+        self.assertContains(response, submit_action)
         self.client.post(reverse("report-submit", args=[self.world.report.pk]))
         self.world.report.refresh_from_db()
         self.assertEqual(self.world.report.state, ReportState.SUBMITTED)

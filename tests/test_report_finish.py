@@ -241,6 +241,47 @@ class CarriedOverTests(TestCase):
         self.assertEqual(row.not_applicable_reason, "Skolorna i området har ett eget program.")
         self.assertEqual(row.updated_by, self.world.reporter)
 
+    def confirm_post(self, **changes: str) -> dict[str, str]:
+        values = {
+            "progress": self.carried.progress,
+            "not_applicable_reason": self.carried.not_applicable_reason,
+            "comment": self.carried.comment,
+            **changes,
+        }
+        return {**activity_post(self.carried, **values), "bekrafta": "1"}
+
+    def test_bekrafta_raden_confirms_the_row_when_the_form_is_unchanged(self) -> None:
+        response = self.client.post(
+            save_url(self.carried, "a"), self.confirm_post(), headers={"HX-Request": "true"}
+        )
+        self.assertEqual(response.status_code, 200)
+        row = ActivityStatus.objects.get(pk=self.carried.pk)
+        self.assertFalse(row.carried_over)
+        self.assertEqual(row.updated_by, self.world.reporter)
+
+    def test_bekrafta_raden_with_changes_saves_nothing_and_asks_to_save(self) -> None:
+        changed = self.confirm_post(comment="Ny kommentar, inte sparad.")
+        for headers in ({"HX-Request": "true"}, {}):  # with htmx and as a plain form
+            response = self.client.post(save_url(self.carried, "a"), changed, headers=headers)
+            self.assertEqual(response.status_code, 422)
+            row_html = article(response.content.decode(), self.carried.prefix)
+            self.assertIn("Du har ändrat raden, så den bekräftades inte som oförändrad.", row_html)
+            self.assertIn("Ny kommentar, inte sparad.", row_html)  # what was typed stays
+            self.assertIn("data-unsaved", row_html)
+            row = ActivityStatus.objects.get(pk=self.carried.pk)
+            self.assertTrue(row.carried_over)
+            self.assertEqual(row.comment, self.carried.comment)
+        # Spara raden (no "bekrafta") saves the same changes.
+        del changed["bekrafta"]
+        self.client.post(save_url(self.carried, "a"), changed, headers={"HX-Request": "true"})
+        row = ActivityStatus.objects.get(pk=self.carried.pk)
+        self.assertEqual(row.comment, "Ny kommentar, inte sparad.")
+        self.assertFalse(row.carried_over)
+
+    def test_bekrafta_raden_is_a_named_button_beside_spara_raden(self) -> None:
+        html = article(self.client.get(detail(self.report)).content.decode(), self.carried.prefix)
+        self.assertIn('name="bekrafta" value="1"', html)
+
     def test_one_click_confirms_every_unchanged_row_of_a_goal_and_no_other(self) -> None:
         goal_1 = self.report.activity_rows.filter(activity__goal__number=1)
         before = {row.pk: (row.progress, row.comment) for row in goal_1}

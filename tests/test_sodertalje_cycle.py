@@ -211,14 +211,14 @@ class SodertaljeCycleTests(TestCase):
             workbook["Instruktioner"]["A1"].value, "Överförmyndarnämnden – Delårsbokslut 2024"
         )
         self.assertEqual(workbook["Metadata"]["B5"].value, "DB")
-        header = [cell.value for cell in workbook["Aktiviteter"][1]][:2]
+        header = [cell.value for cell in workbook["Åtgärder"][1]][:2]
         self.assertEqual(header, ["Fokusområde", "Åtgärd"])
 
     def test_the_filled_template_imports_into_the_delarsbokslut(self) -> None:
         self.client.force_login(self.reporter)
         url = reverse("report-excel", args=[self.report.pk])
         workbook = load_workbook(BytesIO(self.client.get(url).content))
-        sheet = workbook["Aktiviteter"]
+        sheet = workbook["Åtgärder"]
         headers = [cell.value for cell in sheet[1]]
         status, assessment = headers.index("Status") + 1, headers.index("Bedömning") + 1
         for line in (2, 3):

@@ -82,7 +82,7 @@ class SodertaljeOwnWordsTests(TestCase):
 
     def test_the_samlad_uppfoljning_speaks_of_focus_areas_and_the_municipality(self) -> None:
         listing = self.page(reverse("city-followup-list"), program=self.slug)
-        self.assertIn("för hela kommunen, år för år, byggd från nämndernas årsberättelser", listing)
+        self.assertIn("För hela kommunen, byggd från nämndernas årsberättelser.", listing)
         self.assert_no_stockholm_words(listing, "hela staden", "verksamhetsberättelse")
         page = self.page(reverse("city-followup", args=[self.slug, 2025]))
         self.assertIn("Bedömning för fokusområde 1", page)
@@ -151,4 +151,136 @@ class SodertaljeOwnWordsTests(TestCase):
             BytesIO(self.client.get(reverse("report-excel", args=[report.pk])).content)
         )
         instructions = " ".join(str(row[0].value or "") for row in template["Instruktioner"].rows)
-        self.assertIn("De grå kolumnerna (fokusområde, åtgärd, indikator, typ)", instructions)
+        self.assertIn(
+            "Kolumnerna som beskriver raden (fokusområde, åtgärd, indikator, typ) är grå och låsta",
+            instructions,
+        )
+
+
+class SodertaljeTemplateSheetsTests(TestCase):
+    """The report template's sheets are named in the plan's words, and the upload reads
+    them by those names (and by the general ones, in a template made before)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        programme = load_sodertalje()
+        periods_create(programme=programme)
+        ab = programme.periods.get(year=2025, kind="AB")
+        period_open(period=ab)
+        cls.report = Report.objects.get(period=ab, board__slug=BOARD)
+        cls.reporter = user("rapportor-st", **{BOARD: BoardRole.REPORTER})
+
+    def setUp(self) -> None:
+        self.client.force_login(self.reporter)
+
+    def download(self):
+        from tests.test_excel import excel_url
+
+        return load_workbook(BytesIO(self.client.get(excel_url(self.report)).content))
+
+    def upload(self, workbook) -> HttpResponse:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.test_excel import as_bytes, excel_url
+
+        file = SimpleUploadedFile("mall.xlsx", as_bytes(workbook))
+        return self.client.post(excel_url(self.report), {"file": file})
+
+    def test_sheets_are_named_atgarder_and_fokusomraden(self) -> None:
+        workbook = self.download()
+        self.assertEqual(
+            workbook.sheetnames,
+            ["Instruktioner", "Åtgärder", "Indikatorer", "Fokusområden", "Metadata"],
+        )
+        instructions = " ".join(str(row[0].value or "") for row in workbook["Instruktioner"].rows)
+        self.assertIn(
+            "Fyll i svaren på bladen Åtgärder, Indikatorer och Fokusområden", instructions
+        )
+        self.assertNotIn("Aktiviteter", instructions)
+
+    def test_the_upload_reads_the_plans_sheets_and_an_older_templates(self) -> None:
+        from tests.test_excel import fill
+
+        row = self.report.activity_rows.order_by("pk").first()
+        for old_names in (False, True):
+            workbook = self.download()
+            if old_names:  # a template downloaded before the sheets took the plan's words
+                workbook["Åtgärder"].title = "Aktiviteter"
+                workbook["Fokusområden"].title = "Mål"
+            sheet = workbook["Aktiviteter" if old_names else "Åtgärder"]
+            fill(sheet, row.pk, Status="Påbörjad", Kommentar=f"Gamla namn: {old_names}.")
+            response = self.upload(workbook)
+            self.assertEqual(response.status_code, 302, response.content.decode()[-600:])
+            self.client.post(response["Location"])
+            row.refresh_from_db()
+            self.assertEqual(row.comment, f"Gamla namn: {old_names}.")
+
+    def test_a_file_without_the_sheet_names_the_plans_sheet(self) -> None:
+        workbook = self.download()
+        del workbook["Åtgärder"]
+        response = self.upload(workbook)
+        self.assertContains(response, "Åtgärder", status_code=422)
+
+    def test_own_items_and_confirmations_speak_of_focus_areas_and_measures(self) -> None:
+        goal = self.report.period.programme.goals.get(number=1)
+        response = self.client.post(
+            reverse("report-own-item", args=[self.report.pk]),
+            {"goal": goal.pk, "kind": "activity", "text": "Egen samverkansdag"},
+            follow=True,
+        )
+        page = text(response)
+        self.assertIn("”Egen samverkansdag” är tillagd under fokusområde 1.", page)
+        self.assertIn("kan nämnden ta bort en egen åtgärd eller indikator", page)
+        self.assertIn("Egen samverkansdag Egen åtgärd", page)
+        self.assertNotIn("egen aktivitet", page.lower())
+        response = self.client.post(
+            reverse("report-goal-confirm", args=[self.report.pk, 1]), follow=True
+        )
+        self.assertIn("Inget under fokusområde 1 väntade på att bekräftas.", text(response))
+
+
+class TwoMunicipalitiesStartTests(TestCase):
+    """A person with roles in both municipalities sees two boards called Kommunstyrelsen:
+    each is named with its municipality; the shared texts use no one programme's words."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        from tests.followup_data import build_world
+
+        cls.world = build_world()  # Stockholm's T1 2023, open
+        programme = load_sodertalje()
+        periods_create(programme=programme)
+        period_open(period=programme.periods.get(year=2024, kind="DB"))
+        cls.both = user(
+            "rapportor-tva",
+            **{
+                "kommunstyrelsen": BoardRole.REPORTER,
+                "sodertalje-kommunstyrelsen": BoardRole.REPORTER,
+            },
+        )
+        Coordinator.objects.create(user=cls.world.coordinator, programme=programme)
+
+    def test_each_kommunstyrelsen_is_named_with_its_municipality(self) -> None:
+        self.client.force_login(self.both)
+        page = text(self.client.get(reverse("start")))
+        self.assertIn("Kommunstyrelsen Stockholms stad", page)
+        self.assertIn("Kommunstyrelsen Södertälje kommun", page)
+
+    def test_one_municipality_shows_no_municipality(self) -> None:
+        self.client.force_login(self.world.reporter)
+        page = text(self.client.get(reverse("start")))
+        self.assertNotIn("Stockholms stad", page)
+
+    def test_the_coordinator_of_both_gets_no_one_programmes_word(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        page = text(self.client.get(reverse("start")))
+        self.assertIn(" Översikt ", page)
+        self.assertNotIn("Översikt över hela staden", page)
+        self.assertNotIn("Översikt över hela kommunen", page)
+
+    def test_the_samlad_list_gives_each_programme_its_own_words(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        page = text(self.client.get(reverse("city-followup-list")))
+        self.assertIn("För hela staden, byggd från nämndernas verksamhetsberättelser.", page)
+        self.assertIn("För hela kommunen, byggd från nämndernas årsberättelser.", page)
+        self.assertNotIn("Socialnämndens", page)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "accounts",
     "records",
     "dialogue",
+    "about",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,13 @@ EXCEL_UPLOAD_MAX_BYTES = env_int("EXCEL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("PASSWORD_RESET_HOURS", 2)
 # Absolute links in e-mails (reminders): a cron job has no request to build them from.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Who runs the service, named by the accessibility statement and "Om tjänsten" (about/):
+# Stockholm's as the example. `check --deploy` warns when the contact address is empty.
+SERVICE_ORGANISATION = env_str("SERVICE_ORGANISATION", "Stockholms stad")
+SERVICE_ADMINISTRATION = env_str("SERVICE_ADMINISTRATION", "Socialförvaltningen")
+SERVICE_CONTACT_EMAIL = env_str("SERVICE_CONTACT_EMAIL", "socialforvaltningen@stockholm.se")
+SERVICE_CONTACT_PHONE = env_str("SERVICE_CONTACT_PHONE", "")
 
 # Everything the app serves comes from itself: no CDN, no inline script.
 CONTENT_SECURITY_POLICY = {

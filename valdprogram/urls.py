@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dialogue.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("records.urls")),
+    path("", include("about.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -25,15 +25,16 @@ from followup.models import (
 )
 from followup.services import CREATED_VERSION, StaleRow
 
+# In the programme's words: {goal} "målet" or "fokusområdet", {area} "staden" or "kommunen",
+# {activities} "aktiviteter" or "åtgärder".
 SECTION_HELP: dict[str, str] = {
-    MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt staden har kommit "
+    MidtermSectionKind.SUMMARY: "Det viktigaste i rapporten: hur långt {area} har kommit "
     "halvvägs in i programmet, och vad som behöver hända härnäst.",
-    # {goal}: the programme's word, "målet" or "fokusområdet".
     MidtermSectionKind.GOAL: "Vilka av {goal}s förutsättningar är på plats, vilka är det inte, "
     "och vad visar nämndernas rapporter om arbetet mot {goal}?",
-    MidtermSectionKind.SUPPORT: "Var behövs mer stöd från socialförvaltningen, och vilket? "
-    "Underlaget nedan visar nämnderna med flest aktiviteter ”Ej enligt plan” och de "
-    "aktiviteter som ingen nämnd har påbörjat.",
+    MidtermSectionKind.SUPPORT: "Var behöver nämnderna mer stöd, och vilket? "
+    "Underlaget nedan visar nämnderna med flest {activities} ”Ej enligt plan” och de "
+    "{activities} som ingen nämnd har påbörjat.",
     MidtermSectionKind.NEXT: "Vad ska prioriteras under programperiodens återstående år?",
 }
 
@@ -130,9 +131,12 @@ def _onto_stored(section: MidtermSection) -> None:
 
 
 def section_help(section: MidtermSection) -> str:
-    if section.goal is None:
-        return SECTION_HELP[section.kind]
-    return SECTION_HELP[section.kind].format(goal=section.goal.programme.goal_definite.lower())
+    programme = section.report.programme  # set by midterm_sections_get: no query
+    return SECTION_HELP[section.kind].format(
+        goal=programme.goal_definite.lower(),
+        area=programme.area_word,
+        activities=programme.activity_label_plural.lower(),
+    )
 
 
 def section_title(section: MidtermSection) -> str:
@@ -161,6 +165,7 @@ def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSect
     report = MidtermReport.objects.filter(programme=programme, year=year).first()
     if report is None:
         report = MidtermReport(programme=programme, year=year)
+    report.programme = programme  # the programme's words, for every section without a query
     goals = list(programme.goals.order_by("number").prefetch_related("prerequisites"))
     existing: dict[str, MidtermSection] = {}
     if report.pk is not None:
@@ -179,6 +184,7 @@ def midterm_sections_get(*, programme: Programme, year: int) -> list[MidtermSect
             section.version = CREATED_VERSION
         if section.goal_id:
             section.goal = by_goal[section.goal_id]  # with its prerequisites prefetched
+        section.report = report
         sections.append(section)
     return sections
 

@@ -84,6 +84,12 @@ class SheetSpec:
         words = {"Mål": programme.goal_label, "Aktivitet": programme.activity_label}
         return [words.get(header, header) for header in self.headers]
 
+    def title_for(self, programme: "Programme") -> str:
+        """The sheet's name in the programme's own words: "Åtgärder" and "Fokusområden" for
+        Södertälje where Stockholm's are "Aktiviteter" and "Mål"."""
+        words = {"Aktiviteter": programme.activity_label_plural, "Mål": programme.goal_label_plural}
+        return words.get(self.title, self.title)
+
     @property
     def id_column(self) -> int:
         """1-based index of the first hidden column (the row id)."""

@@ -41,32 +41,34 @@ def report_template(report: Report) -> bytes:
     workbook = Workbook()
     first = workbook.active
     assert isinstance(first, Worksheet)  # a new workbook opens with one plain sheet
-    _instructions(first, report)
     specs = [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else [])
+    _instructions(first, report, [spec.title_for(report.period.programme) for spec in specs])
     for spec in specs:
-        _data_sheet(workbook.create_sheet(spec.title), spec, page)
+        _data_sheet(workbook.create_sheet(spec.title_for(report.period.programme)), spec, page)
     _metadata(workbook.create_sheet(META_SHEET), report)
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _instructions(sheet: Worksheet, report: Report) -> None:
+def _instructions(sheet: Worksheet, report: Report, titles: list[str]) -> None:
     sheet.title = "Instruktioner"
     period = report.period
+    sheets = ", ".join(titles[:-1]) + " och " + titles[-1]
     lines = [
         (f"{report.board.name} – {period.label}", True),
         (f"{period.programme.name}. Sista dag för rapporten: {period.deadline:%Y-%m-%d}.", False),
         ("", False),
         ("Så fyller du i mallen", True),
+        # The columns are named, not only their colour (white to fill in, grey locked).
         (
-            "Fyll i de vita cellerna på bladen Aktiviteter, Indikatorer"
-            + (" och Mål." if period.is_annual else "."),
+            f"Fyll i svaren på bladen {sheets}: kolumnerna till höger om dem som beskriver "
+            "raden, till exempel Status, Bedömning, Antal och Kommentar. Deras celler är vita.",
             False,
         ),
         (
-            f"De grå kolumnerna ({period.programme.goal_label.lower()}, "
-            f"{period.programme.activity_label.lower()}, indikator, typ) är låsta. "
+            f"Kolumnerna som beskriver raden ({period.programme.goal_label.lower()}, "
+            f"{period.programme.activity_label.lower()}, indikator, typ) är grå och låsta. "
             "Lägg inte till, ta "
             "inte bort och flytta inte rader, och ändra inte de dolda kolumnerna: de talar om "
             "vilken rad i rapporten som är vilken.",

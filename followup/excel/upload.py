@@ -7,7 +7,7 @@ Nothing is written until `import_apply`, and that writes every row or none.
 import copy
 import logging
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from io import BytesIO
 from typing import cast
@@ -165,10 +165,16 @@ def _parse(workbook: Workbook, report: Report, problems: Problems) -> list[Parse
     """The file's filled rows of the report; the problems found reading them go to
     `problems`. A row the file cannot be trusted to identify is left out whole."""
     _check_metadata(workbook, report)
-    specs = [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else [])
-    for spec in specs:
-        if spec.title not in workbook.sheetnames:
-            raise ImportRefused([NOT_A_TEMPLATE.format(sheet=spec.title)])
+    programme = report.period.programme
+    specs = []
+    for spec in [ACTIVITIES, INDICATORS] + ([GOALS] if report.period.is_annual else []):
+        # The sheet in the programme's words; a template made before the sheets took them
+        # has the general name, and is read all the same.
+        names = (spec.title_for(programme), spec.title)
+        name = next((name for name in names if name in workbook.sheetnames), None)
+        if name is None:
+            raise ImportRefused([NOT_A_TEMPLATE.format(sheet=names[0])])
+        specs.append(replace(spec, title=name))
     rows: list[ParsedRow] = []
     for spec in specs:
         # The report's rows, so that a file naming rows of other reports, or many copies

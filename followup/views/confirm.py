@@ -26,6 +26,13 @@ class Confirmation:
     warnings: list[str] = field(default_factory=list)  # what stands in the way, if anything
     error: str = ""  # the service's refusal, in Swedish
     blocked: bool = False  # the step cannot be taken now (`error` says why): no button
+    # What must be done first, each (url, text) a link to where it is done: no button either.
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    missing_intro: str = ""  # the sentence above the list
+
+    @property
+    def can_proceed(self) -> bool:
+        return not self.blocked and not self.missing
 
 
 def confirm_page(

@@ -22,20 +22,35 @@ from valdprogram.http import AuthenticatedHttpRequest
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     is_coordinator = access.is_coordinator(request.user)
+    my_reports = selectors.my_reports(request.user, today)
+    earlier_reports = selectors.earlier_reports(request.user)
+    # The boards whose reports the user only reads, to say so.
+    read_only_boards = list(access.boards_of(request.user, BoardRole.READER).order_by("name"))
+    coordinator_periods = selectors.coordinator_overview(request.user, today)
+    reopened_reports = selectors.reopened_reports(request.user, today) if is_coordinator else []
+    boards = [
+        *read_only_boards,
+        *(item.report.board for item in [*my_reports, *reopened_reports]),
+        *(report.board for year in earlier_reports for report in year.reports),
+    ]
+    # The whole area, in the programmes' word, when they share one ("staden", "kommunen").
+    areas = {entry.period.programme.area_word for entry in coordinator_periods}
     return render(
         request,
         "followup/start.html",
         {
             "today": today,
-            "my_reports": selectors.my_reports(request.user, today),
-            "earlier_reports": selectors.earlier_reports(request.user),
-            # The boards whose reports the user only reads, to say so.
-            "read_only_boards": access.boards_of(request.user, BoardRole.READER).order_by("name"),
-            "coordinator_periods": selectors.coordinator_overview(request.user, today),
-            "reopened_reports": selectors.reopened_reports(request.user, today)
-            if is_coordinator
-            else [],
+            "my_reports": my_reports,
+            "earlier_reports": earlier_reports,
+            "read_only_boards": read_only_boards,
+            "coordinator_periods": coordinator_periods,
+            "reopened_reports": reopened_reports,
             "is_coordinator": is_coordinator,
+            # Boards of two municipalities may share a name (Kommunstyrelsen): then each in
+            # the lists that mix them is shown with its organisation. (The samordnare's
+            # periods are apart, each headed by its programme.)
+            "several_organisations": len({board.organisation for board in boards}) > 1,
+            "area_word": areas.pop() if len(areas) == 1 else "",
         },
     )
 

@@ -135,6 +135,7 @@ def _render_report(
     conflict: services.StaleRow | None = None,
     saved_prefix: str = "",
     only_missing: bool = False,
+    row_error: str = "",
     **extra: object,
 ) -> HttpResponse:
     """The whole report page. `bound` holds forms that came back with errors (keyed by
@@ -169,6 +170,7 @@ def _render_report(
             form=form if isinstance(form, RowForm) else None,
             saved=row.prefix == saved_prefix,
             conflict=conflict if row.prefix in bound else None,
+            error=(row_error or None) if row.prefix in bound else None,
             next_missing=completeness.next_missing.get(row.prefix, ""),
             only_missing=only_missing,
             thread=dialogue.of(row.prefix),
@@ -224,6 +226,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# "Bekräfta raden" sends the row's form with this field: confirm what it took over, unchanged.
+CONFIRM = "bekrafta"
+CHANGED_NOT_CONFIRMED = (
+    "Du har ändrat raden, så den bekräftades inte som oförändrad. Tryck på Spara raden för "
+    "att spara ändringarna."
+)
+
+
 @require_POST
 def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     report = access.get_writable_report(request.user, pk)
@@ -234,6 +244,10 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
         raise Http404("Raden finns inte i rapporten.") from None
     form = row_kind.form(request.POST, instance=row)
     conflict = error = None
+    if request.POST.get(CONFIRM) and form.has_changed():
+        # Confirming says "what came over still holds": with other values in the form, that
+        # would store them unasked. Nothing is saved; what was typed stays in the row.
+        return _row_refused(request, report, row_kind, row, form, CHANGED_NOT_CONFIRMED)
     if form.is_valid():
         try:
             row = services.row_save(
@@ -269,6 +283,28 @@ def row_save(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int)
     )
 
 
+def _row_refused(
+    request: AuthenticatedHttpRequest,
+    report: Report,
+    kind: RowKind,
+    row: Row,
+    form: RowForm,
+    error: str,
+) -> HttpResponse:
+    """The row with what was typed and why it was not saved: alone for htmx, else the page."""
+    only_missing = _only_missing(request.POST)
+    if request.htmx:
+        return _render_row(request, report, kind, row, form, False, None, error, only_missing)
+    return _render_report(
+        request,
+        report,
+        bound={form.prefix or "": form},
+        status=422,
+        row_error=error,
+        only_missing=only_missing,
+    )
+
+
 @require_POST
 def goal_confirm(request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
     """Confirm, unchanged, the rows under a goal that came from the period before."""
@@ -280,11 +316,12 @@ def goal_confirm(request: AuthenticatedHttpRequest, pk: int, number: int) -> Htt
     except services.FollowupError as refused:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
+    goal = f"{report.period.programme.goal_label.lower()} {number}"
     if confirmed:
         rows = "1 rad" if confirmed == 1 else f"{confirmed} rader"
-        messages.success(request, f"{rows} under mål {number} bekräftade oförändrade.")
+        messages.success(request, f"{rows} under {goal} bekräftade oförändrade.")
     else:
-        messages.info(request, f"Inget under mål {number} väntade på att bekräftas.")
+        messages.info(request, f"Inget under {goal} väntade på att bekräftas.")
     url = reverse("report-detail", args=[report.pk])
     shown = f"?{ONLY_MISSING_QUERY}" if _only_missing(request.POST) else ""
     return redirect(f"{url}{shown}#goal-{number}")
@@ -385,7 +422,8 @@ def own_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     except services.FollowupError as refused:
         messages.error(request, str(refused))
         return redirect(_report_url(report))
-    messages.success(request, f"”{item.text[:60]}” är tillagd under mål {item.goal.number}.")
+    goal = f"{report.period.programme.goal_label.lower()} {item.goal.number}"
+    messages.success(request, f"”{item.text[:60]}” är tillagd under {goal}.")
     return redirect(_report_url(report, f"goal-{item.goal.number}"))
 
 

@@ -43,13 +43,13 @@ def report_submit_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         consequences.append(
             "Du skickar in den för nämndens räkning; det registreras med ditt namn."
         )
-    warnings = []
-    if not completeness.is_complete:
-        missing = completeness.total - completeness.filled
-        warnings.append(
-            f"{completeness.filled} av {completeness.total} delar är ifyllda; {missing} "
-            f"saknas. Rapporten kan inte skickas in förrän allt är ifyllt."
-        )
+    # Incomplete: what is missing, each a link to its row, and no button (the POST would
+    # refuse it anyway).
+    missing = [(_report_url(report, item.anchor), item.text) for item in completeness.missing]
+    missing_intro = (
+        f"{completeness.filled} av {completeness.total} delar är ifyllda. Rapporten kan inte "
+        "skickas in förrän allt är ifyllt. Det här saknas:"
+    )
     label = "Skicka in rapporten" + (" för nämndens räkning" if report.access.on_behalf else "")
     return confirm_page(
         request,
@@ -61,9 +61,10 @@ def report_submit_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
             button=label,
             back=f"{_report_url(report)}#submit",
             breadcrumbs=_crumbs(report),
-            warnings=warnings,
             error=error,
             blocked=bool(error),
+            missing=missing,
+            missing_intro=missing_intro,
         ),
     )
 

@@ -7,7 +7,8 @@
 //   request takes the CSRF token from the cookie, which the new login has just rotated.
 // - A form whose fields differ from what the page was drawn with, or that came back unsaved
 //   from the server (data-unsaved), is marked "Inte sparat" in text. Sending a whole-page form
-//   ("Skicka in", the summary, an own item, an upload) while other forms hold unsaved text is
+//   (the summary, an own item, an upload) or following a link marked data-leaves ("Skicka
+//   in") while other forms hold unsaved text is
 //   stopped with a list of them: save them all (rows with htmx, whole-page forms in the
 //   background, one after another) and go on, or go on knowingly without them. Leaving the page with unsaved text asks first (beforeunload).
 //
@@ -58,7 +59,7 @@
   // The form's child that holds its last button (the button may sit in a wrapper such as
   // .row-actions): messages go just before it, or at the end when there is none.
   function beforeButtons(form) {
-    var node = lastButton(form);
+    var node = lastButton(form) || form.querySelector("a[data-leaves]");
     while (node && node.parentNode !== form) {
       node = node.parentNode;
     }
@@ -182,7 +183,8 @@
   }
 
   function fieldChanged(field) {
-    if (field.type === "hidden" || field.disabled) {
+    // A named button ("Bekräfta raden") sends a value but holds nothing typed.
+    if (field.type === "hidden" || field.disabled || field.tagName === "BUTTON") {
       return false;
     }
     if (field.tagName === "SELECT") {
@@ -332,12 +334,14 @@
     }
   }
 
-  function refuse(form, submitter, others) {
+  // `holder` is the form being sent, or the element around a link that leaves the page
+  // (a[data-leaves], such as "Skicka in"); `proceed` sends or follows it.
+  function refuse(holder, proceed, others) {
     var savable = others.filter(function (other) {
       // An upload leads to its own preview page: it cannot be sent on the way.
       return other.enctype !== "multipart/form-data" && window.htmx && window.fetch;
     });
-    var box = showAlert(form, function (box) {
+    var box = showAlert(holder, function (box) {
       box.classList.add("error-summary");
       paragraph(
         box,
@@ -365,11 +369,11 @@
         save.textContent = "Spara ändringarna och fortsätt";
         save.addEventListener("click", function () {
           saveAll(savable, function () {
-            var left = dirtyForms(form);
+            var left = dirtyForms(holder);
             if (left.length) {
-              refuse(form, submitter, left);
+              refuse(holder, proceed, left);
             } else {
-              send(form, submitter);
+              proceed();
             }
           });
         });
@@ -380,9 +384,7 @@
       anyway.type = "button";
       anyway.className = "button button--secondary";
       anyway.textContent = "Fortsätt utan ändringarna";
-      anyway.addEventListener("click", function () {
-        send(form, submitter);
-      });
+      anyway.addEventListener("click", proceed);
       actions.appendChild(anyway);
       box.appendChild(actions);
     });
@@ -397,19 +399,38 @@
     if (form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) {
       return; // an htmx save stays on the page
     }
-    // Any other form leaves the page, also a GET form such as "Skicka in", which leads to
-    // its confirmation page: what is typed elsewhere is saved first or left knowingly.
+    // Any other form leaves the page, a GET form (a filter) too: what is typed elsewhere is
+    // saved first or left knowingly.
     if (allowLeaving === form) {
       return;
     }
     var others = dirtyForms(form);
     if (others.length) {
       event.preventDefault();
-      refuse(form, event.submitter, others);
+      var submitter = event.submitter;
+      refuse(form, function () { send(form, submitter); }, others);
       return;
     }
     allowLeaving = form;
     refreshToken(form);
+  });
+
+  // A link that leaves the page for a step of its own ("Skicka in" leads to the page that
+  // asks) is stopped the same way while other forms hold unsaved text.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-leaves]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    var others = dirtyForms(null);
+    if (!others.length) {
+      return;
+    }
+    event.preventDefault();
+    refuse(link.parentNode, function () {
+      consented = true;
+      window.location.assign(link.href);
+    }, others);
   });
 
   window.addEventListener("beforeunload", function (event) {

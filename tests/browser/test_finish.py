@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from followup.models import Progress, Report, ReportingPeriod
 from followup.rows import ACTIVITY
 from followup.services import period_lock, period_open, report_submit
-from tests.browser.test_report import BOARD, SUBMIT_PATH, assert_same_document, log_in
+from tests.browser.test_report import BOARD, assert_same_document, log_in
 from tests.followup_data import DISTRICT, World, build_world, fill_report
 
 pytestmark = pytest.mark.browser
@@ -80,6 +80,18 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     assert_same_document(page, report_url)
     assert not report.activity_rows.get(pk=goal_1[0].pk).carried_over
 
+    # Changed, then "Bekräfta raden": nothing is saved, the text stays, Spara raden saves it.
+    allow_response("POST", r"/rapporter/\d+/rad/a/\d+/", 422)
+    changed = page.locator(f"#{goal_1[1].prefix}")
+    changed.get_by_label("Kommentar").fill("Ändrad innan den bekräftades.")
+    changed.get_by_role("button", name="Bekräfta raden").click()
+    expect(changed.get_by_role("status")).to_contain_text("bekräftades inte som oförändrad")
+    expect(changed.get_by_label("Kommentar")).to_have_value("Ändrad innan den bekräftades.")
+    assert report.activity_rows.get(pk=goal_1[1].pk).carried_over
+    changed.get_by_role("button", name="Spara raden").click()
+    expect(changed.get_by_role("status")).to_contain_text("✔ Sparat")
+    assert report.activity_rows.get(pk=goal_1[1].pk).comment == "Ändrad innan den bekräftades."
+
     # A whole goal at once: its rows keep their words and lose the mark.
     goal_2 = page.get_by_role("region", name=re.compile(r"^Mål 2 "))
     goal_2.get_by_role("button", name="Bekräfta alla oförändrade rader under mål 2").click()
@@ -107,11 +119,11 @@ def test_rapportor_confirms_carried_over_rows_filters_and_follows_what_is_missin
     expect(page.locator(f"#{goal_1[2].prefix}")).to_be_in_viewport()
 
     # Too early: every missing row is a link to it, named with its goal.
-    allow_response("POST", SUBMIT_PATH, 422)
+    # The page that asks says what is missing and offers no button.
     page.get_by_role("link", name="Visa alla rader").click()
-    page.get_by_role("button", name="Skicka in rapporten").click()
+    page.get_by_role("link", name="Skicka in rapporten").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Skicka in rapporten")
-    page.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
+    expect(page.get_by_role("button", name="Skicka in rapporten")).to_have_count(0)
     missing = page.get_by_role("alert").filter(has_text="Det här saknas")
     expect(missing).to_be_in_viewport()
     first = missing.get_by_role("link").first

@@ -145,14 +145,14 @@ def test_rapportor_fills_in_and_submits_a_tertial_report(
     assert_same_document(page, report_url)
     assert_accessible(page)  # with the "Ej aktuell" row still showing its error
 
-    # Submitting too early: the page says what is missing, where the button was.
-    allow_response("POST", SUBMIT_PATH, 422)
-    page.get_by_role("button", name="Skicka in rapporten").click()
+    # Submitting too early: the page that asks says what is missing, and has no button.
+    page.get_by_role("link", name="Skicka in rapporten").click()
     # First the page stops: the "Ej aktuell" row holds text that is not saved.
     unsaved = page.get_by_role("alert").filter(has_text="Det här skickades inte")
     expect(unsaved.get_by_role("link")).to_have_count(1)
     unsaved.get_by_role("button", name="Fortsätt utan ändringarna").click()
-    page.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Skicka in rapporten")
+    expect(page.get_by_role("button", name="Skicka in rapporten")).to_have_count(0)
     missing = page.get_by_role("alert").filter(has_text="Det här saknas")
     expect(missing).to_be_in_viewport()
     expect(missing.get_by_role("listitem")).to_have_count(total - 2)
@@ -164,13 +164,13 @@ def test_rapportor_fills_in_and_submits_a_tertial_report(
     fill_report(report)
     page.goto(report_url)
     expect(progress).to_have_text(f"Ifyllt: {total} av {total}")
-    page.get_by_role("button", name="Skicka in rapporten").click()
+    page.get_by_role("link", name="Skicka in rapporten").click()
     page.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
     sent = page.get_by_role("status").filter(has_text="Rapporten är inskickad till samordnaren.")
     expect(sent).to_be_visible()
     expect(report_state(page)).to_have_text("Rapportens läge: Inskickad")
     expect(page.get_by_role("button", name="Spara raden")).to_have_count(0)
-    expect(page.get_by_role("button", name="Skicka in rapporten")).to_have_count(0)
+    expect(page.get_by_role("link", name="Skicka in rapporten")).to_have_count(0)
     assert_accessible(page)
 
 
@@ -245,7 +245,7 @@ def test_samordnare_returns_a_submitted_report(
     row.get_by_label("Kommentar").fill("Kompletterat med antal familjer.")
     row.get_by_role("button", name="Spara raden").click()
     expect(row.get_by_role("status")).to_contain_text("✔ Sparat")
-    expect(reporter.get_by_role("button", name="Skicka in rapporten")).to_be_visible()
+    expect(reporter.get_by_role("link", name="Skicka in rapporten")).to_be_visible()
 
 
 def test_two_people_save_the_same_row(

@@ -147,7 +147,7 @@ def test_skicka_in_with_unsaved_text_stops_saves_it_and_then_submits(
     type_comment(page, "Andra raden, inte heller sparad.", index=1)
     titles = [activity(page, index=i).get_by_role("heading").inner_text() for i in (0, 1)]
 
-    page.get_by_role("button", name="Skicka in rapporten").click()
+    page.get_by_role("link", name="Skicka in rapporten").click()
     stop = page.get_by_role("alert").filter(has_text="Det här skickades inte")
     expect(stop).to_contain_text("2 delar av sidan har ändringar som inte är sparade")
     expect(stop.get_by_role("link")).to_have_text(titles)

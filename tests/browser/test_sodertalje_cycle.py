@@ -88,7 +88,7 @@ def test_a_whole_delarsbokslut(
         row.get_by_role("button", name="Spara raden").click()
         expect(row.get_by_role("status")).to_contain_text("✔ Sparat")
     expect(reporter.get_by_text("Ifyllt: 2 av 2")).to_be_visible()
-    reporter.get_by_role("button", name="Skicka in rapporten").click()
+    reporter.get_by_role("link", name="Skicka in rapporten").click()
     reporter.get_by_role("button", name="Skicka in rapporten").click()  # on the page that asks
     expect(reporter.get_by_role("status").filter(has_text="Rapporten är inskickad")).to_be_visible()
     assert sodertalje.periods.get(kind="DB", year=2024).reports.get(
