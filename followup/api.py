@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from attachments.models import REPORT_ANCHOR, Attachment
+from attachments.selectors import by_anchor
 from catalog.api import board_json
 from followup import selectors
 from followup.models import (
@@ -175,10 +177,33 @@ def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
     }
 
 
+def _attachment_json(request: HttpRequest, attachment: Attachment) -> dict[str, Any]:
+    return {
+        "name": attachment.name,
+        "size": attachment.size,
+        "type": attachment.file_kind.content_type,
+        "type_label": attachment.file_kind.label,
+        "by": attachment.uploaded_by.get_username(),
+        "on_behalf": attachment.on_behalf,
+        "at": _iso(attachment.uploaded_at),
+        "url": request.build_absolute_uri(
+            reverse("attachment-download", args=[attachment.report_id, attachment.pk])
+        ),
+    }
+
+
+def _with_attachments(
+    request: HttpRequest, row: dict[str, Any], files: list[Attachment]
+) -> dict[str, Any]:
+    row["attachments"] = [_attachment_json(request, attachment) for attachment in files]
+    return row
+
+
 def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
-    """One report with its rows, from a report of `selectors.reports_for_api` (rows
-    prefetched: no queries here)."""
+    """One report with its rows, from a report of `selectors.reports_for_api` (rows and
+    files prefetched: no queries here)."""
     period = report.period
+    files = by_anchor(report.attachments.all())
     return {
         "id": report.pk,
         "url": request.build_absolute_uri(reverse("report-detail", args=[report.pk])),
@@ -194,9 +219,22 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "events": [_event_json(event) for event in report.events.all()],
         # Rows come in the report page's order (see selectors.reports_for_api).
-        "activities": [_activity_json(row, report) for row in report.activity_rows.all()],
-        "indicators": [_indicator_json(row, report) for row in report.indicator_rows.all()],
-        "goals": [_goal_json(row, report) for row in report.goal_rows.all()],
+        "activities": [
+            _with_attachments(request, _activity_json(row, report), files.get(row.prefix, []))
+            for row in report.activity_rows.all()
+        ],
+        "indicators": [
+            _with_attachments(request, _indicator_json(row, report), files.get(row.prefix, []))
+            for row in report.indicator_rows.all()
+        ],
+        "goals": [
+            _with_attachments(request, _goal_json(row, report), files.get(row.prefix, []))
+            for row in report.goal_rows.all()
+        ],
+        # The report's files as a whole; each row's are under the row.
+        "attachments": [
+            _attachment_json(request, attachment) for attachment in files.get(REPORT_ANCHOR, [])
+        ],
     }
 
 

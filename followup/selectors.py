@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Goal
+from attachments.selectors import attachments_prefetch
 from followup.access import coordinated_programmes, reports_visible_to
 from followup.models import (
     PeriodState,
@@ -299,6 +300,7 @@ def reports_for_api(user: User) -> QuerySet[Report]:
         .prefetch_related(
             *(Prefetch(kind.related_name, queryset=kind.rows()) for kind in ROW_KINDS),
             Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+            attachments_prefetch(),
         )
     )
 
