@@ -46,7 +46,9 @@ DOCX = FileKind(
     (".docx",),
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 )
-ODT = FileKind("odt", "OpenDocument-text", "en", (".odt",), "application/vnd.oasis.opendocument.text")
+ODT = FileKind(
+    "odt", "OpenDocument-text", "en", (".odt",), "application/vnd.oasis.opendocument.text"
+)
 XLSX = FileKind(
     "xlsx",
     "Excel-arbetsbok",

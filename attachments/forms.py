@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from attachments.content import ALLOWED_TEXT
@@ -24,7 +26,8 @@ class AttachmentForm(forms.Form):
 
     def __init__(self, *args: object, targets: list[Target], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["target"].choices = [(t.anchor, t.label) for t in targets]
-        self.fields["file"].help_text = (
-            f"{ALLOWED_TEXT}, högst {size_text(max_bytes())}. {PRIVACY_HINT}"
-        )
+        target = cast(forms.ChoiceField, self.fields["target"])
+        target.choices = [(t.anchor, t.label) for t in targets]
+        self.fields[
+            "file"
+        ].help_text = f"{ALLOWED_TEXT}, högst {size_text(max_bytes())}. {PRIVACY_HINT}"

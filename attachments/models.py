@@ -43,7 +43,9 @@ class Attachment(models.Model):
     file = models.FileField("fil", upload_to=stored_name, max_length=200)
     name = models.CharField("filnamn", max_length=200)
     size = models.PositiveBigIntegerField("storlek i byte")
-    kind = models.CharField("typ", max_length=8, choices=[(k.key, k.label) for k in BY_KEY.values()])
+    kind = models.CharField(
+        "typ", max_length=8, choices=[(k.key, k.label) for k in BY_KEY.values()]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -59,9 +59,8 @@ def attachment_add(
     try:
         with transaction.atomic():
             ensure_open(_lock_report(report))
-            if row_kind and not (
-                kind_by_key(row_kind).model.objects.filter(report=report, pk=row_id).exists()
-            ):
+            rows = kind_by_key(row_kind).model.objects if row_kind else None
+            if rows is not None and not rows.filter(report=report, pk=row_id or 0).exists():
                 raise Refused(NO_SUCH_ROW)
             used = Attachment.objects.filter(report=report).aggregate(used=Sum("size"))["used"]
             if (used or 0) + size > max_report_bytes():
@@ -90,4 +89,5 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
         storage, stored = attachment.file.storage, attachment.file.name
         history_stamp(attachment, user)
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(stored))
+        if stored:
+            transaction.on_commit(lambda: storage.delete(stored))

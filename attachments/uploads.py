@@ -41,9 +41,7 @@ def size_text(size: int) -> str:
 
 
 def too_big_message() -> str:
-    return (
-        f"Filen är för stor. En bilaga får vara högst {size_text(max_bytes())}."
-    )
+    return f"Filen är för stor. En bilaga får vara högst {size_text(max_bytes())}."
 
 
 def declared_too_big(request: HttpRequest) -> bool:

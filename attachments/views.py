@@ -7,8 +7,10 @@ adds and removes them while it is open for writing, a reader gets 403. Files go 
 here, as downloads, never from a public URL.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -58,7 +60,7 @@ def upload_form(
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     index: AttachmentIndex,
     *,
     form: AttachmentForm | None = None,
@@ -77,7 +79,10 @@ def _page(
     if not request.htmx:
         return render(request, "attachments/attachments.html", context, status=status)
     html = render_to_string(PANEL, context, request=request)
-    if saved is not None and saved.row_kind:
+    # From the report page, the row's own list is swapped too (it is not on this page).
+    current = urlsplit(request.htmx.current_url_abs_path or "").path
+    on_report_page = current == reverse("report-detail", args=[index.report.pk])
+    if saved is not None and saved.row_kind and on_report_page:
         row_files = {"files": index.of(saved.anchor), "anchor": saved.anchor, "oob": True}
         html += render_to_string(
             "attachments/attachments.html#row-files", {**context, **row_files}, request=request
@@ -86,7 +91,7 @@ def _page(
 
 
 @require_safe
-def attachment_list(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = access.get_report(request.user, pk)
     return _page(request, attachment_index(report, writable=_writable(report)))
 
@@ -105,7 +110,9 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @csrf_protect
-def _upload(request: AuthenticatedHttpRequest, report: Report, handler: LimitedUpload) -> HttpResponse:
+def _upload(
+    request: AuthenticatedHttpRequest, report: Report, handler: LimitedUpload
+) -> HttpResponse:
     index = attachment_index(report, writable=_writable(report))
     form = upload_form(index, request.POST, request.FILES)
     if handler.too_big:
@@ -135,7 +142,9 @@ def _upload(request: AuthenticatedHttpRequest, report: Report, handler: LimitedU
 
 
 @require_safe
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     attachment = access.get_attachment(request.user, pk, attachment_pk)
     storage, stored = attachment.file.storage, attachment.file.name
     if not stored or not storage.exists(stored):
@@ -152,7 +161,9 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def attachment_remove(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_remove(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> HttpResponse:
     """GET: what removing the file means, with the button; POST: remove it."""
     attachment = access.get_writable_attachment(request.user, pk, attachment_pk)
     report = attachment.report
@@ -185,4 +196,6 @@ def attachment_remove(request: AuthenticatedHttpRequest, pk: int, attachment_pk:
         error=error,
         blocked=bool(error),
     )
-    return confirm_page(request, confirmation, status=422 if error and request.method == "POST" else 200)
+    return confirm_page(
+        request, confirmation, status=422 if error and request.method == "POST" else 200
+    )

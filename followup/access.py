@@ -268,7 +268,9 @@ def get_attachment(user: User, report_pk: int, pk: int) -> Attachment:
     """An attachment of a report the user may read, or 404: the same answer whether the
     report or the file is out of reach, so that neither tells the other exists."""
     report = get_report(user, report_pk)
-    attachment = Attachment.objects.select_related("uploaded_by").filter(report=report, pk=pk).first()
+    attachment = (
+        Attachment.objects.select_related("uploaded_by").filter(report=report, pk=pk).first()
+    )
     if attachment is None:
         raise Http404("Bilagan finns inte.")
     attachment.report = report  # with the user's access

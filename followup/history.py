@@ -164,6 +164,7 @@ def report_history(report: Report) -> list[Change]:
 
         # A row confirmed unchanged from the period before shows as its mark going.
         fields = (*kind.model.ANSWER_FIELDS, "carried_over")
+
         def anchor_of(record: Any, kind: RowKind = kind) -> str:
             return f"{kind.key}{record.id}"
 
@@ -208,7 +209,9 @@ def attachment_changes(report: Report) -> list[Change]:
         if record.history_type == "~":
             continue  # attachments are added and removed, never changed
         anchor = f"{record.row_kind}{record.row_id}" if record.row_kind else REPORT_ANCHOR
-        item = "Rapporten som helhet" if not record.row_kind else names.get(anchor, "En borttagen rad")
+        item = (
+            "Rapporten som helhet" if not record.row_kind else names.get(anchor, "En borttagen rad")
+        )
         shown = f"{record.name} ({size_text(record.size)})"
         added = record.history_type == "+"
         changes.append(

@@ -39,6 +39,7 @@ from followup.rows import kind_of
 _START, _STOP = "\x02", "\x03"
 SNIPPET_CHARS = 240
 MAX_QUERY_CHARS = 200
+EVERY_ROW = Q()
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Source:
     goal_path: str | None  # from the model to its goal's number; None: not under a goal
     item: Callable[[Any, Report], str]  # what the hit is about: "Aktivitet: Utbilda …"
     anchor: Callable[[Any], str]  # its id on the report page: "a12", "summary"
-    only: Q = Q()  # which of the model's rows the source is (own items only, say)
+    only: Q = EVERY_ROW  # which of the model's rows the source is (own items only, say)
     related: tuple[str, ...] = ()  # what `item` reads, besides the report
 
     def report(self, hit: Any) -> Report:
@@ -67,7 +68,7 @@ def _row_anchor(row: Any) -> str:
 
 
 def _row_source(
-    key: str, label: str, model: type[Model], field: str, goal_path: str, only: Q = Q()
+    key: str, label: str, model: type[Model], field: str, goal_path: str, only: Q = EVERY_ROW
 ) -> Source:
     return Source(
         key=key,
@@ -155,7 +156,9 @@ def _query(text: str) -> SearchQuery:
 def _matching(source: Source, programme: Programme, text: str, filters: Filters) -> QuerySet:
     """The source's texts in the programme that match, narrowed by the filters."""
     path = source.report_path
-    rows = source.model.objects.filter(source.only, **{f"{path}period__programme": programme})
+    rows = source.model._default_manager.filter(
+        source.only, **{f"{path}period__programme": programme}
+    )
     rows = rows.exclude(**{source.field: ""})
     if filters.year is not None:
         rows = rows.filter(**{f"{path}period__year": filters.year})
@@ -165,15 +168,16 @@ def _matching(source: Source, programme: Programme, text: str, filters: Filters)
         rows = rows.filter(**{f"{path}board__slug": filters.board})
     if filters.state:
         rows = rows.filter(**{f"{path}state": filters.state})
-    if filters.goal is not None:
-        if source.goal_path is None:
-            return rows.none()
-        rows = rows.filter(**{source.goal_path: filters.goal})
     if full_text():
         vector = SearchVector(source.field, config="swedish")
-        return rows.annotate(found=vector).filter(found=_query(text))
-    for word in words(text):
-        rows = rows.filter(**{f"{source.field}__icontains": word})
+        rows = rows.annotate(found=vector).filter(found=_query(text))
+    else:
+        for word in words(text):
+            rows = rows.filter(**{f"{source.field}__icontains": word})
+    if filters.goal is not None:
+        if source.goal_path is None:
+            return rows.none()  # a summary is under no goal
+        rows = rows.filter(**{source.goal_path: filters.goal})
     return rows
 
 
@@ -240,7 +244,7 @@ class Search:
             source = _BY_KEY[key]
             path = source.report_path
             related = [f"{path}board", f"{path}period__programme", *source.related]
-            rows = source.model.objects.filter(pk__in=pks).select_related(*related)
+            rows = source.model._default_manager.filter(pk__in=pks).select_related(*related)
             if full_text():
                 rows = rows.annotate(
                     headline=SearchHeadline(

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from catalog.models import Goal
 from attachments.selectors import attachments_prefetch
+from catalog.models import Goal
 from followup.access import coordinated_programmes, reports_visible_to
 from followup.models import (
     PeriodState,

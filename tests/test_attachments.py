@@ -59,7 +59,9 @@ class AttachmentTestCase(TestCase):
             **extra,
         )
 
-    def attach(self, name: str = "rutin.pdf", content: bytes | None = None, target: str = "bilagor"):
+    def attach(
+        self, name: str = "rutin.pdf", content: bytes | None = None, target: str = "bilagor"
+    ):
         response = self.upload(name, content if content is not None else files.pdf(), target)
         self.assertEqual(response.status_code, 302, response.content[:2000])
         return Attachment.objects.latest("pk")
@@ -174,7 +176,9 @@ class RefusedTests(AttachmentTestCase):
         self.attach("a.pdf", files.pdf() + b"\0" * (15 * 1024))
         response = self.upload("b.pdf", files.pdf() + b"\0" * (10 * 1024))
         self.assertEqual(response.status_code, 422)
-        self.assertIn("Rapportens bilagor får tillsammans vara högst 20 kB", response.content.decode())
+        self.assertIn(
+            "Rapportens bilagor får tillsammans vara högst 20 kB", response.content.decode()
+        )
         self.assertEqual(Attachment.objects.count(), 1)
         self.assertEqual(len(self.stored_files()), 1)
 
@@ -309,7 +313,14 @@ class RemoveTests(AttachmentTestCase):
 
 class HtmxTests(AttachmentTestCase):
     def test_htmx_upload_swaps_the_panel_and_the_rows_list(self) -> None:
-        response = self.upload("rutin.pdf", files.pdf(), target=self.row.prefix, HTTP_HX_REQUEST="true")
+        report_page = "http://testserver" + reverse("report-detail", args=[self.report.pk])
+        response = self.upload(
+            "rutin.pdf",
+            files.pdf(),
+            target=self.row.prefix,
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_CURRENT_URL=report_page,
+        )
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertTrue(html.lstrip().startswith('<section aria-labelledby="bilagor-title"'))

@@ -53,8 +53,7 @@ def row_attachments(index: AttachmentIndex | None, anchor: str, oob: bool = Fals
     if index.writable:
         url = f"{reverse('attachment-list', args=[index.report.pk])}?rad={anchor}#bilaga-form"
         link = (
-            f'<p><a href="{url}" aria-describedby="{anchor}-title">'
-            "Bifoga en fil till raden</a></p>"
+            f'<p><a href="{url}" aria-describedby="{anchor}-title">Bifoga en fil till raden</a></p>'
         )
     swap = ' hx-swap-oob="true"' if oob else ""
     # Every value inside is escaped (the anchor is the row's own id, "a12").

@@ -1,6 +1,9 @@
 """Search in what the boards wrote (followup.search), for those who follow a programme
 city-wide: its samordnare and its city-wide readers. Everyone else gets 404."""
 
+from collections.abc import Sequence
+from typing import cast
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +13,7 @@ from catalog.models import Board
 from catalog.selectors import cycle_of
 from followup import access
 from followup.models import ReportState
-from followup.search import Filters, Search, full_text, words
+from followup.search import Filters, Hit, Search, full_text, words
 from followup.views.choice import programme_choice
 
 PAGE_SIZE = 20
@@ -44,7 +47,9 @@ def search(request: HttpRequest) -> HttpResponse:
         state=params.get("lage", "") if params.get("lage") in ReportState.values else "",
     )
     text = params.get("q", "").strip()
-    page = Paginator(Search(programme, text, filters), PAGE_SIZE).get_page(params.get("sida"))
+    # Search counts and slices like a queryset; it is indexed by slices only.
+    hits = cast("Sequence[Hit]", Search(programme, text, filters))
+    page = Paginator(hits, PAGE_SIZE).get_page(params.get("sida"))
     query = params.copy()
     query.pop("sida", None)
     return render(
