@@ -43,15 +43,7 @@ class AttachmentIndex:
 
     @property
     def whole(self) -> list[Attachment]:
-        """The files of the report as a whole, and those whose row has left the report (a
-        removed own activity): listed with the report rather than lost."""
-        rows = {target.anchor for target in self.targets}
-        return [
-            attachment
-            for anchor, files in self.by_anchor.items()
-            if anchor == REPORT_ANCHOR or anchor not in rows
-            for attachment in files
-        ]
+        return report_wide(self.by_anchor, {target.anchor for target in self.targets})
 
     @property
     def count(self) -> int:
@@ -68,6 +60,17 @@ def by_anchor(attachments: Iterable[Attachment]) -> dict[str, list[Attachment]]:
     for attachment in attachments:
         grouped[attachment.anchor].append(attachment)
     return dict(grouped)
+
+
+def report_wide(files: dict[str, list[Attachment]], rows: set[str]) -> list[Attachment]:
+    """The files of the report as a whole, and those whose row (not among the anchors
+    `rows`) has left the report, a removed own activity: listed with the report, not lost."""
+    return [
+        attachment
+        for anchor, of_anchor in files.items()
+        if anchor == REPORT_ANCHOR or anchor not in rows
+        for attachment in of_anchor
+    ]
 
 
 def targets(report: Report, rows: Iterable[Row]) -> list[Target]:

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from attachments.models import REPORT_ANCHOR, Attachment
-from attachments.selectors import by_anchor
+from attachments.models import Attachment
+from attachments.selectors import by_anchor, report_wide
 from catalog.api import board_json
 from followup import selectors
 from followup.models import (
@@ -204,6 +204,11 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
     files prefetched: no queries here)."""
     period = report.period
     files = by_anchor(report.attachments.all())
+    rows = {
+        row.prefix
+        for kind in (report.activity_rows, report.indicator_rows, report.goal_rows)
+        for row in kind.all()
+    }
     return {
         "id": report.pk,
         "url": request.build_absolute_uri(reverse("report-detail", args=[report.pk])),
@@ -231,9 +236,10 @@ def report_json(request: HttpRequest, report: Report) -> dict[str, Any]:
             _with_attachments(request, _goal_json(row, report), files.get(row.prefix, []))
             for row in report.goal_rows.all()
         ],
-        # The report's files as a whole; each row's are under the row.
+        # The report's files as a whole (and any whose row has left the report); each row's
+        # are under the row.
         "attachments": [
-            _attachment_json(request, attachment) for attachment in files.get(REPORT_ANCHOR, [])
+            _attachment_json(request, attachment) for attachment in report_wide(files, rows)
         ],
     }
 

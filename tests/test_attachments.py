@@ -18,6 +18,7 @@ from attachments.models import Attachment
 from followup.models import CityReader, ReportState
 from tests import attachment_files as files
 from tests.followup_data import build_world, user
+from tests.test_report_rows import activity_post
 
 MB = 1024 * 1024
 
@@ -326,6 +327,22 @@ class HtmxTests(AttachmentTestCase):
         self.assertTrue(html.lstrip().startswith('<section aria-labelledby="bilagor-title"'))
         self.assertIn("✔ ”rutin.pdf” är bifogad till raden.", html)
         self.assertIn(f'id="{self.row.prefix}-bilagor" hx-swap-oob="true"', html)
+
+    def test_a_row_saved_with_htmx_keeps_its_files_on_the_page(self) -> None:
+        self.attach("rutin.pdf", target=self.row.prefix)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(
+                reverse("report-row-save", args=[self.report.pk, "a", self.row.pk]),
+                activity_post(self.row, progress="pagar_lopande"),
+                HTTP_HX_REQUEST="true",
+            )
+        self.assertEqual(response.status_code, 200)
+        # htmx keeps the list already on the page; the save reads no files.
+        self.assertIn(
+            f'<div class="row-files" id="{self.row.prefix}-bilagor" hx-preserve></div>',
+            response.content.decode(),
+        )
+        self.assertFalse(any("attachments_attachment" in q["sql"] for q in queries))
 
     def test_htmx_refusal_is_told_in_the_panel(self) -> None:
         response = self.upload("sida.png", files.html(), HTTP_HX_REQUEST="true")

@@ -340,7 +340,8 @@ class ReportQueryCountTests(TestCase):
             )
 
 
-EXPECTED_PAGE_QUERIES = 14
+# 14, and the report's attachments (one query, however many files: tests/test_attachments.py)
+EXPECTED_PAGE_QUERIES = 15
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
 # check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
 # and row

@@ -149,7 +149,7 @@ class ReportsApiValueTests(TestCase):
 
     def test_report_carries_period_board_and_state(self) -> None:
         report = self.report()
-        for key in ("events", "activities", "indicators", "goals"):
+        for key in ("events", "activities", "indicators", "goals", "attachments"):
             report.pop(key)
         self.assertEqual(
             report,
@@ -210,6 +210,7 @@ class ReportsApiValueTests(TestCase):
                 "comment": "Vi väntar på nytt material.",
                 "version": self.activity_row.version,
                 "updated_at": "2023-04-28T14:30:00+00:00",
+                "attachments": [],
             },
         )
         self.assertEqual(self.activity_row.version, 2)
@@ -236,6 +237,7 @@ class ReportsApiValueTests(TestCase):
                 "comment": "Fler än förra året.",
                 "version": self.share_row.version,
                 "updated_at": "2023-04-28T14:30:00+00:00",
+                "attachments": [],
             },
         )
 
@@ -320,6 +322,7 @@ class ReportsApiValueTests(TestCase):
                 "analysis": "Programmen är i gång i hälften av skolorna.",
                 "version": row.version,
                 "updated_at": None,
+                "attachments": [],
             },
         )
 
@@ -458,11 +461,12 @@ class ReportsApiQueryCountTests(TestCase):
     def assert_constant_queries(self, person: User) -> None:
         self.client.force_login(person)
         # session, user, count, the page of reports (with period, programme, board and the
-        # user's standing), activity rows, indicator rows, goal rows, events with their actors
-        with self.assertNumQueries(8):
+        # user's standing), activity rows, indicator rows, goal rows, events with their actors,
+        # attachments with who attached them
+        with self.assertNumQueries(9):
             before = self.client.get(URL).json()
         self.grow()
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             after = self.client.get(URL).json()
         self.assertGreater(after["count"], before["count"])
         mine = next(r for r in after["results"] if r["id"] == self.world.report.pk)
@@ -479,8 +483,8 @@ class ReportsApiQueryCountTests(TestCase):
     def test_query_count_is_the_same_for_the_last_page(self) -> None:
         self.grow()
         self.client.force_login(self.world.coordinator)
-        # as above: session, user, count, page, three kinds of rows, events
-        with self.assertNumQueries(8):
+        # as above: session, user, count, page, three kinds of rows, events, attachments
+        with self.assertNumQueries(9):
             self.assertEqual(self.client.get(URL, {"page": "2"}).json()["page"], 2)
 
     def test_anonymous_costs_no_query(self) -> None:

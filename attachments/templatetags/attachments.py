@@ -42,21 +42,29 @@ def attachment_items(index: AttachmentIndex, files: list[Attachment]) -> SafeStr
 
 
 @register.simple_tag
-def row_attachments(index: AttachmentIndex | None, anchor: str, oob: bool = False) -> SafeString:
+def row_attachments(index: AttachmentIndex | str, anchor: str, oob: bool = False) -> SafeString:
     """A row's files and, while the report can be written, the link to attach one. Always
-    there when files can be added, so that an upload can swap it in place (htmx)."""
-    if index is None or (not index.writable and not index.of(anchor)):
-        return mark_safe("")
-    files = attachment_items(index, index.of(anchor))
-    title = f'<p class="row-files__title">Bilagor</p>{files}' if files else ""
-    link = ""
-    if index.writable:
-        url = f"{reverse('attachment-list', args=[index.report.pk])}?rad={anchor}#bilaga-form"
-        link = (
-            f'<p><a href="{url}" aria-describedby="{anchor}-title">Bifoga en fil till raden</a></p>'
-        )
-    swap = ' hx-swap-oob="true"' if oob else ""
-    # Every value inside is escaped (the anchor is the row's own id, "a12").
-    return mark_safe(  # noqa: S308
-        f'<div class="row-files" id="{anchor}-bilagor"{swap}>{title}{link}</div>'
-    )
+    there when files can be added, so that an upload can swap it in place (htmx).
+
+    Without an index (a row drawn alone after an htmx save: the template's missing variable,
+    ""), a placeholder that htmx fills with the list already on the page (hx-preserve):
+    saving a row reads no files."""
+    anchor = escape(anchor)  # the row's own id, "a12"
+    if not isinstance(index, AttachmentIndex):
+        html = f'<div class="row-files" id="{anchor}-bilagor" hx-preserve></div>'
+    elif not index.writable and not index.of(anchor):
+        html = ""
+    else:
+        files = attachment_items(index, index.of(anchor))
+        title = f'<p class="row-files__title">Bilagor</p>{files}' if files else ""
+        link = ""
+        if index.writable:
+            url = f"{reverse('attachment-list', args=[index.report.pk])}?rad={anchor}#bilaga-form"
+            link = (
+                f'<p><a href="{url}" aria-describedby="{anchor}-title">'
+                "Bifoga en fil till raden</a></p>"
+            )
+        swap = ' hx-swap-oob="true"' if oob else ""
+        html = f'<div class="row-files" id="{anchor}-bilagor"{swap}>{title}{link}</div>'
+    # Every value inside is escaped.
+    return mark_safe(html)  # noqa: S308

@@ -323,13 +323,8 @@ def _render_row(
         next_missing=completeness.next_missing.get(row.prefix, ""),
         only_missing=only_missing,
     )
-    context = {
-        "report": report,
-        "access": report.access,
-        "writable": True,
-        "row": view,
-        "attachments": attachment_index(report, writable=True, rows=[row]),
-    }
+    # No "attachments": the row's list of files stays as it is on the page (hx-preserve).
+    context = {"report": report, "access": report.access, "writable": True, "row": view}
     template = "followup/report_detail.html"
     html = render_to_string(f"{template}#report-row", context, request=request)
     progress = {"report": report, "completeness": completeness, "oob": True}

@@ -65,6 +65,15 @@ def test_rapportor_attaches_a_pdf_to_a_row_and_sees_it_listed(
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read() == files.pdf()
 
+    # Saving the row in place (htmx) keeps its list of files.
+    row = activity(page)
+    row.get_by_label("Status", exact=True).select_option(label="Pågår löpande")
+    row.get_by_role("button", name="Spara raden").click()
+    expect(row.get_by_role("status")).to_contain_text("✔ Sparat")
+    expect(
+        activity(page).get_by_role("link", name="Nämndens rutin.pdf", exact=True)
+    ).to_be_visible()
+
 
 def test_attaching_on_the_report_page_itself_with_htmx(page: Page, world: World) -> None:
     log_in(page, "rapportor")
