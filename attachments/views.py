@@ -83,7 +83,7 @@ def _page(
     current = urlsplit(request.htmx.current_url_abs_path or "").path
     on_report_page = current == reverse("report-detail", args=[index.report.pk])
     if saved is not None and saved.row_kind and on_report_page:
-        row_files = {"files": index.of(saved.anchor), "anchor": saved.anchor, "oob": True}
+        row_files = {"anchor": saved.anchor, "oob": True}
         html += render_to_string(
             "attachments/attachments.html#row-files", {**context, **row_files}, request=request
         )
@@ -133,11 +133,10 @@ def _upload(
         return _page(request, index, form=upload_form(index), error=str(refused), status=422)
     finally:
         upload.close()  # a temporary file goes now, not when the request ends
-    message = f"”{attachment.name}” är bifogad."
     if request.htmx:
         index = attachment_index(report, writable=True)
         return _page(request, index, saved=attachment)
-    messages.success(request, message)
+    messages.success(request, f"”{attachment.name}” är bifogad.")
     return redirect(_report_url(report, attachment.anchor))
 
 

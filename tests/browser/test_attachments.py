@@ -110,3 +110,19 @@ def test_samordnare_searches_a_word_and_follows_the_hit(
     expect(page).to_have_url(re.compile(rf"/rapporter/{world.other_report.pk}/#{row.prefix}$"))
     expect(page.locator(f"#{row.prefix}")).to_be_in_viewport()
     expect(page.locator(f"#{row.prefix}")).to_contain_text("Samverkan med polisen")
+
+
+def test_a_file_too_big_is_refused_in_place(
+    page: Page, world: World, settings, allow_response
+) -> None:
+    settings.ATTACHMENT_MAX_BYTES = 1000
+    allow_response("POST", r"/rapporter/\d+/bilagor/ladda-upp/", 413)
+    log_in(page, "rapportor")
+    open_report(page)
+    panel = page.get_by_role("region", name="Bilagor")
+    panel.get_by_label("Fil").set_input_files(
+        {"name": "stor.pdf", "mimeType": "application/pdf", "buffer": files.pdf() + bytes(5000)}
+    )
+    panel.get_by_role("button", name="Bifoga filen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Filen är för stor")
+    assert Attachment.objects.count() == 0
