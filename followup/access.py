@@ -11,6 +11,9 @@ every board's styrkort) is read by its samordnare and its city-wide readers and 
 its periods opened and locked) by its samordnare only: 404 for everyone else, 403 for a
 reader who tries to write. A board's styrkort with status is read by whoever may read the
 board's reports.
+
+A report's attachments are read by whoever may read the report and added or removed by
+whoever may write it, while it is open for writing (attachments.services checks that).
 """
 
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
+from attachments.models import Attachment
 from catalog.models import Board, Programme
 from followup.models import (
     BoardRole,
@@ -291,3 +295,27 @@ def get_generated_document(user: User, pk: int) -> GeneratedDocument:
     if job is None:
         raise Http404("Dokumentet finns inte.")
     return job
+
+
+# --- Attachments -------------------------------------------------------------------------
+
+
+def get_attachment(user: User, report_pk: int, pk: int) -> Attachment:
+    """An attachment of a report the user may read, or 404: the same answer whether the
+    report or the file is out of reach, so that neither tells the other exists."""
+    report = get_report(user, report_pk)
+    attachment = (
+        Attachment.objects.select_related("uploaded_by").filter(report=report, pk=pk).first()
+    )
+    if attachment is None:
+        raise Http404("Bilagan finns inte.")
+    attachment.report = report  # with the user's access
+    return attachment
+
+
+def get_writable_attachment(user: User, report_pk: int, pk: int) -> Attachment:
+    """An attachment the user may remove: 404 as `get_attachment`, 403 for a reader."""
+    attachment = get_attachment(user, report_pk, pk)
+    if not attachment.report.access.can_write:
+        raise PermissionDenied("Du kan läsa men inte ändra rapportens bilagor.")
+    return attachment

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from attachments.models import Attachment
+from attachments.selectors import by_anchor, report_wide
 from catalog.api import board_json
 from dialogue.api import with_threads
 from dialogue.selectors import threads_of_reports
@@ -177,11 +179,39 @@ def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
     }
 
 
+def _attachment_json(attachment: Attachment, absolute_uri: Callable[[str], str]) -> dict[str, Any]:
+    return {
+        "name": attachment.name,
+        "size": attachment.size,
+        "type": attachment.file_kind.content_type,
+        "type_label": attachment.file_kind.label,
+        "by": attachment.uploaded_by.get_username(),
+        "on_behalf": attachment.on_behalf,
+        "at": _iso(attachment.uploaded_at),
+        "url": absolute_uri(
+            reverse("attachment-download", args=[attachment.report_id, attachment.pk])
+        ),
+    }
+
+
+def _with_attachments(
+    row: dict[str, Any], files: list[Attachment], absolute_uri: Callable[[str], str]
+) -> dict[str, Any]:
+    row["attachments"] = [_attachment_json(attachment, absolute_uri) for attachment in files]
+    return row
+
+
 def report_json(report: Report, absolute_uri: Callable[[str], str]) -> dict[str, Any]:
-    """One report with its rows, from a report of `selectors.reports_for_api` (rows
-    prefetched: no queries here); `absolute_uri` makes a path a whole address (the
+    """One report with its rows, from a report of `selectors.reports_for_api` (rows and
+    files prefetched: no queries here); `absolute_uri` makes a path a whole address (the
     request's `build_absolute_uri`, or the site's address in the archive package)."""
     period = report.period
+    files = by_anchor(report.attachments.all())
+    rows = {
+        row.prefix
+        for kind in (report.activity_rows, report.indicator_rows, report.goal_rows)
+        for row in kind.all()
+    }
     return {
         "id": report.pk,
         "url": absolute_uri(reverse("report-detail", args=[report.pk])),
@@ -197,9 +227,23 @@ def report_json(report: Report, absolute_uri: Callable[[str], str]) -> dict[str,
         "summary": report.summary,
         "events": [_event_json(event) for event in report.events.all()],
         # Rows come in the report page's order (see selectors.reports_for_api).
-        "activities": [_activity_json(row, report) for row in report.activity_rows.all()],
-        "indicators": [_indicator_json(row, report) for row in report.indicator_rows.all()],
-        "goals": [_goal_json(row, report) for row in report.goal_rows.all()],
+        "activities": [
+            _with_attachments(_activity_json(row, report), files.get(row.prefix, []), absolute_uri)
+            for row in report.activity_rows.all()
+        ],
+        "indicators": [
+            _with_attachments(_indicator_json(row, report), files.get(row.prefix, []), absolute_uri)
+            for row in report.indicator_rows.all()
+        ],
+        "goals": [
+            _with_attachments(_goal_json(row, report), files.get(row.prefix, []), absolute_uri)
+            for row in report.goal_rows.all()
+        ],
+        # The report's files as a whole (and any whose row has left the report); each row's
+        # are under the row.
+        "attachments": [
+            _attachment_json(attachment, absolute_uri) for attachment in report_wide(files, rows)
+        ],
     }
 
 

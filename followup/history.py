@@ -9,9 +9,11 @@ from typing import Any, Protocol, cast
 from django.contrib.auth.models import User
 from django.db import models
 
+from attachments.models import REPORT_ANCHOR, Attachment
+from attachments.uploads import size_text
 from followup.models import Report
 from followup.numbers import number_text
-from followup.rows import ROW_KINDS, Item, RowKind
+from followup.rows import ROW_KINDS, Item, RowKind, kind_by_key
 
 # The summary as the history and the review panel name it.
 SUMMARY_NAME = "Sammanfattning för nämnden"
@@ -26,6 +28,21 @@ class Change:
     field: str
     old: str
     new: str
+    anchor: str = ""  # where on the report page: the row's id ("a12"), "summary", "bilagor"
+    user_id: int | None = None  # who, for the history page's filter
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the history page narrows the changes to: one row (its anchor), one user."""
+
+    anchor: str = ""
+    user_id: int | None = None
+
+    def keeps(self, change: Change) -> bool:
+        return (not self.anchor or change.anchor == self.anchor) and (
+            self.user_id is None or change.user_id == self.user_id
+        )
 
 
 class _HistoryStamped(Protocol):
@@ -149,7 +166,7 @@ def user_of(record: Any) -> str:
     return (user.get_full_name() or user.username) if user else "Systemet"
 
 
-def _removal(record: Any, item: str) -> Change:
+def _removal(record: Any, item: str, anchor: str) -> Change:
     return Change(
         at=record.history_date,
         user=user_of(record),
@@ -158,6 +175,8 @@ def _removal(record: Any, item: str) -> Change:
         field="Raden",
         old="i rapporten",
         new="borttagen",
+        anchor=anchor,
+        user_id=record.history_user_id,
     )
 
 
@@ -167,7 +186,8 @@ def record_changes(
     model: type[models.Model],
     label_of: Callable[[Any], str],
     *,
-    removal: Callable[[Any, str], Change] = _removal,
+    anchor_of: Callable[[Any], str] = lambda record: "",
+    removal: Callable[[Any, str], Change] | None = None,
     creation: Callable[[Any, str], Change] | None = None,
 ) -> list[Change]:
     """Compare each historical record (ordered by row, then time) with the one before it
@@ -180,7 +200,10 @@ def record_changes(
         before[record.id] = record
         if record.history_type == "-":
             # The row left the report: a board removed its own item, or the catalog changed.
-            changes.append(removal(record, label_of(record)))
+            item = label_of(record)
+            changes.append(
+                removal(record, item) if removal else _removal(record, item, anchor_of(record))
+            )
             continue
         if previous is None:
             if creation is not None and record.history_type == "+":
@@ -200,6 +223,8 @@ def record_changes(
                         field=str(field.verbose_name).capitalize(),
                         old=display_value(field, old),
                         new=display_value(field, new),
+                        anchor=anchor_of(record),
+                        user_id=record.history_user_id,
                     )
                 )
     return changes
@@ -227,13 +252,67 @@ def report_history(report: Report) -> list[Change]:
 
         # A row confirmed unchanged from the period before shows as its mark going.
         fields = (*kind.model.ANSWER_FIELDS, "carried_over")
-        changes += record_changes(records, fields, kind.model, label_of)
+
+        def anchor_of(record: Any, kind: RowKind = kind) -> str:
+            return f"{kind.key}{record.id}"
+
+        changes += record_changes(records, fields, kind.model, label_of, anchor_of=anchor_of)
     summary_records = list(
         Report.history.filter(id=report.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
     changes += record_changes(
-        summary_records, ("summary",), Report, lambda record: "Sammanfattning för nämnden"
+        summary_records,
+        ("summary",),
+        Report,
+        lambda record: "Sammanfattning för nämnden",
+        anchor_of=lambda record: "summary",
     )
+    changes += attachment_changes(report)
     return sorted(changes, key=lambda change: change.at, reverse=True)
+
+
+def attachment_changes(report: Report) -> list[Change]:
+    """Each file attached to the report or one of its rows, and each removed, with who and
+    when: the name and size stay in the history after the file has gone."""
+    records = list(
+        Attachment.history.filter(report_id=report.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    wanted: dict[str, set[int]] = {}
+    for record in records:
+        if record.row_kind:
+            wanted.setdefault(record.row_kind, set()).add(record.row_id)
+    names = {}
+    for key, ids in wanted.items():
+        kind = kind_by_key(key)
+        for row in kind.model.objects.filter(report=report, pk__in=ids).select_related(
+            kind.goal_path
+        ):
+            names[row.prefix] = kind.name(row, report, chars=90)
+    changes = []
+    for record in records:
+        if record.history_type == "~":
+            continue  # attachments are added and removed, never changed
+        anchor = f"{record.row_kind}{record.row_id}" if record.row_kind else REPORT_ANCHOR
+        item = (
+            "Rapporten som helhet" if not record.row_kind else names.get(anchor, "En borttagen rad")
+        )
+        shown = f"{record.name} ({size_text(record.size)})"
+        added = record.history_type == "+"
+        changes.append(
+            Change(
+                at=record.history_date,
+                user=user_of(record),
+                on_behalf=record.on_behalf and added,
+                item=item,
+                field="Bilaga",
+                old="–" if added else shown,
+                new=shown if added else "borttagen",
+                anchor=anchor,
+                user_id=record.history_user_id,
+            )
+        )
+    return changes

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from attachments.selectors import attachments_prefetch
 from catalog.models import Goal
 from followup.access import coordinated_programmes, reports_visible_to
 from followup.models import (
@@ -293,10 +294,11 @@ def period_report_counts(period: ReportingPeriod) -> PeriodReportCounts:
 
 
 def with_api_rows(reports: QuerySet[Report]) -> QuerySet[Report]:
-    """The reports with what `api.report_json` reads: rows, events, period and board."""
+    """The reports with what `api.report_json` reads: rows, events, files, period and board."""
     return reports.select_related("period__programme", "board").prefetch_related(
         *(Prefetch(kind.related_name, queryset=kind.rows()) for kind in ROW_KINDS),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+        attachments_prefetch(),
     )
 
 

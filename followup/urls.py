@@ -13,6 +13,7 @@ from followup.views import (
     reminders,
     report,
     review,
+    search,
 )
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     # The city-wide dashboard (issue 4).
     path("oversikt/", dashboard.dashboard, name="dashboard"),
     path("oversikt/rader/", dashboard.dashboard_rows, name="dashboard-rows"),
+    # Search in what the boards wrote (issue 11, point 7).
+    path("sok/", search.search, name="search"),
     path(
         "perioder/<int:pk>/oppna/", overview.period_change, {"action": "open"}, name="period-open"
     ),

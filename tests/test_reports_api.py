@@ -149,7 +149,7 @@ class ReportsApiValueTests(TestCase):
 
     def test_report_carries_period_board_and_state(self) -> None:
         report = self.report()
-        for key in ("events", "activities", "indicators", "goals"):
+        for key in ("events", "activities", "indicators", "goals", "attachments"):
             report.pop(key)
         self.assertEqual(
             report,
@@ -212,6 +212,7 @@ class ReportsApiValueTests(TestCase):
                 "version": self.activity_row.version,
                 "updated_at": "2023-04-28T14:30:00+00:00",
                 "threads": [],  # added in v1 with the comment threads (dialogue)
+                "attachments": [],
             },
         )
         self.assertEqual(self.activity_row.version, 2)
@@ -239,6 +240,7 @@ class ReportsApiValueTests(TestCase):
                 "version": self.share_row.version,
                 "updated_at": "2023-04-28T14:30:00+00:00",
                 "threads": [],  # added in v1 with the comment threads (dialogue)
+                "attachments": [],
             },
         )
 
@@ -324,6 +326,7 @@ class ReportsApiValueTests(TestCase):
                 "version": row.version,
                 "updated_at": None,
                 "threads": [],
+                "attachments": [],
             },
         )
 
@@ -463,11 +466,11 @@ class ReportsApiQueryCountTests(TestCase):
         self.client.force_login(person)
         # session, user, count, the page of reports (with period, programme, board and the
         # user's standing), activity rows, indicator rows, goal rows, events with their actors,
-        # the threads' entries with their threads and authors
-        with self.assertNumQueries(9):
+        # the threads' entries with their threads and authors, attachments with who attached them
+        with self.assertNumQueries(10):
             before = self.client.get(URL).json()
         self.grow()
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             after = self.client.get(URL).json()
         self.assertGreater(after["count"], before["count"])
         mine = next(r for r in after["results"] if r["id"] == self.world.report.pk)
@@ -484,8 +487,8 @@ class ReportsApiQueryCountTests(TestCase):
     def test_query_count_is_the_same_for_the_last_page(self) -> None:
         self.grow()
         self.client.force_login(self.world.coordinator)
-        # as above: session, user, count, page, three kinds of rows, events, threads
-        with self.assertNumQueries(9):
+        # as above: session, user, count, page, three kinds of rows, events, threads, attachments
+        with self.assertNumQueries(10):
             self.assertEqual(self.client.get(URL, {"page": "2"}).json()["page"], 2)
 
     def test_anonymous_costs_no_query(self) -> None:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from attachments.models import Attachment
 from catalog.models import Activity, ActivityResponsibility
 from followup.models import CityReader, DocumentKind, DocumentState, GeneratedDocument
 from followup.services import own_item_add
@@ -68,6 +69,7 @@ class WalkWorld:
     city_reader: User
     superuser: User
     document: GeneratedDocument
+    attachment: Attachment
 
     def roles(self) -> dict[str, User | None]:
         return {
@@ -104,6 +106,7 @@ class WalkWorld:
             "board_slug": DISTRICT,
             "variant": "status",
             "key": "sammanfattning",
+            "attachment_pk": self.attachment.pk,
         }
         return str(values[name])
 
@@ -138,10 +141,21 @@ def walk_world() -> WalkWorld:
         finished_at=timezone.now(),
         expires_at=timezone.now() + timedelta(hours=1),
     )
+    # An attachment (its file not in storage either: the download answers 404), so that its
+    # download and removal pages are walked.
+    attachment = Attachment.objects.create(
+        report=world.report,
+        file="bilagor/walk.pdf",
+        name="rutin.pdf",
+        size=1000,
+        kind="pdf",
+        uploaded_by=world.reporter,
+    )
     return WalkWorld(
         world=world,
         own_activity=own_activity,
         city_reader=city_reader,
         superuser=superuser,
         document=document,
+        attachment=attachment,
     )

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "records",
     "dialogue",
     "about",
+    "attachments",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +271,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # Largest Excel file a board may upload (the template of a district board is about 30 kB).
 EXCEL_UPLOAD_MAX_BYTES = env_int("EXCEL_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+# Attachments (evidence a board keeps with its report): the largest file, and all of one
+# report's files together. Checked while the upload arrives (attachments.uploads).
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+ATTACHMENT_REPORT_MAX_BYTES = env_int("ATTACHMENT_REPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Password reset links ("Glömt lösenordet?") stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("PASSWORD_RESET_HOURS", 2)
 # Absolute links in e-mails (reminders): a cron job has no request to build them from.

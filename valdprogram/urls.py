@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("followup.urls")),
     path("", include("dialogue.urls")),
+    path("", include("attachments.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("records.urls")),
     path("", include("about.urls")),

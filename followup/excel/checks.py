@@ -131,19 +131,27 @@ def _archive_problem(archive: zipfile.ZipFile) -> str | None:
         return MACRO_ENABLED
     if CONTENT_TYPES_PART not in archive.namelist():
         return NOT_A_SPREADSHEET
-    try:
-        types = {
-            str(element.get("ContentType", ""))
-            for element in fromstring(archive.read(CONTENT_TYPES_PART))
-        }
-    except (ParseError, DefusedXmlException):
-        # Not XML, or XML declaring entities (which Excel never writes).
+    types = ooxml_content_types(archive)
+    if types is None:
         return NOT_A_WORKBOOK
     if any("macroenabled" in kind.lower() or "vbaproject" in kind.lower() for kind in types):
         return MACRO_ENABLED
     if not types & WORKBOOK_CONTENT_TYPES:
         return NOT_A_SPREADSHEET
     return None
+
+
+def ooxml_content_types(archive: zipfile.ZipFile) -> set[str] | None:
+    """The content types an Office Open XML package declares in its `[Content_Types].xml`
+    (the main part's says what the document is), or None if that part is missing, not XML,
+    or XML declaring entities (which Office never writes). Also read for attachments."""
+    try:
+        return {
+            str(element.get("ContentType", ""))
+            for element in fromstring(archive.read(CONTENT_TYPES_PART))
+        }
+    except (KeyError, ParseError, DefusedXmlException):
+        return None
 
 
 # Sector numbers from here up are markers (reserved, DIFSECT, FATSECT, ENDOFCHAIN, FREESECT).

@@ -9,6 +9,7 @@ from concurrency.api import get_revision_of_object
 from concurrency.forms import get_signer
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -18,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from attachments.selectors import attachment_index
+from attachments.views import upload_form
 from catalog.models import Activity, Goal, Indicator
 from dialogue.review import since_return
 from dialogue.selectors import ThreadView, report_dialogue, threads_of_reports
@@ -28,7 +31,7 @@ from followup.forms import (
     ReviewForm,
     RowForm,
 )
-from followup.history import report_history
+from followup.history import HistoryFilter, report_history
 from followup.models import Report, ReportState
 from followup.own_items import OWN_MODELS, own_items_in, with_row_in
 from followup.rows import Row, RowKind, in_page_order, is_done, kind_by_key
@@ -177,6 +180,10 @@ def _render_report(
         )
 
     goals = {goal.number: goal for goal in completeness.goals}
+    # The report's files (one query), listed by row and in the panel with the upload form.
+    attachments = attachment_index(
+        report, writable=writable, rows=in_page_order(chain(*page.rows.values()))
+    )
     sections: list[GoalSection[RowView]] = [
         GoalSection(
             section.goal,
@@ -202,6 +209,8 @@ def _render_report(
         or OwnItemForm(programme=report.period.programme),
         "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
+        "attachments": attachments,
+        "attachment_form": upload_form(attachments),
         "conflict": conflict,
         "dialogue": dialogue,
         "since_return": since_return(report, page.events, dialogue)
@@ -370,6 +379,7 @@ def _render_row(
         next_missing=completeness.next_missing.get(row.prefix, ""),
         only_missing=only_missing,
     )
+    # No "attachments": the row's list of files stays as it is on the page (hx-preserve).
     context = {"report": report, "access": report.access, "writable": True, "row": view}
     template = "followup/report_detail.html"
     html = render_to_string(f"{template}#report-row", context, request=request)
@@ -450,11 +460,44 @@ def own_item_remove(
     return redirect(_report_url(report, "own"))
 
 
+HISTORY_PAGE_SIZE = 50
+
+
 @require_safe
 def history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to the report, newest first, a page at a time; narrowed to one row
+    (`?rad=a12`) or one person (`?vem=<user id>`) from the changes there are."""
     report = access.get_report(request.user, pk)
+    changes = report_history(report)
+    # The choices are what the history holds, in the order of the changes' first mention.
+    rows = dict.fromkeys((change.anchor, change.item) for change in changes if change.anchor)
+    people = dict.fromkeys((change.user_id, change.user) for change in changes if change.user_id)
+    anchor = request.GET.get("rad", "")
+    user_id = _int_or_none(request.GET.get("vem"))
+    chosen = HistoryFilter(
+        anchor=anchor if any(anchor == a for a, _ in rows) else "",
+        user_id=user_id if any(user_id == u for u, _ in people) else None,
+    )
+    kept = [change for change in changes if chosen.keeps(change)]
+    page = Paginator(kept, HISTORY_PAGE_SIZE).get_page(request.GET.get("sida"))
+    query = request.GET.copy()
+    query.pop("sida", None)
     return render(
         request,
         "followup/report_history.html",
-        {"report": report, "changes": report_history(report), "now": timezone.now()},
+        {
+            "report": report,
+            "changes": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "rows": sorted(rows, key=lambda row: row[1]),
+            "people": sorted(people, key=lambda person: person[1]),
+            "chosen": chosen,
+            "total": len(changes),
+            "now": timezone.now(),
+        },
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None

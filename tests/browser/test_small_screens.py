@@ -169,6 +169,7 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("rapporten att fylla i", "/rapporter/{other_report}/"),
         ("Excel-förhandsgranskningen", excel_preview),
         ("Excel-filen som inte kunde läsas", excel_errors),
+        ("bilagorna", "/rapporter/{other_report}/bilagor/"),
     ],
     "lasare": [
         ("startsidan", "/start/"),
@@ -187,6 +188,7 @@ PAGES: dict[str, list[tuple[str, Step]]] = {
         ("halvtidsrapportens förhandsgranskning", f"/halvtid/{SLUG}/2023/forhandsgranska/"),
         ("styrkorten", "/styrkort/"),
         ("ett dokument som görs", "/dokument/{document}/"),
+        ("sökningen", "/sok/?q=Samverkans%C3%B6verenskommelsen"),
     ],
     "stadslasare": [
         ("startsidan", "/start/"),
