@@ -23,11 +23,9 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from importlib import import_module
 from typing import IO, Any
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 
@@ -138,13 +136,10 @@ def catalog_files(programme: Programme, year: int) -> Iterator[ArchiveFile]:
     yield json_file(f"katalog-{programme.slug}.json", programme_json(catalog, site_uri))
 
 
-# The attachments app (issue 13) provides `attachments.archive.archive_files(programme,
-# year)`, yielding an ArchiveFile per attachment of the year's reports, under "bilagor/".
-ATTACHMENTS_MODULE = "attachments.archive"
-
-
 def attachment_files(programme: Programme, year: int) -> Iterator[ArchiveFile]:
-    yield from import_module(ATTACHMENTS_MODULE).archive_files(programme, year)
+    from attachments.archive import archive_files
+
+    yield from archive_files(programme, year)
 
 
 @dataclass(frozen=True)
@@ -162,7 +157,7 @@ ARCHIVE_PARTS: tuple[ArchivePart, ...] = (
     ArchivePart("Rapporter (JSON och PDF)", report_files, per_file=True),
     ArchivePart("Samlad uppföljning och halvtidsrapport", document_files),
     ArchivePart("Katalogen", catalog_files),
-    ArchivePart("Bilagor", attachment_files, lambda: apps.is_installed("attachments")),
+    ArchivePart("Bilagor", attachment_files),
 )
 
 

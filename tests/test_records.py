@@ -11,6 +11,7 @@ from datetime import timedelta
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib.auth.models import User
 from django.core.checks import run_checks
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.config import OidcConfig
+from attachments.models import Attachment
 from catalog.models import Activity
 from followup.history import history_stamp
 from followup.models import (
@@ -29,6 +31,7 @@ from followup.models import (
     MidtermReport,
 )
 from followup.services import report_submit
+from tests import attachment_files as files
 from tests.document_jobs import ask, job_pk, made_document, media
 from tests.followup_data import build_small_world, fill_report, user
 from tests.retention_data import RETENTION
@@ -107,6 +110,28 @@ class ArchiveTests(TestCase):
         self.assertEqual({**archived, "url": ""}, {**from_api, "url": ""})
         self.assertTrue(archived["url"].endswith(reverse("report-detail", args=[report.pk])))
         self.assertEqual(archived["state"], "inskickad")
+
+    def test_the_boards_attachments_are_in_the_package_as_attached_with_their_format(
+        self,
+    ) -> None:
+        with media:
+            attachment = Attachment(
+                report=self.world.report,
+                name="Nämndens rutin.pdf",
+                size=len(files.pdf()),
+                kind="pdf",
+                uploaded_by=self.world.reporter,
+            )
+            attachment.file.save("rutin.pdf", ContentFile(files.pdf()))
+        package = self._package()
+        manifest = {
+            entry["path"]: entry for entry in json.loads(package.read("manifest.json"))["files"]
+        }
+        [path] = [path for path in manifest if path.startswith("bilagor/")]
+        self.assertTrue(path.endswith("Nämndens_rutin.pdf"), path)
+        self.assertEqual(package.read(path), files.pdf())
+        self.assertEqual(manifest[path]["media_type"], "application/pdf")
+        self.assertTrue(manifest[path]["format"].startswith("PDF 1."), manifest[path])
 
     def test_only_the_samordnare_may_make_or_download_the_package(self) -> None:
         asked = ask(self, self.client, self.url)
