@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import Board, Programme
+from publishing.models import Publication
 from followup.models import (
     BoardRole,
     CityReader,
@@ -255,3 +256,22 @@ def get_generated_document(user: User, pk: int) -> GeneratedDocument:
     if job is None:
         raise Http404("Dokumentet finns inte.")
     return job
+
+
+# --- Published results (public, no login) -------------------------------------------------
+
+
+def public_publications(programme: Programme) -> QuerySet[Publication]:
+    """The published versions anyone may read, signed in or not: those not taken down. Never
+    a draft: only a final document is ever published (`publishing.services`)."""
+    return Publication.objects.filter(programme=programme, withdrawn_at__isnull=True)
+
+
+def get_public_publication(programme: Programme, kind: str, year: int, number: int) -> Publication:
+    """One published version anyone may read, or 404."""
+    publication = (
+        public_publications(programme).filter(kind=kind, year=year, number=number).first()
+    )
+    if publication is None:
+        raise Http404("Det finns ingen sådan publicerad version.")
+    return publication
