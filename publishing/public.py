@@ -91,7 +91,13 @@ def year_context(published: Published, result: dict[str, Any]) -> dict[str, Any]
         charts[goal["number"]] = assessment_chart(goal, programme)
         for indicator in goal["indicators"]:
             trends[indicator["id"] or indicator["text"]] = trend_chart_of(indicator)
-    return {"programme": programme, "result": result, "charts": charts, "trends": trends}
+    return {
+        "programme": programme,
+        "result": result,
+        "charts": charts,
+        "trends": trends,
+        "rule": result["suppression"]["rule"],
+    }
 
 
 @public_page
@@ -145,7 +151,12 @@ def results_board(request: HttpRequest, slug: str, year: int, board_slug: str) -
     return render(
         request,
         "publishing/results_board.html",
-        {"programme": published.programme, "result": result, "card": card},
+        {
+            "programme": published.programme,
+            "result": result,
+            "card": card,
+            "rule": result["suppression"]["rule"],
+        },
     )
 
 

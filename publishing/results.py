@@ -257,7 +257,7 @@ def year_results(
         goals = _goals(city.figures, city.narrative)
         for goal in goals:
             for indicator in goal["indicators"]:
-                indicator["trend"] = trends.get(_indicator_key(indicator) or indicator["text"], [])
+                indicator["trend"] = trends.get(_indicator_key(indicator), [])
         result["city_followup"] = {
             **_version_info(published, city),
             "period_label": city.figures["period_label"],
@@ -306,17 +306,18 @@ def results_rows(result: dict[str, Any]) -> list[list[object]]:
         return rows
     year = result["year"]
     for goal in city["goals"]:
-        for scale in ("by_progress", "by_assessment"):
-            for key, bucket in goal["activities"][scale].items():
+        scales = (
+            ("aktiviteter_status", goal["activities"]["by_progress"]),
+            ("aktiviteter_bedomning", goal["activities"]["by_assessment"]),
+            ("maluppfyllelse", goal["fulfilment"]["by_fulfilment"]),
+        )
+        for kind, buckets in scales:
+            for key, bucket in buckets.items():
+                count = bucket["count"]
                 rows.append(
-                    [year, goal["number"], f"aktiviteter_{scale[3:]}", key, bucket["label"], "",
-                     bucket["count"], "", bucket["share"], "nej", bucket["count"]]
+                    [year, goal["number"], kind, key, bucket["label"], "", count, "",
+                     bucket["share"], "nej", count]
                 )
-        for key, bucket in goal["fulfilment"]["by_fulfilment"].items():
-            rows.append(
-                [year, goal["number"], "maluppfyllelse", key, bucket["label"], "",
-                 bucket["count"], "", bucket["share"], "nej", bucket["count"]]
-            )
         for indicator in goal["indicators"]:
             for part, label in (("value", "totalt"), ("women", "kvinnor"), ("men", "män")):
                 value = indicator[part]

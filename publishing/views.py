@@ -110,7 +110,7 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
     label = PublicationKind(kind).label
     correcting = bool(public_versions(programme=programme, kind=kind, year=year))
     form = PublishForm(request.POST if request.method == "POST" else None)
-    error = publication_refusal(programme=programme, kind=kind, year=year)
+    refusal = error = publication_refusal(programme=programme, kind=kind, year=year)
     status = 200
     if request.method == "POST" and not error and form.is_valid():
         try:
@@ -131,7 +131,7 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
     elif request.method == "POST":
         status = 422
     preview = None
-    if not error:
+    if not refusal:
         draft = publication_draft(programme=programme, kind=kind, year=year)
         published = Published.of(programme)
         versions = dict(published.versions)
@@ -155,9 +155,9 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
         breadcrumbs=_breadcrumbs(slug),
         form=form if correcting else None,
         error=error,
-        blocked=bool(error) and status == 200,
+        blocked=bool(refusal),
     )
-    context = {"confirm": confirmation}
+    context: dict[str, object] = {"confirm": confirmation}
     if preview is not None:
         context.update(year_context(Published.of(programme), preview))
         context["preview"] = True
