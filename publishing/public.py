@@ -180,8 +180,12 @@ def results_pdf(request: HttpRequest, slug: str, year: int, kind: str, number: i
     """A published PDF, from storage. It never changes: caches may keep it for an hour, and
     revalidate with its checksum after that (it may have been taken down)."""
     publication = _public_publication(request, slug, year, kind, number)
+    try:
+        stored = publication.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404("PDF:en finns inte längre.") from None
     response = FileResponse(
-        publication.pdf.open("rb"),
+        stored,
         content_type="application/pdf",
         filename=publication.pdf_filename,
     )
