@@ -191,7 +191,9 @@ def _render_section(
 def midterm_preview(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The document as a web page: the same content as the PDF, inside the site."""
     granted = access.get_programme(request.user, slug, year=year)
-    return render(request, "followup/midterm_preview.html", document_context(granted, year))
+    report = midterm_report_get(programme=granted.programme, year=year)
+    context = {**document_context(granted, year), "final": report if report.is_final else None}
+    return render(request, "followup/midterm_preview.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
