@@ -22,7 +22,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from catalog.models import Board, Programme
-from publishing.models import Publication
 from followup.models import (
     BoardRole,
     CityReader,
@@ -33,6 +32,7 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
+from publishing.models import Publication
 
 # Whoever asks: a signed-in user or the anonymous one.
 User: TypeAlias = auth.User | auth.AnonymousUser
@@ -269,9 +269,7 @@ def public_publications(programme: Programme) -> QuerySet[Publication]:
 
 def get_public_publication(programme: Programme, kind: str, year: int, number: int) -> Publication:
     """One published version anyone may read, or 404."""
-    publication = (
-        public_publications(programme).filter(kind=kind, year=year, number=number).first()
-    )
+    publication = public_publications(programme).filter(kind=kind, year=year, number=number).first()
     if publication is None:
         raise Http404("Det finns ingen sådan publicerad version.")
     return publication

@@ -26,9 +26,7 @@ def document_finalise(document: FinalDocument, *, figures: dict[str, Any], user:
     document.save()
 
 
-def document_figures(
-    document: FinalDocument, live: Callable[[], dict[str, Any]]
-) -> dict[str, Any]:
+def document_figures(document: FinalDocument, live: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The figures the document shows: frozen once final, `live()` while a draft."""
     if document.is_final:
         # Frozen by document_finalise: never empty once final.

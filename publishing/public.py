@@ -176,7 +176,7 @@ def _pdf_etag(request: HttpRequest, slug: str, year: int, kind: str, number: int
 @login_not_required
 @require_safe
 @condition(etag_func=_pdf_etag)
-def results_pdf(request: HttpRequest, slug: str, year: int, kind: str, number: int) -> HttpResponse:
+def results_pdf(request: HttpRequest, slug: str, year: int, kind: str, number: int) -> FileResponse:
     """A published PDF, from storage. It never changes: caches may keep it for an hour, and
     revalidate with its checksum after that (it may have been taken down)."""
     publication = _public_publication(request, slug, year, kind, number)

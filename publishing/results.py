@@ -195,24 +195,20 @@ def board_cards(publication: Publication) -> list[dict[str, Any]]:
     cards = []
     for card in publication.styrkort:
         slug = card["board_slug"]
+        items = [("activities", each) for each in card["activities"]]
+        items += [("indicators", each) for each in indicators.get(slug, [])]
         goals: dict[int, dict[str, Any]] = {}
-
-        def goal_of(number: int, goals: dict[int, dict[str, Any]] = goals) -> dict[str, Any]:
-            return goals.setdefault(
-                number,
-                {
+        for key, item in items:
+            number = item["goal"]
+            if number not in goals:
+                goals[number] = {
                     "number": number,
                     "title": titles.get(number, ""),
                     "fulfilment": fulfilment.get(slug, {}).get(number, "Ej rapporterad"),
                     "activities": [],
                     "indicators": [],
-                },
-            )
-
-        for activity in card["activities"]:
-            goal_of(activity["goal"])["activities"].append(activity)
-        for indicator in indicators.get(slug, []):
-            goal_of(indicator["goal"])["indicators"].append(indicator)
+                }
+            goals[number][key].append(item)
         cards.append(
             {
                 "board": card["board"],
@@ -287,7 +283,7 @@ def year_results(
 
 def results_rows(result: dict[str, Any]) -> list[list[object]]:
     """The year's figures as rows for CSV, long format: one value per row."""
-    header = [
+    header: list[object] = [
         "ar",
         "mal",
         "typ",
@@ -315,8 +311,19 @@ def results_rows(result: dict[str, Any]) -> list[list[object]]:
             for key, bucket in buckets.items():
                 count = bucket["count"]
                 rows.append(
-                    [year, goal["number"], kind, key, bucket["label"], "", count, "",
-                     bucket["share"], "nej", count]
+                    [
+                        year,
+                        goal["number"],
+                        kind,
+                        key,
+                        bucket["label"],
+                        "",
+                        count,
+                        "",
+                        bucket["share"],
+                        "nej",
+                        count,
+                    ]
                 )
         for indicator in goal["indicators"]:
             for part, label in (("value", "totalt"), ("women", "kvinnor"), ("men", "män")):

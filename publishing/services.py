@@ -3,6 +3,7 @@ programme's row, so that two samordnare publishing at once make two versions one
 other, never the same number twice."""
 
 import hashlib
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -13,7 +14,7 @@ from catalog.models import Programme
 from followup.city import city_followup_get
 from followup.documents.jobs import city_followup_pdf_bytes, midterm_pdf_bytes
 from followup.documents.midterm_narrative import midterm_report_get
-from followup.models import FinalDocument
+from followup.models import CityFollowup, FinalDocument, MidtermReport
 from followup.services import FollowupError
 from publishing import snapshot
 from publishing.models import Publication, PublicationKind
@@ -56,12 +57,13 @@ def publication_draft(*, programme: Programme, kind: str, year: int) -> Publicat
     for the confirmation page, and the very snapshot `publication_publish` saves."""
     document = source_document(programme=programme, kind=kind, year=year)
     figures = document.figures or {}
-    if kind == PublicationKind.CITY_FOLLOWUP:
-        narrative = snapshot.city_followup_narrative(document)  # type: ignore[arg-type]
+    styrkort: list[dict[str, Any]] = []
+    if isinstance(document, CityFollowup):
+        narrative = snapshot.city_followup_narrative(document)
         styrkort = snapshot.board_styrkort(programme, year, figures)
     else:
-        narrative = snapshot.midterm_narrative(document)  # type: ignore[arg-type]
-        styrkort = []
+        assert isinstance(document, MidtermReport)
+        narrative = snapshot.midterm_narrative(document)
     return Publication(
         programme=programme,
         kind=kind,
@@ -86,9 +88,9 @@ def publication_publish(
     if public_versions(programme=programme, kind=kind, year=year) and not note:
         raise FollowupError(NOTE_REQUIRED)
     draft = publication_draft(programme=programme, kind=kind, year=year)
-    if kind == PublicationKind.CITY_FOLLOWUP:
-        document = source_document(programme=programme, kind=kind, year=year)
-        pdf = city_followup_pdf_bytes(document)  # type: ignore[arg-type]
+    document = source_document(programme=programme, kind=kind, year=year)
+    if isinstance(document, CityFollowup):
+        pdf = city_followup_pdf_bytes(document)
     else:
         pdf = midterm_pdf_bytes(programme, year)
     with transaction.atomic():

@@ -67,7 +67,10 @@ def _programme(request: HttpRequest, slug: str, kind: str | None = None) -> Prog
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug)
     documents: dict[tuple[str, int], FinalDocument] = {}
-    for model, kind in ((CityFollowup, PublicationKind.CITY_FOLLOWUP), (MidtermReport, PublicationKind.MIDTERM)):
+    for model, kind in (
+        (CityFollowup, PublicationKind.CITY_FOLLOWUP),
+        (MidtermReport, PublicationKind.MIDTERM),
+    ):
         for document in model.objects.filter(programme=programme):
             documents[(kind, document.year)] = document
     versions: dict[tuple[str, int], list[Publication]] = {}
@@ -205,7 +208,9 @@ def withdraw(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int)
         error=error,
         blocked=bool(error) and request.method != "POST",
     )
-    return render(request, "publishing/publish_confirm.html", {"confirm": confirmation}, status=status)
+    return render(
+        request, "publishing/publish_confirm.html", {"confirm": confirmation}, status=status
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -62,7 +62,9 @@ class PublishingFlowTests(TestCase):
         response = self.publish()
         self.assertRedirects(response, reverse("publishing", args=[SLUG]))
         publication = Publication.objects.get()
-        self.assertEqual((publication.kind, publication.year, publication.number), (SAMLAD, YEAR, 1))
+        self.assertEqual(
+            (publication.kind, publication.year, publication.number), (SAMLAD, YEAR, 1)
+        )
         self.assertEqual(publication.published_by, self.world.coordinator)
         self.assertEqual(publication.figures, self.data.followup.figures)
         self.assertEqual(publication.narrative["overall"], "Arbetet går framåt.")
@@ -288,7 +290,9 @@ class PublicResultsTests(TestCase):
             user=self.world.coordinator,
             reason="Test.",
         )
-        self.assertEqual(self.client.get(year_url(), headers={"if-none-match": etag}).status_code, 404)
+        self.assertEqual(
+            self.client.get(year_url(), headers={"if-none-match": etag}).status_code, 404
+        )
 
     def test_the_pdf_is_served_from_storage_with_caching(self) -> None:
         response = self.client.get(reverse("results-pdf", args=[SLUG, YEAR, SAMLAD, 1]))
@@ -401,4 +405,7 @@ class OpenDataTests(TestCase):
     def test_the_api_is_read_only(self) -> None:
         response = self.client.post(reverse("api-results-year", args=[SLUG, YEAR]))
         self.assertEqual(response.status_code, 405)
-        self.assertEqual(json.loads(self.client.get(reverse("api-results", args=[SLUG])).content)["programme"], SLUG)
+        self.assertEqual(
+            json.loads(self.client.get(reverse("api-results", args=[SLUG])).content)["programme"],
+            SLUG,
+        )

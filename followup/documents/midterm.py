@@ -617,7 +617,9 @@ def _distribution_json(entry: Distribution) -> dict[str, Any]:
     return {
         "year": entry.column.year,
         "completeness": entry.completeness.as_dict(),
-        "counts": {bucket.key: {"label": bucket.label, "count": bucket.count} for bucket in entry.counts},
+        "counts": {
+            bucket.key: {"label": bucket.label, "count": bucket.count} for bucket in entry.counts
+        },
     }
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Goal, Prerequisite, Programme
+from followup.final import document_finalise
 from followup.models import (
     PREREQUISITE_SYMBOLS,
     FollowupState,
@@ -24,7 +25,6 @@ from followup.models import (
     MidtermSectionKind,
     PrerequisiteState,
 )
-from followup.final import document_finalise
 from followup.services import CREATED_VERSION, FollowupError, StaleRow
 
 FINAL_REFUSAL = "Halvtidsrapporten är slutlig och kan inte ändras."
@@ -247,9 +247,9 @@ def midterm_finalise(*, programme: Programme, year: int, user: User) -> MidtermR
     from followup.documents.midterm import midterm_document, midterm_figures
 
     with transaction.atomic():
-        report = MidtermReport.objects.select_for_update().filter(
-            programme=programme, year=year
-        ).first()
+        report = (
+            MidtermReport.objects.select_for_update().filter(programme=programme, year=year).first()
+        )
         if report is not None and report.is_final:
             raise FollowupError("Halvtidsrapporten är redan slutlig.")
         missing = midterm_missing(programme=programme, year=year)
