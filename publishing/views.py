@@ -133,13 +133,14 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
             return redirect("publishing", slug)
     elif request.method == "POST":
         status = 422
-    preview = None
+    preview, published = None, None
     if not refusal:
         draft = publication_draft(programme=programme, kind=kind, year=year)
         published = Published.of(programme)
-        versions = dict(published.versions)
+        versions = {**published.versions}
         versions[(kind, year)] = [*versions.get((kind, year), []), draft]
-        preview = year_results(Published(programme=programme, versions=versions), year)
+        published = Published(programme=programme, versions=versions)
+        preview = year_results(published, year)
     consequences = [
         "Det som visas nedan blir offentligt för alla, utan inloggning: siffrorna, din text, "
         "nämndernas styrkort och PDF:en.",
@@ -161,8 +162,8 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
         blocked=bool(refusal),
     )
     context: dict[str, object] = {"confirm": confirmation}
-    if preview is not None:
-        context.update(year_context(Published.of(programme), preview))
+    if published is not None and preview is not None:
+        context.update(year_context(published, preview))
         context["preview"] = True
     return render(request, "publishing/publish_confirm.html", context, status=status)
 

@@ -19,6 +19,7 @@ from publishing.services import publication_publish, publication_withdraw
 from tests.document_jobs import media
 from tests.followup_data import DISTRICT
 from tests.publishing_data import SLUG, YEAR, publishing_world, write_narratives
+from tests.url_walk import routes, walk_world
 
 PDF = b"%PDF-1.7 publicerad"
 SAMLAD = PublicationKind.CITY_FOLLOWUP
@@ -72,6 +73,25 @@ class PublishingFlowTests(TestCase):
             self.assertEqual(stored.read(), PDF)
         page = self.client.get(reverse("publishing", args=[SLUG]))
         self.assertContains(page, "Version 1")
+
+    def test_the_overview_costs_the_same_queries_whatever_is_published(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        # 1. the session, 2. the user, 3. the programme with the user's standing, 4. the
+        # samlade uppföljningar, 5. the halvtidsrapporter, 6. every publication with who.
+        with self.assertNumQueries(6):
+            self.client.get(reverse("publishing", args=[SLUG]))
+        self.publish()
+        self.publish_again()
+        with self.assertNumQueries(6):
+            response = self.client.get(reverse("publishing", args=[SLUG]))
+        self.assertContains(response, "Version 2")
+
+    def publish_again(self) -> None:
+        from followup.city import city_followup_finalise
+
+        document_reopen(CityFollowup.objects.get())
+        city_followup_finalise(followup=CityFollowup.objects.get(), user=self.world.coordinator)
+        self.publish(note="Rättat.")
 
     def test_nobody_else_may_publish_or_unpublish(self) -> None:
         for person, status in (
@@ -409,3 +429,29 @@ class OpenDataTests(TestCase):
             json.loads(self.client.get(reverse("api-results", args=[SLUG])).content)["programme"],
             SLUG,
         )
+
+
+class PublicRoutesWalkTests(TestCase):
+    """Every public results route, walked as the anonymous visitor with the walk's values:
+    each answers (the PDF's file is pruned in the walk, so it is 404, never a 500), and the
+    samordnare's publishing routes send the visitor to log in."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.walk = walk_world()
+
+    def test_anonymous_reads_every_public_route_and_none_of_the_publishing_ones(self) -> None:
+        walked = []
+        for route in routes():
+            if not route.name.startswith(("results", "api-results", "publishing")):
+                continue
+            path = route.path(self.walk.value_of)
+            status = self.client.get(path).status_code
+            walked.append(route.name)
+            if route.name.startswith("publishing"):
+                self.assertEqual(status, 302, path)
+            elif route.name == "results-pdf":
+                self.assertEqual(status, 404, path)
+            else:
+                self.assertEqual(status, 200, path)
+        self.assertEqual(len(walked), 12)

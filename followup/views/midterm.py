@@ -145,12 +145,12 @@ def midterm_section(
     if form.is_valid():
         try:
             section = midterm_section_save(form=form, user=request.user)
+        except StaleSection as stale:  # a FollowupError too: first
+            conflict = stale
+            form = form_after_conflict(form, request, stale.current)
         except FollowupError as refused:
             messages.error(request, str(refused))
             return redirect("midterm-preview", slug, year)
-        except StaleSection as stale:
-            conflict = stale
-            form = form_after_conflict(form, request, stale.current)
     else:
         guard.form_refused(form, programme_id=programme.pk)
     saved = conflict is None and not form.errors
