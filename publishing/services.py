@@ -38,6 +38,11 @@ def public_versions(*, programme: Programme, kind: str, year: int) -> list[Publi
     )
 
 
+def _next_number(*, programme: Programme, kind: str, year: int) -> int:
+    earlier = Publication.objects.filter(programme=programme, kind=kind, year=year)
+    return (earlier.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+
+
 def publication_refusal(*, programme: Programme, kind: str, year: int) -> str:
     """Why the document cannot be published now, or ""."""
     document = source_document(programme=programme, kind=kind, year=year)
@@ -68,7 +73,7 @@ def publication_draft(*, programme: Programme, kind: str, year: int) -> Publicat
         programme=programme,
         kind=kind,
         year=year,
-        number=0,
+        number=_next_number(programme=programme, kind=kind, year=year),
         figures=figures,
         narrative=narrative,
         styrkort=styrkort,
@@ -97,12 +102,10 @@ def publication_publish(
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         if refusal := publication_refusal(programme=programme, kind=kind, year=year):
             raise FollowupError(refusal)
-        earlier = Publication.objects.filter(programme=programme, kind=kind, year=year)
-        if earlier.filter(withdrawn_at__isnull=True).exists() and not note:
+        if public_versions(programme=programme, kind=kind, year=year) and not note:
             raise FollowupError(NOTE_REQUIRED)
-        number = (earlier.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         publication = draft
-        publication.number = number
+        publication.number = _next_number(programme=programme, kind=kind, year=year)
         publication.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         publication.note = note
         publication.published_at = timezone.now()
