@@ -56,6 +56,7 @@ from followup.models import (
     IndicatorOutcome,
     Membership,
     PeriodKind,
+    PeriodState,
     Progress,
     Report,
     ReportingPeriod,
@@ -183,7 +184,49 @@ def demo_seed(*, scale: int = 1, seed: int = DEFAULT_SEED) -> DemoSummary:
             if second is not None:
                 _seed(second, clock=clock, scale=1, seed=seed, coordinator=SODERTALJE_COORDINATOR)
                 _two_cities_person(clock)
+        if scale == 1:  # a benchmark's copies would only make the PDF slow
+            _results_publish(programme)
     return _summary(programme)
+
+
+# The year whose samlad uppföljning the demo makes final and publishes, so that the public
+# results pages (issue 13) have something to show.
+PUBLISHED_YEAR = 2024
+PUBLISHED_NARRATIVE = (
+    "Arbetet enligt programmet har fortsatt under året. De flesta aktiviteter pågår enligt "
+    "plan; nämnderna behöver mer stöd där arbetet ännu inte har kommit igång."
+)
+
+
+def _results_publish(programme: Programme) -> None:
+    """Stockholm's samlad uppföljning of PUBLISHED_YEAR, written by the samordnare, made
+    final and published, when that year's verksamhetsberättelse is locked."""
+    from followup.city import city_followup_draft_create, city_followup_finalise
+    from publishing.models import PublicationKind
+    from publishing.services import publication_publish
+
+    locked = ReportingPeriod.objects.filter(
+        programme=programme, year=PUBLISHED_YEAR, is_annual=True, state=PeriodState.LOCKED
+    )
+    if not locked.exists():
+        return
+    coordinator = User.objects.get(username=COORDINATOR_USERNAME)
+    followup = city_followup_draft_create(programme=programme, year=PUBLISHED_YEAR)
+    followup.narrative = PUBLISHED_NARRATIVE
+    followup.save()
+    for part in followup.goals.select_related("goal"):
+        part.narrative = (
+            f"Nämnderna rapporterar att arbetet mot {programme.goal_label.lower()} "
+            f"{part.goal.number} går framåt, men inte överallt i samma takt."
+        )
+        part.save()
+    city_followup_finalise(followup=followup, user=coordinator)
+    publication_publish(
+        programme=programme,
+        kind=PublicationKind.CITY_FOLLOWUP,
+        year=PUBLISHED_YEAR,
+        user=coordinator,
+    )
 
 
 def demo_summary_of_second() -> "DemoSummary | None":

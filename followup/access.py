@@ -37,6 +37,7 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
+from publishing.models import Publication
 
 # Whoever asks: a signed-in user or the anonymous one.
 User: TypeAlias = auth.User | auth.AnonymousUser
@@ -319,3 +320,20 @@ def get_writable_attachment(user: User, report_pk: int, pk: int) -> Attachment:
     if not attachment.report.access.can_write:
         raise PermissionDenied("Du kan läsa men inte ändra rapportens bilagor.")
     return attachment
+
+
+# --- Published results (public, no login) -------------------------------------------------
+
+
+def public_publications(programme: Programme) -> QuerySet[Publication]:
+    """The published versions anyone may read, signed in or not: those not taken down. Never
+    a draft: only a final document is ever published (`publishing.services`)."""
+    return Publication.objects.filter(programme=programme, withdrawn_at__isnull=True)
+
+
+def get_public_publication(programme: Programme, kind: str, year: int, number: int) -> Publication:
+    """One published version anyone may read, or 404."""
+    publication = public_publications(programme).filter(kind=kind, year=year, number=number).first()
+    if publication is None:
+        raise Http404("Det finns ingen sådan publicerad version.")
+    return publication

@@ -25,6 +25,7 @@ class Bar:
     label: str
     value: float | None  # None: missing, drawn as "saknas" rather than as zero
     text: str  # the value as the bar's direct label, e.g. "3 (25,0 %)"
+    gap: str = "saknas"  # what a column without a value says ("färre än 5" when hidden)
 
 
 def _shorten(text: str, length: int) -> str:
@@ -118,7 +119,7 @@ def trend_chart(
                 f'<rect x="{centre - column / 2:.1f}" y="{base - 24}" width="{column:.1f}" '
                 f'height="24" fill="none" stroke="{MUTED}" stroke-dasharray="4 3"/>'
             )
-            label_y, text = base - 30, "saknas"
+            label_y, text = base - 30, point.gap
         else:
             length = plot * point.value / largest
             parts.append(

@@ -5,15 +5,15 @@ it is a draft they are live, and when the samordnare makes it final they are fro
 document, so that a report corrected later does not change it silently.
 """
 
-from typing import Any, cast
+from typing import Any
 
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.forms import ModelForm
-from django.utils import timezone
 
 from catalog.models import Programme
+from followup.final import document_figures, document_finalise
 from followup.models import CityFollowup, CityFollowupGoal, FollowupState
 from followup.rollup import year_figures
 from followup.services import CREATED_VERSION, FollowupError, StaleRow
@@ -43,10 +43,7 @@ def city_followup_draft_create(*, programme: Programme, year: int) -> CityFollow
 
 def city_followup_figures(followup: CityFollowup) -> dict[str, Any]:
     """The figures the document shows: frozen once final, live while a draft."""
-    if followup.state == FollowupState.FINAL:
-        # Frozen by city_followup_finalise: never empty once final.
-        return cast(dict[str, Any], followup.figures)
-    return year_figures(followup.programme, followup.year)
+    return document_figures(followup, lambda: year_figures(followup.programme, followup.year))
 
 
 def city_followup_text_save(*, form: ModelForm, followup: CityFollowup) -> None:
@@ -115,9 +112,5 @@ def city_followup_finalise(*, followup: CityFollowup, user: User) -> CityFollowu
             raise FollowupError("Den samlade uppföljningen är redan slutlig.")
         if missing := city_followup_missing(locked):
             raise FollowupError("Skriv först: " + ", ".join(missing) + ".")
-        locked.figures = year_figures(locked.programme, locked.year)
-        locked.state = FollowupState.FINAL
-        locked.finalised_at = timezone.now()
-        locked.finalised_by = user
-        locked.save()
+        document_finalise(locked, figures=year_figures(locked.programme, locked.year), user=user)
     return locked

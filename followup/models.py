@@ -730,27 +730,14 @@ class FollowupState(models.TextChoices):
     FINAL = "slutlig", "Slutlig"
 
 
-class CityFollowup(models.Model):
-    """The samlad uppföljning of one programme year: figures built from the reports, and the
-    samordnare's narrative. Once final, `figures` holds the numbers it was made from, so that
-    later edits of reports do not change it silently."""
+class FinalDocument(models.Model):
+    """What a city-wide document has once it can be made final (the samlad uppföljning, the
+    halvtidsrapport): its state and, once final, the figures it was made from, frozen, so that
+    later edits of reports do not change it silently. `followup.final` is the one place that
+    makes a document final and reads its figures."""
 
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.PROTECT,
-        related_name="city_followups",
-        verbose_name="program",
-    )
-    year = models.PositiveSmallIntegerField("år")
     state = models.CharField(
         "läge", max_length=10, choices=FollowupState.choices, default=FollowupState.DRAFT
-    )
-    narrative = models.TextField(
-        "samlad bedömning",
-        blank=True,
-        max_length=20000,
-        help_text=PRIVACY_HINT,
-        validators=[no_personal_data],
     )
     figures = models.JSONField("siffror när den blev slutlig", null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True, verbose_name="gjord slutlig")
@@ -761,6 +748,33 @@ class CityFollowup(models.Model):
         blank=True,
         related_name="+",
         verbose_name="gjord slutlig av",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_final(self) -> bool:
+        return self.state == FollowupState.FINAL
+
+
+class CityFollowup(FinalDocument):
+    """The samlad uppföljning of one programme year: figures built from the reports, and the
+    samordnare's narrative. Once final, `figures` holds the numbers it was made from."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="city_followups",
+        verbose_name="program",
+    )
+    year = models.PositiveSmallIntegerField("år")
+    narrative = models.TextField(
+        "samlad bedömning",
+        blank=True,
+        max_length=20000,
+        help_text=PRIVACY_HINT,
+        validators=[no_personal_data],
     )
     version = AutoIncVersionField()
     history = HistoricalRecords()
@@ -810,9 +824,10 @@ class CityFollowupGoal(models.Model):
 # --- The halvtidsrapport (issue 5) --------------------------------------------------------
 
 
-class MidtermReport(models.Model):
-    """The halvtidsrapport of a programme as seen from one year: the figures come live from
-    the reports; what is stored is the samordnare's narrative, one `MidtermSection` each."""
+class MidtermReport(FinalDocument):
+    """The halvtidsrapport of a programme as seen from one year: while a draft the figures
+    come live from the reports, and once final they are frozen (`FinalDocument`); what is
+    written is the samordnare's narrative, one `MidtermSection` each."""
 
     programme = models.ForeignKey(
         Programme,

@@ -1271,6 +1271,7 @@ def year_figures(programme: Programme, year: int) -> dict[str, Any]:
                 },
                 "indicators": [
                     {
+                        "id": item.indicator.pk,
                         "text": item.indicator.text,
                         "kind": str(item.indicator.kind),
                         "own": False,

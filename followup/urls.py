@@ -143,6 +143,12 @@ urlpatterns = [
         name="midterm-preview",
     ),
     path("halvtid/<slug:slug>/<int:year>.pdf", midterm.midterm_pdf, name="midterm-pdf"),
+    path("halvtid/<slug:slug>/<int:year>/slutlig/", midterm.midterm_final, name="midterm-final"),
+    path(
+        "halvtid/<slug:slug>/<int:year>/slutlig/bekrafta/",
+        midterm.midterm_final_confirm,
+        name="midterm-final-confirm",
+    ),
     path(
         "halvtid/<slug:slug>/<int:year>/spara/<str:key>/",
         midterm.midterm_section,

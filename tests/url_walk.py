@@ -16,7 +16,10 @@ from django.utils import timezone
 from attachments.models import Attachment
 from catalog.models import Activity, ActivityResponsibility
 from followup.models import CityReader, DocumentKind, DocumentState, GeneratedDocument
+from followup.rollup import year_figures
 from followup.services import own_item_add
+from publishing.models import Publication, PublicationKind
+from publishing.snapshot import board_styrkort
 from tests.followup_data import DISTRICT, World, build_world, user
 
 SLUG = "stockholm-2021-2025"
@@ -70,6 +73,7 @@ class WalkWorld:
     superuser: User
     document: GeneratedDocument
     attachment: Attachment
+    publication: Publication
 
     def roles(self) -> dict[str, User | None]:
         return {
@@ -91,9 +95,12 @@ class WalkWorld:
         elif route.pattern.startswith("dokument/"):
             pk = self.document.pk
         row_pk = report.activity_rows.order_by("pk").values_list("pk", flat=True)[0]
+        kind = "aktivitet" if route.name == "report-own-item-remove" else "a"
+        if route.name.startswith(("publishing", "results")):
+            kind = PublicationKind.CITY_FOLLOWUP
         values = {
             "pk": pk,
-            "kind": "aktivitet" if route.name == "report-own-item-remove" else "a",
+            "kind": kind,
             "row_pk": row_pk,
             "target": f"a{row_pk}",  # a comment thread's address (dialogue)
             "item_pk": self.own_activity.pk,
@@ -151,6 +158,22 @@ def walk_world() -> WalkWorld:
         kind="pdf",
         uploaded_by=world.reporter,
     )
+    # A published samlad uppföljning of the year (its PDF pruned too), so that the public
+    # results and their open data are walked with something to show.
+    figures = year_figures(world.programme, world.period.year)
+    publication = Publication.objects.create(
+        programme=world.programme,
+        kind=PublicationKind.CITY_FOLLOWUP,
+        year=world.period.year,
+        number=1,
+        figures=figures,
+        narrative={"overall": "Publicerad text.", "goals": {}},
+        styrkort=board_styrkort(world.programme, world.period.year, figures),
+        pdf="publicerat/walk.pdf",
+        pdf_sha256="0" * 64,
+        published_at=timezone.now(),
+        published_by=world.coordinator,
+    )
     return WalkWorld(
         world=world,
         own_activity=own_activity,
@@ -158,4 +181,5 @@ def walk_world() -> WalkWorld:
         superuser=superuser,
         document=document,
         attachment=attachment,
+        publication=publication,
     )

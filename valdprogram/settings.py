@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dialogue",
     "about",
     "attachments",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"  # never served as such: documents go out through a view that checks access
 # How long a made document (ZIP of styrkort, samlad uppföljning, halvtidsrapport) is kept.
 DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
+# Published results (publishing.suppression): a count from 1 to this minus one reads "färre
+# än 5" on the public pages and in open data.
+PUBLIC_SUPPRESSION_THRESHOLD = env_int("PUBLIC_SUPPRESSION_THRESHOLD", 5)
 # Up to this many boards the city-wide export streams in the request (Stockholm's 23 take
 # a fraction of a second, and the download starts at once); beyond, the task worker makes it
 # (2,300 boards take seconds, too long to hold a web worker's thread and the connection).

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("followup.urls")),
     path("", include("dialogue.urls")),
     path("", include("attachments.urls")),
+    path("", include("publishing.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("records.urls")),
     path("", include("about.urls")),

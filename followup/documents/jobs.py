@@ -161,38 +161,51 @@ def _make_styrkort_zip(job: GeneratedDocument, out: IO[bytes], progress: Progres
         progress(min(done, total), total)
 
 
-def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
-    from followup.city import city_followup_figures, city_followup_get, city_followup_parts
+def city_followup_pdf_bytes(followup: CityFollowup) -> bytes:
+    """The samlad uppföljning as a PDF, with the figures and charts of its page: for the
+    task below and for its publication (`publishing.services`)."""
+    from followup.city import city_followup_figures, city_followup_parts
     from followup.documents import city as documents_city
     from followup.documents.pdf import chart_for_print
     from followup.views.city import assessment_chart
 
-    progress(0, PDF_STEPS)
-    assert job.year is not None  # asked for with its year
-    followup = city_followup_get(programme=job.programme, year=job.year)
     figures = city_followup_figures(followup)
     charts = {
         goal["number"]: chart_for_print(assessment_chart(goal, followup.programme))
         for goal in figures["goals"]
     }
     parts = city_followup_parts(followup)
+    return documents_city.city_followup_pdf(followup, figures, parts, charts)
+
+
+def midterm_pdf_bytes(programme: Programme, year: int) -> bytes:
+    """The halvtidsrapport as a PDF: for the task below and for its publication."""
+    from followup.documents.pdf import render_pdf
+    from followup.views.midterm import document_context
+
+    # The printed document is the same for every reader: nobody's write access shows in it.
+    context = document_context(
+        ProgrammeAccess(programme=programme, can_write=False), year, for_print=True
+    )
+    return render_pdf("documents/midterm.html", context)
+
+
+def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
+    from followup.city import city_followup_get
+
+    progress(0, PDF_STEPS)
+    assert job.year is not None  # asked for with its year
+    followup = city_followup_get(programme=job.programme, year=job.year)
     progress(1, PDF_STEPS)
-    out.write(documents_city.city_followup_pdf(followup, figures, parts, charts))
+    out.write(city_followup_pdf_bytes(followup))
     progress(2, PDF_STEPS)
 
 
 def _make_midterm(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:
-    from followup.documents.pdf import render_pdf
-    from followup.views.midterm import document_context
-
     progress(0, PDF_STEPS)
     assert job.year is not None  # asked for with its year
-    # The printed document is the same for every reader: nobody's write access shows in it.
-    context = document_context(
-        ProgrammeAccess(programme=job.programme, can_write=False), job.year, for_print=True
-    )
     progress(1, PDF_STEPS)
-    out.write(render_pdf("documents/midterm.html", context))
+    out.write(midterm_pdf_bytes(job.programme, job.year))
     progress(2, PDF_STEPS)
 
 

@@ -608,3 +608,62 @@ def _excerpts(basis: YearColumn) -> dict[int, list[Excerpt]]:
     for excerpts in chosen.values():
         excerpts.sort(key=lambda excerpt: order.get(excerpt.fulfilment, len(order)))
     return chosen
+
+
+# --- Frozen when final -------------------------------------------------------------------
+
+
+def _distribution_json(entry: Distribution) -> dict[str, Any]:
+    return {
+        "year": entry.column.year,
+        "completeness": entry.completeness.as_dict(),
+        "counts": {
+            bucket.key: {"label": bucket.label, "count": bucket.count} for bucket in entry.counts
+        },
+    }
+
+
+def midterm_figures(document: MidtermDocument) -> dict[str, Any]:
+    """The document's figures, JSON-ready: what a final halvtidsrapport freezes
+    (`followup.final`) and what its publication shows. Only aggregates: no board's name or
+    text (the boards' analyses quoted in the document stay in its PDF)."""
+    return {
+        "programme": document.programme.slug,
+        "year": document.year,
+        "first_year": document.first_year,
+        "annual_name": document.annual_name,
+        "years": [
+            {"year": column.year, "completeness": column.completeness.as_dict()}
+            for column in document.columns
+        ],
+        "goals": [
+            {
+                "number": part.goal.number,
+                "title": part.goal.title,
+                "prerequisites": [
+                    {"text": view.prerequisite.text, "state": view.state, "label": view.label}
+                    for view in part.prerequisites
+                ],
+                "progress": [_distribution_json(entry) for entry in part.progress],
+                "assessment": [_distribution_json(entry) for entry in part.assessment],
+                "fulfilment": [_distribution_json(entry) for entry in part.fulfilment],
+                "indicators": [
+                    {
+                        "id": trend.indicator.pk,
+                        "text": trend.indicator.text,
+                        "kind": str(trend.indicator.kind),
+                        "trend": [
+                            {
+                                "year": point.year,
+                                "value": point.value.as_dict(),
+                                "completeness": point.completeness.as_dict(),
+                            }
+                            for point in trend.points
+                        ],
+                    }
+                    for trend in part.indicators
+                ],
+            }
+            for part in document.goals
+        ],
+    }

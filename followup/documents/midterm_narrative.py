@@ -16,14 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Goal, Prerequisite, Programme
+from followup.final import document_finalise
 from followup.models import (
     PREREQUISITE_SYMBOLS,
+    FollowupState,
     MidtermReport,
     MidtermSection,
     MidtermSectionKind,
     PrerequisiteState,
 )
-from followup.services import CREATED_VERSION, StaleRow
+from followup.services import CREATED_VERSION, FollowupError, StaleRow
+
+FINAL_REFUSAL = "Halvtidsrapporten är slutlig och kan inte ändras."
 
 # In the programme's words: {goal} "målet" or "fokusområdet", {area} "staden" or "kommunen",
 # {activities} "aktiviteter" or "åtgärder".
@@ -216,8 +220,47 @@ def midterm_section_save(*, form: MidtermSectionForm, user: User) -> MidtermSect
         with transaction.atomic():
             if section.pk is None:
                 _onto_stored(section)
+            final = MidtermReport.objects.select_for_update().filter(
+                pk=section.report_id, state=FollowupState.FINAL
+            )
+            if final.exists():
+                raise FollowupError(FINAL_REFUSAL)
             section.save()
     except RecordModifiedError:
         current = MidtermSection.objects.select_related("goal", "updated_by").get(pk=section.pk)
         raise StaleSection(current, form.states_of(current)) from None
     return section
+
+
+def midterm_report_get(*, programme: Programme, year: int) -> MidtermReport:
+    """The year's halvtidsrapport, or an unsaved empty draft: a read writes nothing."""
+    report = MidtermReport.objects.filter(programme=programme, year=year).first()
+    return report or MidtermReport(programme=programme, year=year)
+
+
+def midterm_missing(*, programme: Programme, year: int) -> list[str]:
+    """The sections still to write before the halvtidsrapport can be final."""
+    return [
+        section_title(section)
+        for section in midterm_sections_get(programme=programme, year=year)
+        if not section.text.strip()
+    ]
+
+
+def midterm_finalise(*, programme: Programme, year: int, user: User) -> MidtermReport:
+    """Make the year's halvtidsrapport final, freezing the figures it shows now
+    (`documents.midterm.midterm_figures`); its sections can no longer be changed."""
+    from followup.documents.midterm import midterm_document, midterm_figures
+
+    with transaction.atomic():
+        report = (
+            MidtermReport.objects.select_for_update().filter(programme=programme, year=year).first()
+        )
+        if report is not None and report.is_final:
+            raise FollowupError("Halvtidsrapporten är redan slutlig.")
+        missing = midterm_missing(programme=programme, year=year)
+        if report is None or missing:
+            raise FollowupError("Skriv först: " + ", ".join(missing) + ".")
+        figures = midterm_figures(midterm_document(programme, year))
+        document_finalise(report, figures=figures, user=user)
+    return report

@@ -168,10 +168,11 @@ def city_followup_list(request: HttpRequest) -> HttpResponse:
     if not programmes:
         raise Http404("Sidan finns inte.")
     choice = programme_choice(request, programmes)
+    coordinated = set(access.coordinated_programmes(request.user).values_list("pk", flat=True))
     return render(
         request,
         "followup/city_followup_list.html",
-        {"programmes": choice.shown, "choice": choice},
+        {"programmes": choice.shown, "choice": choice, "coordinated": coordinated},
     )
 
 

@@ -7,6 +7,7 @@ Access: the programme's samordnare writes; city-wide readers read (preview and P
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -19,11 +20,16 @@ from followup.documents.midterm import GoalPart, MidtermDocument, middle_year, m
 from followup.documents.midterm_narrative import (
     MidtermSectionForm,
     StaleSection,
+    midterm_finalise,
+    midterm_missing,
+    midterm_report_get,
     midterm_section_get,
     midterm_section_save,
     midterm_sections_get,
 )
 from followup.models import DocumentKind, MidtermSection
+from followup.services import FollowupError
+from followup.views.confirm import Confirmation, confirm_page
 from followup.views.jobs import document_page
 from followup.views.report import form_after_conflict
 from valdprogram.http import AuthenticatedHttpRequest
@@ -117,7 +123,7 @@ def _edit_page(
 @require_safe
 def midterm_edit(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     granted = access.get_programme(request.user, slug, year=year)
-    if not granted.can_write:
+    if not granted.can_write or midterm_report_get(programme=granted.programme, year=year).is_final:
         return redirect("midterm-preview", slug, year)
     return _edit_page(request, granted.programme, year)
 
@@ -139,9 +145,12 @@ def midterm_section(
     if form.is_valid():
         try:
             section = midterm_section_save(form=form, user=request.user)
-        except StaleSection as stale:
+        except StaleSection as stale:  # a FollowupError too: first
             conflict = stale
             form = form_after_conflict(form, request, stale.current)
+        except FollowupError as refused:
+            messages.error(request, str(refused))
+            return redirect("midterm-preview", slug, year)
     else:
         guard.form_refused(form, programme_id=programme.pk)
     saved = conflict is None and not form.errors
@@ -182,7 +191,9 @@ def _render_section(
 def midterm_preview(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     """The document as a web page: the same content as the PDF, inside the site."""
     granted = access.get_programme(request.user, slug, year=year)
-    return render(request, "followup/midterm_preview.html", document_context(granted, year))
+    report = midterm_report_get(programme=granted.programme, year=year)
+    context = {**document_context(granted, year), "final": report if report.is_final else None}
+    return render(request, "followup/midterm_preview.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -191,3 +202,49 @@ def midterm_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     it, POST asks for it."""
     granted = access.get_programme(request.user, slug, year=year)
     return document_page(request, granted, DocumentKind.MIDTERM, year)
+
+
+@require_safe
+def midterm_final_confirm(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """What "Gör slutlig" does to the halvtidsrapport, asked before it is done."""
+    programme = access.get_writable_programme(
+        request.user, slug, year=year, what="halvtidsrapporten"
+    ).programme
+    error = ""
+    if midterm_report_get(programme=programme, year=year).is_final:
+        error = "Halvtidsrapporten är redan slutlig."
+    elif missing := midterm_missing(programme=programme, year=year):
+        error = "Skriv först: " + ", ".join(missing) + "."
+    page_url = reverse("midterm-edit", args=[slug, year])
+    return confirm_page(
+        request,
+        Confirmation(
+            title=f"Göra halvtidsrapporten {year} slutlig?",
+            consequences=[
+                "Siffrorna låses som de är nu. Ändras en rapport senare, ändras inte den "
+                "slutliga halvtidsrapporten.",
+                "Texterna kan inte längre ändras. Det går inte att ångra.",
+                "Den slutliga halvtidsrapporten kan sedan publiceras.",
+            ],
+            action=reverse("midterm-final", args=[slug, year]),
+            button="Gör halvtidsrapporten slutlig",
+            back=page_url,
+            breadcrumbs=[(reverse("start"), "Start"), (page_url, f"Halvtidsrapport {year}")],
+            error=error,
+            blocked=bool(error),
+        ),
+    )
+
+
+@require_POST
+def midterm_final(request: AuthenticatedHttpRequest, slug: str, year: int) -> HttpResponse:
+    programme = access.get_writable_programme(
+        request.user, slug, year=year, what="halvtidsrapporten"
+    ).programme
+    try:
+        midterm_finalise(programme=programme, year=year, user=request.user)
+    except FollowupError as refused:
+        messages.error(request, str(refused))
+        return redirect("midterm-final-confirm", slug, year)
+    messages.success(request, "Halvtidsrapporten är slutlig. Siffrorna är låsta.")
+    return redirect("midterm-preview", slug, year)

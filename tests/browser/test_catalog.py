@@ -233,8 +233,9 @@ def test_every_public_page(page: Page, live_server, axe_violations) -> None:
                 queue.append(href)
 
     paths = {urlsplit(url).path for url in seen if "/ansvariga/" not in url}
-    # The start page, the programme, 7 goals, the board list, 23 boards, the login page and
-    # its "Glömt lösenordet?" page, and two lists of an item's responsible boards.
-    assert len(paths) == 35, sorted(paths)
+    # The start page, the programme, 7 goals, the board list, 23 boards, the programme's
+    # results (none published here), the login page and its "Glömt lösenordet?" page, and two
+    # lists of an item's responsible boards.
+    assert len(paths) == 36, sorted(paths)
     assert responsible_lists == {False, True}
     assert not problems, "\n".join(problems)
