@@ -32,6 +32,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from catalog.models import Programme
+from dialogue.models import Comment
 from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
 from followup.rows import kind_of
 
@@ -56,7 +57,9 @@ class Source:
     related: tuple[str, ...] = ()  # what `item` reads, besides the report
 
     def report(self, hit: Any) -> Report:
-        return hit if not self.report_path else hit.report
+        for name in filter(None, self.report_path.split("__")):
+            hit = getattr(hit, name)
+        return hit
 
 
 def _row_name(row: Any, report: Report) -> str:
@@ -116,6 +119,21 @@ SOURCES: tuple[Source, ...] = (
         goal_path=None,
         item=lambda report, _: "Sammanfattning för nämnden",
         anchor=lambda report: "summary",
+    ),
+    # What the samordnare and the board wrote to each other in a row's or the report's
+    # thread (dialogue): the thread's row is not followed to its goal, so a goal filter
+    # leaves comments out.
+    Source(
+        key="thread",
+        label="Kommentar i en tråd",
+        model=Comment,
+        field="text",
+        report_path="thread__report__",
+        goal_path=None,
+        item=lambda comment, _: f"{comment.author_name}, {comment.at:%Y-%m-%d}",
+        anchor=lambda comment: comment.thread.anchor,
+        only=Q(kind=Comment.Kind.COMMENT),
+        related=("thread", "author"),
     ),
 )
 _BY_KEY = {source.key: source for source in SOURCES}
@@ -189,7 +207,8 @@ def _ranked(source: Source, rows: QuerySet, text: str) -> QuerySet:
         if full_text()
         else Value(0.0, output_field=FloatField())
     )
-    return rows.annotate(
+    # No model's own ordering (a comment's) in a part of the UNION.
+    return rows.order_by().annotate(
         source_key=Value(source.key),
         hit_rank=rank,
         hit_year=F(f"{path}period__year"),

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog.services import programme_load
+from dialogue.models import Comment, Thread
 from followup.models import CityReader, Report, ReportingPeriod, ReportState
 from followup.search import _snippet
 from followup.services import own_item_add, period_open, periods_create
@@ -77,6 +78,15 @@ class SearchTests(SearchTestCase):
         self.assertEqual(self.hits(q="polisen"), [self.link(self.report, self.goal_row.prefix)])
         own = self.report.activity_rows.get(activity__text__startswith="Egen kampanj")
         self.assertEqual(self.hits(q="samtycke"), [self.link(self.report, own.prefix)])
+
+    def test_a_comment_in_a_rows_thread_is_found_and_links_to_the_thread(self) -> None:
+        thread = Thread.objects.create(report=self.report, row_kind="a", row_id=self.activity.pk)
+        Comment.objects.create(
+            thread=thread, author=self.world.coordinator, text="Hur många deltog i kursen?"
+        )
+        Comment.objects.create(thread=thread, author=self.world.reporter, kind="resolved")
+        self.assertEqual(self.hits(q="deltog kursen"), [self.link(self.report, thread.anchor)])
+        self.assertEqual(self.hits(q="deltog", mal="1"), [])  # a thread is under no goal
 
     def test_the_hit_names_board_period_and_row_and_marks_the_words(self) -> None:
         page = self.client.get(URL, {"q": "polisen"}).content.decode()
