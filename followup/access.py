@@ -32,6 +32,7 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
+from notifications.models import Notification
 
 # Whoever asks: a signed-in user or the anonymous one.
 User: TypeAlias = auth.User | auth.AnonymousUser
@@ -255,3 +256,20 @@ def get_generated_document(user: User, pk: int) -> GeneratedDocument:
     if job is None:
         raise Http404("Dokumentet finns inte.")
     return job
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    """The user's own notifications (notifications app): nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def get_notification(user: User, pk: int) -> Notification:
+    notification = notifications_of(user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("Aviseringen finns inte.")
+    return notification

@@ -267,6 +267,12 @@ def reopened_reports(user: User, today: date) -> list[ReportSummary]:
     return _summaries(reports.order_by(Report.due_date_expression(), "board__name"), today)
 
 
+def period_reports(user: User, period: ReportingPeriod, today: date) -> list[ReportSummary]:
+    """Every report of the period the user may read, by board, with how much is filled."""
+    reports = reports_visible_to(user).filter(period=period).order_by("board__name")
+    return _summaries(reports, today)
+
+
 def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
     """The periods of the user's programmes, each with `report_count` and `reported_count`
     (its reports submitted or approved: "inskickade eller godkända")."""

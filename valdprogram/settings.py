@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "catalog",
     "followup",
     "accounts",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "followup.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },

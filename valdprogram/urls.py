@@ -6,6 +6,7 @@ from valdprogram import views
 urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("followup.urls")),
+    path("", include("notifications.urls")),
     path("konto/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
