@@ -62,7 +62,7 @@ def period_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     today = reminded_today(not_in, timezone.localdate())
     waiting = [
         NotYetIn(report, today.get(report.pk))
-        for report in not_in.select_related("board").order_by("board__name")
+        for report in not_in.select_related("board", "period").order_by("board__name")
     ]
     return render(
         request,
@@ -134,8 +134,16 @@ def _what_happened(done: RemindedNow, *, one: bool) -> list[tuple[str, int]]:
                 messages.WARNING,
             )
         )
-    for report in done.without_reporters:
-        said.append((f"{report.board.name} har ingen rapportör att påminna.", messages.WARNING))
+    if done.without_reporters:
+        names = ", ".join(report.board.name for report in done.without_reporters)
+        count = len(done.without_reporters)
+        said.append(
+            (
+                f"{count} nämnd{'er' if count != 1 else ''} har ingen rapportör att påminna: "
+                f"{names}.",
+                messages.WARNING,
+            )
+        )
     if not said:
         said.append(("Alla nämnder har skickat in: ingen att påminna.", messages.INFO))
     return said
