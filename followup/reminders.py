@@ -305,7 +305,8 @@ def reminders_now(
         if report is not None:
             if not reports.filter(pk=report.pk).exists():
                 raise FollowupError(
-                    "Rapporten är inskickad eller kan inte ändras, så det finns inget att påminna om."
+                    "Rapporten är inskickad eller kan inte ändras, så det finns inget att "
+                    "påminna om."
                 )
             reports = reports.filter(pk=report.pk)
         locked = list(

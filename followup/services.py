@@ -43,7 +43,6 @@ from followup.models import (
     ReportState,
 )
 from followup.own_items import with_row_in
-from notifications import events
 from followup.rows import (
     ROW_KINDS,
     Missing,
@@ -54,6 +53,7 @@ from followup.rows import (
     missing_rows,
     rows_of_reports,
 )
+from notifications import events
 
 
 class FollowupError(Exception):

@@ -83,7 +83,9 @@ def _dispatch(
     if email:
         kinds = {notice.kind for notice, _ in pairs}
         for kind in kinds:
-            declined.update((pk, kind) for pk in declined_email(kind).values_list("user", flat=True))
+            declined.update(
+                (pk, kind) for pk in declined_email(kind).values_list("user", flat=True)
+            )
     notifications = [
         Notification(
             recipient=person,
@@ -259,4 +261,3 @@ def comment_posted(
         actor=actor,
     )
     _dispatch([(notice, recipients)])
-

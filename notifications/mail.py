@@ -44,9 +44,9 @@ def send_notification_mails(keys: list[str]) -> int:
             message.send()
     except Exception:
         # Those never handed over may be sent by another run of the task.
-        Notification.objects.filter(
-            pk__in=[n.pk for n in notifications[handed_over:]]
-        ).update(emailed_at=None)
+        Notification.objects.filter(pk__in=[n.pk for n in notifications[handed_over:]]).update(
+            emailed_at=None
+        )
         raise
     finally:
         connection.close()

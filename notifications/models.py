@@ -1,6 +1,8 @@
 """What the app tells a person: one row per event and recipient, read in the app and, where the
 recipient wants it, sent by e-mail (notifications.events)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -99,6 +101,6 @@ class EmailChoice(models.Model):
         return f"{self.user}: {self.get_kind_display()} {'med' if self.email else 'utan'} e-post"
 
 
-def declined_email(kind: str) -> models.QuerySet[EmailChoice]:
+def declined_email(kind: str) -> "models.QuerySet[EmailChoice, Any]":
     """The users who have said no to this kind by e-mail, as a subquery (`.values("user")`)."""
     return EmailChoice.objects.filter(kind=kind, email=False).values("user")

@@ -45,7 +45,8 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def notification_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     marked = notifications_of(request.user).filter(read_at=None).update(read_at=timezone.now())
     messages.success(
-        request, "Alla aviseringar är markerade som lästa." if marked else "Inga olästa aviseringar."
+        request,
+        "Alla aviseringar är markerade som lästa." if marked else "Inga olästa aviseringar.",
     )
     return redirect("notification-list")
 
@@ -56,7 +57,9 @@ def notification_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         EmailChoice.objects.filter(user=request.user, email=False).values_list("kind", flat=True)
     )
     if request.method != "POST":
-        form = EmailChoicesForm(initial={kind.value: kind not in declined for kind in NotificationKind})
+        form = EmailChoicesForm(
+            initial={kind.value: kind not in declined for kind in NotificationKind}
+        )
         return render(request, "notifications/preferences.html", {"form": form})
     form = EmailChoicesForm(request.POST)
     form.is_valid()  # unticked boxes are False; nothing else can be wrong

@@ -26,9 +26,7 @@ class BulkApproveTests(TestCase):
         reports = Report.objects.filter(period=cls.world.period).order_by("board__name")
         cls.third = reports.exclude(pk__in=[cls.world.report.pk, cls.world.other_report.pk])[0]
         cls.chosen = [cls.world.report, cls.world.other_report, cls.third]
-        Report.objects.filter(pk__in=[r.pk for r in cls.chosen]).update(
-            state=ReportState.SUBMITTED
-        )
+        Report.objects.filter(pk__in=[r.pk for r in cls.chosen]).update(state=ReportState.SUBMITTED)
         cls.list_url = reverse("period-reports", args=[cls.world.period.pk])
         cls.url = reverse("period-approve", args=[cls.world.period.pk])
 
@@ -39,9 +37,7 @@ class BulkApproveTests(TestCase):
         return [report.pk for report in self.chosen]
 
     def states(self) -> set[str]:
-        return set(
-            Report.objects.filter(pk__in=self.ids()).values_list("state", flat=True)
-        )
+        return set(Report.objects.filter(pk__in=self.ids()).values_list("state", flat=True))
 
     def test_the_list_offers_a_box_for_each_submitted_report(self) -> None:
         response = self.client.get(self.list_url)
@@ -55,7 +51,7 @@ class BulkApproveTests(TestCase):
         self.assertContains(response, "Godkänn 3 rapporter för Tertialrapport 1 2023?")
         for report in self.chosen:
             self.assertContains(response, report.board.name)
-        self.assertContains(response, 'checked', count=3)
+        self.assertContains(response, "checked", count=3)
         self.assertEqual(self.states(), {ReportState.SUBMITTED})  # asking changes nothing
 
     def test_several_are_approved_at_once_each_with_its_event_and_notification(self) -> None:
@@ -115,7 +111,9 @@ class BulkApproveTests(TestCase):
         self.assertNotContains(response, "Godkänn markerade</button>")
         response = self.client.post(self.url, {})
         self.assertEqual(response.status_code, 422)
-        self.assertContains(response, "Välj minst en inskickad rapport att godkänna.", status_code=422)
+        self.assertContains(
+            response, "Välj minst en inskickad rapport att godkänna.", status_code=422
+        )
 
     def test_a_report_of_another_period_is_refused(self) -> None:
         other = ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")

@@ -12,7 +12,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from followup.models import BoardRole, ReportEvent, ReportState
+from followup.models import BoardRole, ReportEvent
 from followup.services import period_lock, report_reopen, report_review, report_submit
 from notifications import events
 from notifications.mail import send_notification_mails
@@ -139,9 +139,7 @@ class EventTests(NotificationWorld):
         mail.outbox.clear()
         self.review(approve=True)
         self.assertEqual(self.told(self.world.reporter)[0].kind, NotificationKind.APPROVED)
-        self.assertEqual(
-            self.recipients(), ["rapportor2@example.se", "rapportor@example.se"]
-        )
+        self.assertEqual(self.recipients(), ["rapportor2@example.se", "rapportor@example.se"])
         self.assertEqual(
             mail.outbox[0].subject,
             "Rapporten från Rinkeby-Kista stadsdelsnämnd för Tertialrapport 1 2023 är godkänd",
@@ -391,4 +389,3 @@ class ReminderInTheAppTests(NotificationWorld):
         self.client.force_login(self.world.coordinator)
         response = self.client.get(reverse("period-reminders", args=[self.world.period.pk]))
         self.assertContains(response, "vill inte ha e-post: bara under Aviseringar")
-

@@ -1,4 +1,4 @@
-""""Påminn nu" (issue 11, point 3): the samordnare reminds one board, or every board that has
+""" "Påminn nu" (issue 11, point 3): the samordnare reminds one board, or every board that has
 not submitted, at once; recorded like the scheduled reminders, mailed after the commit and
 shown in the app; a board is not reminded twice in a day, and the page says when it was."""
 
@@ -106,7 +106,9 @@ class RemindNowTests(TestCase):
         today = timezone.localdate()
         with self.captureOnCommitCallbacks(execute=True):
             reminders_now(
-                period=self.world.period, user=self.world.coordinator, report=self.world.report,
+                period=self.world.period,
+                user=self.world.coordinator,
+                report=self.world.report,
                 today=today - timedelta(days=1),
             )
         Reminder.objects.update(sent_at=timezone.now() - timedelta(days=1))
@@ -123,7 +125,9 @@ class RemindNowTests(TestCase):
     def test_a_rapportor_without_email_is_named(self) -> None:
         _with_email(self.world.reporter, "")
         response = self.remind(self.world.report)
-        self.assertContains(response, "rapportor (Rinkeby-Kista stadsdelsnämnd) har ingen e-postadress")
+        self.assertContains(
+            response, "rapportor (Rinkeby-Kista stadsdelsnämnd) har ingen e-postadress"
+        )
         self.assertFalse(Reminder.objects.exists())
 
     def test_the_page_offers_a_button_per_board_and_for_all(self) -> None:

@@ -23,7 +23,7 @@ from valdprogram.http import AuthenticatedHttpRequest
 
 
 class ReportChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Report) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Report) -> str:
         return obj.board.name
 
 
@@ -111,17 +111,17 @@ def period_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return confirm_page(request, _confirmation(period, form, 0, [], _first_error(form)), 422)
     try:
-        approved = services.reports_approve(
-            reports=form.cleaned_data["reports"], user=request.user
-        )
+        approved = services.reports_approve(reports=form.cleaned_data["reports"], user=request.user)
     except services.BulkApproveRefused as refused:
         # Read again: the states as they are now, after the refusal.
-        picked = reports.filter(pk__in=[report.pk for report in form.cleaned_data["reports"]])
-        return _offer(request, period, reports, list(picked), error=str(refused), status=409)
+        again = reports.filter(pk__in=[report.pk for report in form.cleaned_data["reports"]])
+        return _offer(request, period, reports, list(again), error=str(refused), status=409)
     names = ", ".join(report.board.name for report in approved)
     count = len(approved)
     messages.success(
-        request, f"{count} rapport{'er' if count != 1 else ''} är godkänd{'a' if count != 1 else ''}: {names}."
+        request,
+        f"{count} rapport{'er' if count != 1 else ''} är "
+        f"godkänd{'a' if count != 1 else ''}: {names}.",
     )
     return redirect("period-reports", pk=period.pk)
 
@@ -154,4 +154,4 @@ def _offer(
 
 
 def _first_error(form: forms.Form) -> str:
-    return next(iter(form.errors.get("reports", [])), "Välj minst en inskickad rapport.")
+    return str(next(iter(form.errors.get("reports", [])), "Välj minst en inskickad rapport."))

@@ -79,7 +79,7 @@ def period_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 def period_remind_now(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """"Påminn nu": one board (`rapport`), or every board that has still to report."""
+    """ "Påminn nu": one board (`rapport`), or every board that has still to report."""
     period = access.get_coordinated_period(request.user, pk)
     report = None
     if request.POST.get("rapport"):

@@ -73,7 +73,9 @@ def test_the_samordnare_is_told_of_a_submitted_report_and_opens_it(
     coordinator.get_by_label("En rapport har skickats in (till samordnaren)").uncheck()
     coordinator.get_by_role("button", name="Spara").click()
     expect(coordinator.get_by_role("status")).to_contain_text("Dina val av e-post är sparade.")
-    expect(coordinator.get_by_label("En rapport har skickats in (till samordnaren)")).not_to_be_checked()
+    expect(
+        coordinator.get_by_label("En rapport har skickats in (till samordnaren)")
+    ).not_to_be_checked()
 
 
 def test_the_samordnare_reminds_a_board_now_and_approves_several_at_once(
