@@ -44,16 +44,6 @@ class BulkApproveForm(forms.Form):
         self.fields["reports"].queryset = reports  # type: ignore[attr-defined]
 
 
-def _period_reports(request: AuthenticatedHttpRequest, period: ReportingPeriod) -> QuerySet[Report]:
-    """The period's reports, as the samordnare may read them."""
-    return (
-        access.reports_visible_to(request.user)
-        .filter(period=period)
-        .select_related("board")
-        .order_by("board__name")
-    )
-
-
 @require_safe
 def period_reports(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     period = access.get_coordinated_period(request.user, pk)
@@ -102,7 +92,7 @@ def period_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET: what "Godkänn markerade" will do, for the reports ticked (`?reports=…`); POST:
     approve them, all or none."""
     period = access.get_coordinated_period(request.user, pk)
-    reports = _period_reports(request, period)
+    reports = selectors.reports_of_period(request.user, period).select_related("board")
     if request.method != "POST":
         chosen = BulkApproveForm(request.GET, reports=reports)
         picked = list(chosen.cleaned_data["reports"]) if chosen.is_valid() else []
