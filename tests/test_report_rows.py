@@ -314,7 +314,7 @@ class ReportQueryCountTests(TestCase):
         # session, user, report with the user's access (reading syncs nothing); page: 3 kinds
         # of rows, previous period, previous report and its activity and indicator rows,
         # events; the goals for the own-item form; the board's own activities and indicators
-        # (to remove)
+        # (to remove); the header's unread notifications
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
             self.assertEqual(self.client.get(url).status_code, 200)
         self.grow()
@@ -340,7 +340,7 @@ class ReportQueryCountTests(TestCase):
             )
 
 
-EXPECTED_PAGE_QUERIES = 14
+EXPECTED_PAGE_QUERIES = 15
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
 # check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
 # and row
