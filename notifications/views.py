@@ -8,12 +8,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from followup.access import get_notification, notifications_of
 from notifications.forms import EmailChoicesForm
 from notifications.models import EmailChoice, NotificationKind
-from valdprogram.http import AuthenticatedHttpRequest, local_page
+from valdprogram.http import AuthenticatedHttpRequest
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,14 @@ def notification_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
-    return redirect(local_page(request, notification.url) or reverse("notification-list"))
+    return redirect(_place(notification.url))
+
+
+def _place(url: str) -> str:
+    """The notification's place, with its #fragment: only a path on this site."""
+    if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return reverse("notification-list")
 
 
 @require_POST

@@ -278,6 +278,15 @@ class NotificationPageTests(NotificationWorld):
         self.assertContains(response, "Inga olästa aviseringar.")
         self.assertContains(response, "· läst")
 
+    def test_opening_keeps_the_place_on_the_page_and_never_leaves_the_site(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        submitted = Notification.objects.get(recipient=self.world.coordinator)
+        response = self.client.post(reverse("notification-open", args=[submitted.pk]))
+        self.assertEqual(response["Location"], f"/rapporter/{self.world.report.pk}/#review")
+        Notification.objects.filter(pk=submitted.pk).update(url="//elak.example/")
+        response = self.client.post(reverse("notification-open", args=[submitted.pk]))
+        self.assertEqual(response["Location"], "/aviseringar/")
+
     def test_opening_is_a_post_only(self) -> None:
         self.client.force_login(self.world.reporter)
         response = self.client.get(reverse("notification-open", args=[self.notification.pk]))
