@@ -54,6 +54,13 @@ class BulkApproveTests(TestCase):
         self.assertContains(response, "checked", count=3)
         self.assertEqual(self.states(), {ReportState.SUBMITTED})  # asking changes nothing
 
+    def test_every_submitted_report_can_be_picked_at_once(self) -> None:
+        response = self.client.get(self.list_url)
+        self.assertContains(response, f'href="{self.url}?alla=1"')
+        response = self.client.get(self.url, {"alla": "1"})
+        self.assertContains(response, "Godkänn 3 rapporter för Tertialrapport 1 2023?")
+        self.assertContains(response, "checked", count=3)
+
     def test_several_are_approved_at_once_each_with_its_event_and_notification(self) -> None:
         history_before = Report.history.count()
         with self.captureOnCommitCallbacks(execute=True):

@@ -377,16 +377,16 @@ class ReminderPageTests(ReminderWorld):
     def test_page_costs_the_same_queries_however_many_reminders(self) -> None:
         self.client.force_login(self.world.coordinator)
         # Session, user; the period (scoped to the coordinator, with its counts); for "Påminn
-        # nu" the reports not in (with board and period) and when each was reminded today;
-        # the header's unread notifications; the reminders with board, recipient and sender;
-        # the rapportörer without e-mail.
-        with self.assertNumQueries(8):
+        # nu" the reports not in (with board and period), when each was reminded today and
+        # which boards have a rapportör; the header's unread notifications; the reminders
+        # with board, recipient and sender; the rapportörer without e-mail.
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         for board in Board.objects.filter(reports__period=self.world.period)[:6]:
             _with_email(user(f"r-{board.slug}", **{board.slug: BoardRole.REPORTER}), "x@ex.se")
         Reminder.objects.all().delete()
         send(today=self.deadline)
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.client.get(self.url)
         self.assertContains(response, "x@ex.se", count=6)
 

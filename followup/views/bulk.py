@@ -89,13 +89,16 @@ def _confirmation(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def period_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """GET: what "Godkänn markerade" will do, for the reports ticked (`?reports=…`); POST:
-    approve them, all or none."""
+    """GET: what "Godkänn markerade" will do, for the reports ticked (`?reports=…`), or for
+    every submitted one (`?alla=1`); POST: approve them, all or none."""
     period = access.get_coordinated_period(request.user, pk)
     reports = selectors.reports_of_period(request.user, period).select_related("board")
     if request.method != "POST":
-        chosen = BulkApproveForm(request.GET, reports=reports)
-        picked = list(chosen.cleaned_data["reports"]) if chosen.is_valid() else []
+        if request.GET.get("alla"):
+            picked = list(reports.filter(state=ReportState.SUBMITTED))
+        else:
+            chosen = BulkApproveForm(request.GET, reports=reports)
+            picked = list(chosen.cleaned_data["reports"]) if chosen.is_valid() else []
         return _offer(request, period, reports, picked)
     form = BulkApproveForm(request.POST, reports=reports)
     if not form.is_valid():

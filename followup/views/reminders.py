@@ -26,6 +26,7 @@ class NotYetIn:
 
     report: Report
     reminded_at: datetime | None
+    has_reporters: bool
 
 
 def already_said(reminded_at: datetime) -> str:
@@ -60,8 +61,13 @@ def period_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     )
     not_in = Report.objects.filter(Report.open_for_writing(), period=period)
     today = reminded_today(not_in, timezone.localdate())
+    with_reporters = set(
+        Membership.objects.filter(
+            role=BoardRole.REPORTER, user__is_active=True, board__in=not_in.values("board")
+        ).values_list("board_id", flat=True)
+    )
     waiting = [
-        NotYetIn(report, today.get(report.pk))
+        NotYetIn(report, today.get(report.pk), report.board_id in with_reporters)
         for report in not_in.select_related("board", "period").order_by("board__name")
     ]
     return render(
@@ -72,7 +78,9 @@ def period_reminders(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             "reminders": reminders.order_by("report__board__name", "sent_at", "pk"),
             "without_email": without_email,
             "waiting": waiting,
-            "can_remind_all": any(item.reminded_at is None for item in waiting),
+            "can_remind_all": any(
+                item.reminded_at is None and item.has_reporters for item in waiting
+            ),
         },
     )
 
