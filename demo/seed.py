@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -186,7 +186,19 @@ def demo_seed(*, scale: int = 1, seed: int = DEFAULT_SEED) -> DemoSummary:
                 _two_cities_person(clock)
         if scale == 1:  # a benchmark's copies would only make the PDF slow
             _results_publish(programme)
+        _notifications_settle()
     return _summary(programme)
+
+
+def _notifications_settle() -> None:
+    """The replayed years told their events as they happened: what is older than a month
+    has been read, and none of the history is mailed now (the mail task skips a
+    notification already handed over)."""
+    from notifications.models import Notification
+
+    month_ago = timezone.now() - timedelta(days=30)
+    Notification.objects.update(emailed_at=F("created_at"))
+    Notification.objects.filter(created_at__lt=month_ago).update(read_at=F("created_at"))
 
 
 # The year whose samlad uppföljning the demo makes final and publishes, so that the public

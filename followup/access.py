@@ -38,6 +38,7 @@ from followup.models import (
     ReportingPeriod,
 )
 from publishing.models import Publication
+from notifications.models import Notification
 
 # Whoever asks: a signed-in user or the anonymous one.
 User: TypeAlias = auth.User | auth.AnonymousUser
@@ -337,3 +338,18 @@ def get_public_publication(programme: Programme, kind: str, year: int, number: i
     if publication is None:
         raise Http404("Det finns ingen sådan publicerad version.")
     return publication
+# --- Notifications -----------------------------------------------------------------------
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    """The user's own notifications (notifications app): nobody sees anyone else's."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def get_notification(user: User, pk: int) -> Notification:
+    notification = notifications_of(user).filter(pk=pk).first()
+    if notification is None:
+        raise Http404("Aviseringen finns inte.")
+    return notification

@@ -690,6 +690,7 @@ class ReminderKind(models.TextChoices):
     WEEK_BEFORE = "week_before", "En vecka före sista dagen"
     DEADLINE = "deadline", "På sista dagen"
     OVERDUE = "overdue", "Efter sista dagen"
+    NOW = "now", "Från samordnaren (Påminn nu)"
 
 
 class Reminder(models.Model):
@@ -710,14 +711,34 @@ class Reminder(models.Model):
     # Set by the task that hands the mail to the mail server, just before it does: a task
     # run twice finds it set and sends nothing (followup.reminders).
     delivered_at = models.DateTimeField("lämnad till e-postservern", null=True, blank=True)
+    # A reminder the samordnare sent by hand ("Påminn nu"): who, and on which day, since a
+    # board is reminded so at most once a day (followup.reminders.reminders_now).
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="skickad av",
+    )
+    day = models.DateField("dag", null=True, blank=True)
 
     class Meta:
         verbose_name = "påminnelse"
         verbose_name_plural = "påminnelser"
         ordering = ["-sent_at"]
         constraints = [
+            # The scheduled kinds: once per report and recipient.
             models.UniqueConstraint(
-                fields=["report", "kind", "recipient"], name="reminder_sent_once"
+                fields=["report", "kind", "recipient"],
+                condition=~models.Q(kind="now"),
+                name="reminder_sent_once",
+            ),
+            # "Påminn nu": once a day.
+            models.UniqueConstraint(
+                fields=["report", "recipient", "day"],
+                condition=models.Q(kind="now"),
+                name="reminder_now_once_a_day",
             ),
         ]
 

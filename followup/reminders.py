@@ -21,17 +21,26 @@ run twice sends nothing the second time, and a crash between the marking and the
 a reminder, never sends it twice. If the mail server refuses the connection or a message, the
 claims of the messages not yet handed to it are withdrawn, so that the next run tries them
 again.
+
+The samordnare can also remind at once ("Påminn nu", `reminders_now`): one board, or every
+board that has still to report. Those reminders are recorded and sent the same way, with the
+kind `ReminderKind.NOW` and the day, and a board reminded today (by hand or by the daily run)
+is not reminded by hand again the same day.
+
+Every reminder recorded is also shown in the app (notifications.events.reminders_recorded);
+a rapportör who has said no to reminders by e-mail gets it there only.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import IntegrityError, transaction
+from django.db.models import Max, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -43,10 +52,13 @@ from followup.models import (
     Reminder,
     ReminderKind,
     Report,
+    ReportingPeriod,
     ReportState,
 )
 from followup.rows import Missing, rows_of_reports
-from followup.services import report_completeness
+from followup.services import FollowupError, report_completeness
+from notifications import events
+from notifications.models import NotificationKind, declined_email
 
 WEEK = 7
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
@@ -90,15 +102,7 @@ def reminders_due(*, today: date) -> DueReminders:
         return due
     # The next two read through `not_in` as a subquery, so that their SQL does not grow with
     # the number of reports.
-    reporters: dict[int, list[User]] = defaultdict(list)
-    for membership in (
-        Membership.objects.filter(
-            board__in=not_in.values("board"), role=BoardRole.REPORTER, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("user__username")
-    ):
-        reporters[membership.board_id].append(membership.user)
+    reporters = _reporters_of(not_in)
     sent = set(
         Reminder.objects.filter(report__in=not_in).values_list("report_id", "kind", "recipient_id")
     )
@@ -121,6 +125,20 @@ def reminders_due(*, today: date) -> DueReminders:
     return due
 
 
+def _reporters_of(reports: QuerySet[Report]) -> dict[int, list[User]]:
+    """The active rapportörer of the reports' boards, by board: one query."""
+    reporters: dict[int, list[User]] = defaultdict(list)
+    for membership in (
+        Membership.objects.filter(
+            board__in=reports.values("board"), role=BoardRole.REPORTER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ):
+        reporters[membership.board_id].append(membership.user)
+    return reporters
+
+
 def _missing_by_report(reports: set[Report]) -> dict[int, list[Missing]]:
     """What each report still lacks, in the report page's words: three queries for all."""
     if not reports:
@@ -134,11 +152,18 @@ def reminders_deliver(due: DueReminders) -> list[Reminder]:
     committed (see the module's docstring for the order). Returns the reminders this run
     recorded."""
     claimed = _claim(due.reminders)
-    if claimed:
-        ids = [reminder.pk for reminder in claimed]
-        today = due.today.isoformat()
-        transaction.on_commit(lambda: send_reminder_mails.enqueue(ids, today))
+    _send_after_commit(claimed, due.today)
     return claimed
+
+
+def _send_after_commit(reminders: list[Reminder], today: date, actor: User | None = None) -> None:
+    """Show the recorded reminders in the app, and have the task worker mail them once
+    their records are committed."""
+    if not reminders:
+        return
+    events.reminders_recorded(reminders, actor=actor, today=today)
+    ids = [reminder.pk for reminder in reminders]
+    transaction.on_commit(lambda: send_reminder_mails.enqueue(ids, today.isoformat()))
 
 
 @task()
@@ -151,6 +176,8 @@ def send_reminder_mails(reminder_ids: list[int], today: str) -> int:
     Reminder.objects.filter(pk__in=reminder_ids, delivered_at=None).update(delivered_at=marked_at)
     reminders = list(
         Reminder.objects.filter(pk__in=reminder_ids, delivered_at=marked_at)
+        # Those who have said no to reminders by e-mail have them in the app only.
+        .exclude(recipient__in=declined_email(NotificationKind.REMINDER))
         .select_related("report__period__programme", "report__board", "recipient")
         .order_by("pk")
     )
@@ -237,3 +264,85 @@ def _message(
         render_to_string("followup/email/reminder.html", context), "text/html"
     )
     return message
+
+
+# --- "Påminn nu" -------------------------------------------------------------------------
+
+
+@dataclass
+class RemindedNow:
+    """What "Påminn nu" did: the reports reminded, and those it left alone."""
+
+    reminders: list[Reminder] = field(default_factory=list)  # recorded, one per rapportör
+    reports: list[Report] = field(default_factory=list)  # reminded now
+    already: list[tuple[Report, datetime]] = field(default_factory=list)  # reminded today at
+    without_email: list[tuple[Report, User]] = field(default_factory=list)
+    without_reporters: list[Report] = field(default_factory=list)
+
+
+def reminded_today(reports: QuerySet[Report], today: date) -> dict[int, datetime]:
+    """When each of the reports was last reminded today (by hand or by the daily run), for
+    those that were: one query."""
+    return dict(
+        Reminder.objects.filter(report__in=reports.values("pk"), sent_at__date=today)
+        .values("report")
+        .annotate(last=Max("sent_at"))
+        .values_list("report", "last")
+    )
+
+
+def reminders_now(
+    *, period: ReportingPeriod, user: User, report: Report | None = None, today: date
+) -> RemindedNow:
+    """Remind now, by e-mail and in the app, the rapportörer of every board in the period
+    that has still to report (a draft or a returned report it can write), or of the one
+    `report`. A board reminded today already is left alone and listed in `already`, with
+    the time, so that two samordnare (or a double click) do not remind it twice in a day.
+    The reports are locked while this is decided."""
+    done = RemindedNow()
+    with transaction.atomic():
+        reports = Report.objects.filter(Report.open_for_writing(), period=period)
+        if report is not None:
+            if not reports.filter(pk=report.pk).exists():
+                raise FollowupError(
+                    "Rapporten är inskickad eller kan inte ändras, så det finns inget att "
+                    "påminna om."
+                )
+            reports = reports.filter(pk=report.pk)
+        locked = list(
+            reports.select_for_update(of=("self",))
+            .select_related("period__programme", "board")
+            .order_by("board__name", "pk")
+        )
+        earlier = reminded_today(reports, today)
+        reporters = _reporters_of(reports)
+        for candidate in locked:
+            if candidate.pk in earlier:
+                done.already.append((candidate, earlier[candidate.pk]))
+                continue
+            people = reporters[candidate.board_id]
+            if not people:
+                done.without_reporters.append(candidate)
+                continue
+            reached = False
+            for person in people:
+                if not person.email:
+                    done.without_email.append((candidate, person))
+                    continue
+                reached = True
+                done.reminders.append(
+                    Reminder(
+                        report=candidate,
+                        kind=ReminderKind.NOW,
+                        recipient=person,
+                        email=person.email,
+                        sent_by=user,
+                        day=today,
+                    )
+                )
+            if reached:
+                done.reports.append(candidate)
+        if done.reminders:
+            done.reminders = Reminder.objects.bulk_create(done.reminders)
+        _send_after_commit(done.reminders, today, actor=user)
+    return done

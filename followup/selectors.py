@@ -268,6 +268,16 @@ def reopened_reports(user: User, today: date) -> list[ReportSummary]:
     return _summaries(reports.order_by(Report.due_date_expression(), "board__name"), today)
 
 
+def reports_of_period(user: User, period: ReportingPeriod) -> QuerySet[Report]:
+    """Every report of the period the user may read, by board."""
+    return reports_visible_to(user).filter(period=period).order_by("board__name")
+
+
+def period_reports(user: User, period: ReportingPeriod, today: date) -> list[ReportSummary]:
+    """The period's reports (`reports_of_period`) with how much of each is filled."""
+    return _summaries(reports_of_period(user, period), today)
+
+
 def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
     """The periods of the user's programmes, each with `report_count` and `reported_count`
     (its reports submitted or approved: "inskickade eller godkända")."""

@@ -53,6 +53,7 @@ from followup.rows import (
     missing_rows,
     rows_of_reports,
 )
+from notifications import events
 
 
 class FollowupError(Exception):
@@ -512,10 +513,33 @@ def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:
             kind.keep_wording([row for row in rows if kind_of(row) is kind])
         locked.state = ReportState.SUBMITTED
         locked.save()
-        ReportEvent.objects.create(
-            report=locked, kind=ReportEvent.Kind.SUBMITTED, actor=user, on_behalf=on_behalf
+        events.report_submitted(
+            ReportEvent.objects.create(
+                report=locked, kind=ReportEvent.Kind.SUBMITTED, actor=user, on_behalf=on_behalf
+            )
         )
     return locked
+
+
+NOT_REVIEWABLE = "Bara inskickade rapporter kan granskas."
+
+
+def _review(locked: Report, *, user: User, approve: bool, comment: str) -> None:
+    """Approve or return a report already locked and checked to be submitted."""
+    locked.state = ReportState.APPROVED if approve else ReportState.RETURNED
+    # Returning a report in a locked period lets the board change it: the same
+    # controlled exception as reopening, recorded by the event below.
+    locked.reopened = not approve and locked.period.state == PeriodState.LOCKED
+    locked.save()
+    # Back with the board in an open period: its rows follow the catalog again.
+    report_rows_sync(report=locked)
+    event = ReportEvent.objects.create(
+        report=locked,
+        kind=ReportEvent.Kind.APPROVED if approve else ReportEvent.Kind.RETURNED,
+        actor=user,
+        comment=comment.strip(),
+    )
+    (events.report_approved if approve else events.report_returned)(event)
 
 
 def report_review(*, report: Report, user: User, approve: bool, comment: str) -> Report:
@@ -523,22 +547,56 @@ def report_review(*, report: Report, user: User, approve: bool, comment: str) ->
     with transaction.atomic():
         locked = _lock_report(report)
         if locked.state != ReportState.SUBMITTED:
-            raise FollowupError("Bara inskickade rapporter kan granskas.")
+            raise FollowupError(NOT_REVIEWABLE)
         if not approve and not comment.strip():
             raise FollowupError("Skriv vad nämnden behöver komplettera när du skickar tillbaka.")
-        locked.state = ReportState.APPROVED if approve else ReportState.RETURNED
-        # Returning a report in a locked period lets the board change it: the same
-        # controlled exception as reopening, recorded by the event below.
-        locked.reopened = not approve and locked.period.state == PeriodState.LOCKED
-        locked.save()
-        # Back with the board in an open period: its rows follow the catalog again.
-        report_rows_sync(report=locked)
-        ReportEvent.objects.create(
-            report=locked,
-            kind=ReportEvent.Kind.APPROVED if approve else ReportEvent.Kind.RETURNED,
-            actor=user,
-            comment=comment.strip(),
+        _review(locked, user=user, approve=approve, comment=comment)
+    return locked
+
+
+@dataclass(frozen=True)
+class Unapprovable:
+    report: Report
+    reason: str  # in Swedish, for the samordnare
+
+
+class BulkApproveRefused(FollowupError):
+    """Some of the reports chosen cannot be approved now; none was."""
+
+    def __init__(self, refused: list[Unapprovable]) -> None:
+        super().__init__(
+            "Ingen rapport har godkänts, eftersom "
+            + ("en av dem" if len(refused) == 1 else f"{len(refused)} av dem")
+            + " inte kan godkännas just nu."
         )
+        self.refused = refused
+
+
+def reports_approve(*, reports: Iterable[Report], user: User) -> list[Report]:
+    """Approve several submitted reports at once, each with its own event (and its own
+    notifications and history), all or nothing: the reports are locked in one order (by id,
+    so that two such runs cannot deadlock) and every one is checked before any is changed;
+    if one has changed state meanwhile, none is approved (`BulkApproveRefused` lists why)."""
+    with transaction.atomic():
+        locked = list(
+            Report.objects.select_for_update(of=("self",))
+            .select_related("period__programme", "board")
+            .filter(pk__in=[report.pk for report in reports])
+            .order_by("pk")
+        )
+        refused = [
+            Unapprovable(
+                report,
+                f"Den är {report.get_state_display().lower()} nu; bara inskickade rapporter "
+                "kan godkännas.",
+            )
+            for report in locked
+            if report.state != ReportState.SUBMITTED
+        ]
+        if refused:
+            raise BulkApproveRefused(refused)
+        for report in locked:
+            _review(report, user=user, approve=True, comment="")
     return locked
 
 
@@ -561,8 +619,10 @@ def report_reopen(
         locked.deadline = deadline
         locked.state = ReportState.RETURNED
         locked.save()
-        ReportEvent.objects.create(
-            report=locked, kind=ReportEvent.Kind.REOPENED, actor=user, comment=comment.strip()
+        events.report_reopened(
+            ReportEvent.objects.create(
+                report=locked, kind=ReportEvent.Kind.REOPENED, actor=user, comment=comment.strip()
+            )
         )
     return locked
 

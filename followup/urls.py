@@ -2,6 +2,7 @@ from django.urls import path
 
 from followup import api
 from followup.views import (
+    bulk,
     city,
     dashboard,
     documents,
@@ -46,6 +47,10 @@ urlpatterns = [
     ),
     path("perioder/<int:pk>/sista-dag/", overview.period_deadline, name="period-deadline"),
     path("perioder/<int:pk>/paminnelser/", reminders.period_reminders, name="period-reminders"),
+    # "Påminn nu" and bulk approval (issue 11, points 3 and 4).
+    path("perioder/<int:pk>/paminn-nu/", reminders.period_remind_now, name="period-remind-now"),
+    path("perioder/<int:pk>/rapporter/", bulk.period_reports, name="period-reports"),
+    path("perioder/<int:pk>/godkann/", bulk.period_approve, name="period-approve"),
     path("rapporter/<int:pk>/", report.report_detail, name="report-detail"),
     path(
         "rapporter/<int:pk>/rad/<str:kind>/<int:row_pk>/",

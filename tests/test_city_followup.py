@@ -216,7 +216,7 @@ class CityFollowupTests(TestCase):
 # responsible boards (for the years not yet opened), goals, activity and goal tallies,
 # indicator responsibilities, sums and the indicators, then whether the period has reports,
 # the boards, indicator rows, own indicators and analyses); the document's goal narratives
-# and the programme's goals
-CITY_PAGE_QUERIES = 20
+# and the programme's goals; the header's unread notifications
+CITY_PAGE_QUERIES = 21
 # The same without the document's goal narratives and the programme's goals (no forms).
-ANALYSES_PAGE_QUERIES = 18
+ANALYSES_PAGE_QUERIES = 19

@@ -194,14 +194,14 @@ class DashboardContentTests(TestCase):
         self.assertContains(response, "Måluppfyllelse")
 
     def test_query_count_does_not_grow_with_boards_or_years(self) -> None:
-        # Session, user, the user's city-wide programmes, the programme's periods, and
-        # the roll-up's fourteen (see test_rollup).
+        # Session, user, the user's city-wide programmes, the programme's periods, the
+        # roll-up's fourteen (see test_rollup), and the header's unread notifications.
         rows = {"ar": 2023, "period": "T1", "visa": "namnder"}
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.client.get(URL)
         # ... and the rows behind a number: session, user, programmes, periods, whether the
-        # period has reports, count, page.
-        with self.assertNumQueries(7):
+        # period has reports, count, page, the header's unread notifications.
+        with self.assertNumQueries(8):
             self.client.get(reverse("dashboard-rows"), rows)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
@@ -216,9 +216,9 @@ class DashboardContentTests(TestCase):
             period_open(period=period)
             period.state = PeriodState.LOCKED
             period.save()
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(19):
             self.client.get(URL, {"ar": 2023, "period": "T1"})
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             response = self.client.get(reverse("dashboard-rows"), rows)
         self.assertContains(response, "Ny nämnd")
 

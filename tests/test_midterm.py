@@ -447,9 +447,9 @@ class MidtermPageTests(TestCase):
         self.client.force_login(self.analyst)
         url = reverse("midterm-preview", args=[SLUG, 2023])
         # Session, user, the programme (city-wide readers, with whether the user is its
-        # samordnare), whether the halvtidsrapport is final, and the document's thirteen
-        # (see MidtermDataTests).
-        with self.assertNumQueries(17):
+        # samordnare), whether the halvtidsrapport is final, the document's thirteen (see
+        # MidtermDataTests), and the header's unread notifications.
+        with self.assertNumQueries(18):
             self.client.get(url)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
@@ -457,7 +457,7 @@ class MidtermPageTests(TestCase):
         IndicatorResponsibility.objects.create(indicator=indicator(2, 0), board=board)
         reports_sync_for_programme(programme=self.world.programme)  # the new board's report
         set_state("ny-namnd", 2023, ReportState.SUBMITTED)
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(18):
             response = self.client.get(url)
         self.assertContains(response, "3 av 24")  # the new board's report is expected too
 
@@ -467,8 +467,8 @@ class MidtermPageTests(TestCase):
         url = reverse("midterm-edit", args=[SLUG, 2023])
         # Session, user, the programme with whether the user is its samordnare, whether the
         # halvtidsrapport is final; the document's thirteen; the halvtidsrapport, the goals,
-        # their prerequisites and the sections to write.
-        with self.assertNumQueries(21):
+        # their prerequisites and the sections to write; the header's unread notifications.
+        with self.assertNumQueries(22):
             self.client.get(url)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
@@ -477,7 +477,7 @@ class MidtermPageTests(TestCase):
         reports_sync_for_programme(programme=self.world.programme)  # the new board's report
         set_state("ny-namnd", 2023, ReportState.SUBMITTED)
         self.save("sammanfattning", "Sparad av samordnaren.")
-        with self.assertNumQueries(21):
+        with self.assertNumQueries(22):
             self.client.get(url)
 
     # --- The PDF ----------------------------------------------------------------------------

@@ -395,8 +395,9 @@ class GuardStopsPageTests(TestCase):
 
     def test_query_count_does_not_grow_with_the_stops(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # The session, the user, the programmes, the stops grouped.
-        with self.assertNumQueries(4):
+        # The session, the user, the programmes, the stops grouped, the header's unread
+        # notifications.
+        with self.assertNumQueries(5):
             self.client.get(reverse("guard-stops"))
         GuardStop.objects.bulk_create(
             GuardStop(
@@ -408,7 +409,7 @@ class GuardStopsPageTests(TestCase):
             )
             for _ in range(30)
         )
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             response = self.client.get(reverse("guard-stops"))
         self.assertContains(response, "Stoppat 34 gånger")
         self.assertContains(response, "Excel-fil")

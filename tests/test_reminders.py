@@ -283,10 +283,11 @@ class ReminderQueryTests(ReminderWorld):
     def test_a_run_costs_the_same_queries_however_many_boards(self) -> None:
         # The run: 1 reports due (with period and board), 2 rapportörer (with user),
         # 3 reminders already sent, 4–6 the reports' activity, indicator and goal rows, 7–9 the
-        # insert of the reminders inside a savepoint. Its task: 10 marking them delivered,
-        # 11 reading them back (with report, period, programme, board, recipient), 12–14 the
-        # reports' rows again (for what each mail says is missing).
-        with self.assertNumQueries(14):
+        # insert of the reminders inside a savepoint, 10 their notifications in the app (one
+        # insert). Its task: 11 marking them delivered, 12 reading them back (with report,
+        # period, programme, board, recipient; without those who said no to e-mail), 13–15
+        # the reports' rows again (for what each mail says is missing).
+        with self.assertNumQueries(15):
             sent = send(today=self.days_before(7))
         self.assertEqual(len(sent), 2)
 
@@ -303,7 +304,7 @@ class ReminderQueryTests(ReminderWorld):
             Report.objects.create(period=self.world.period, board=board)
             _with_email(user(f"ny-{number}", **{board.slug: BoardRole.REPORTER}), "y@example.se")
 
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(15):
             sent = send(today=self.deadline)
         self.assertGreaterEqual(len(sent), 2 + 5 + 6)
 
@@ -364,7 +365,8 @@ class ReminderPageTests(ReminderWorld):
         self.client.force_login(self.world.coordinator)
         response = self.client.get(self.url)
         self.assertContains(response, "Påminnelser för Tertialrapport 1 2023")
-        self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd", count=2)  # table and list
+        # The reminders' table, the list without e-mail, and "Påminn nu".
+        self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd", count=3)
         self.assertContains(response, "rapportor@example.se")
         self.assertContains(response, "annan@example.se")
         self.assertContains(response, "På sista dagen", count=2)
@@ -374,15 +376,17 @@ class ReminderPageTests(ReminderWorld):
 
     def test_page_costs_the_same_queries_however_many_reminders(self) -> None:
         self.client.force_login(self.world.coordinator)
-        # Session, user; the period (scoped to the coordinator, with its counts); the
-        # reminders with board and recipient; the rapportörer without e-mail.
-        with self.assertNumQueries(5):
+        # Session, user; the period (scoped to the coordinator, with its counts); for "Påminn
+        # nu" the reports not in (with board and period), when each was reminded today and
+        # which boards have a rapportör; the header's unread notifications; the reminders
+        # with board, recipient and sender; the rapportörer without e-mail.
+        with self.assertNumQueries(9):
             self.client.get(self.url)
         for board in Board.objects.filter(reports__period=self.world.period)[:6]:
             _with_email(user(f"r-{board.slug}", **{board.slug: BoardRole.REPORTER}), "x@ex.se")
         Reminder.objects.all().delete()
         send(today=self.deadline)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(9):
             response = self.client.get(self.url)
         self.assertContains(response, "x@ex.se", count=6)
 

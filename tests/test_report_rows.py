@@ -316,7 +316,7 @@ class ReportQueryCountTests(TestCase):
         # session, user, report with the user's access (reading syncs nothing); page: 3 kinds
         # of rows, previous period, previous report and its activity and indicator rows,
         # events; the comment threads' entries; the goals for the own-item form; the board's
-        # own activities and indicators (to remove)
+        # own activities and indicators (to remove); the header's unread notifications
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
             self.assertEqual(self.client.get(url).status_code, 200)
         self.grow()
@@ -342,9 +342,10 @@ class ReportQueryCountTests(TestCase):
             )
 
 
-# 14, the comment threads (one query: tests/test_dialogue.py) and the report's attachments
-# (one query, however many files: tests/test_attachments.py)
-EXPECTED_PAGE_QUERIES = 16
+# 14, the comment threads (one query: tests/test_dialogue.py), the report's attachments
+# (one query, however many files: tests/test_attachments.py) and the header's unread
+# notifications
+EXPECTED_PAGE_QUERIES = 17
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
 # check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
 # and row

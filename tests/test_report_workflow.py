@@ -354,13 +354,13 @@ class StartPageTests(TestCase):
         # session, user, whether the user coordinates, the user's open reports with fill
         # counts, their earlier reports, the coordinated programmes' open periods, those
         # periods' reports with fill counts, reports reopened in locked periods, the boards
-        # the user only reads
-        with self.assertNumQueries(9):
+        # the user only reads, the header's unread notifications
+        with self.assertNumQueries(10):
             self.client.get(reverse("start"))
         period_open(
             period=ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         )
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(reverse("start"))
         self.assertContains(response, "Tertialrapport 1 2024")
 

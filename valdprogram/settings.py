@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "about",
     "attachments",
     "publishing",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "followup.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("dialogue.urls")),
     path("", include("attachments.urls")),
     path("", include("publishing.urls")),
+    path("", include("notifications.urls")),
     path("konto/", include("accounts.urls")),
     path("", include("records.urls")),
     path("", include("about.urls")),
