@@ -111,7 +111,7 @@ class DecimalCommaPageTests(RulesWorld):
         self.assertContains(response, "Nämndens målvärde för året (%)")
         self.client.force_login(self.world.reader)
         page = self.client.get(reverse("report-detail", args=[self.report.pk]))
-        self.assertContains(page, "<dd>62,5 %</dd>", html=True)
+        self.assertContains(page, "<dd>62,5\u00a0%</dd>", html=True)
         self.assertNotContains(page, "62.5")
 
     def test_a_target_with_a_point_is_read_too(self) -> None:

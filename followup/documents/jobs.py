@@ -171,8 +171,9 @@ def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progre
         for goal in figures["goals"]
     }
     parts = city_followup_parts(followup)
+    previous = documents_city.previous_year_figures(followup)
     progress(1, PDF_STEPS)
-    out.write(documents_city.city_followup_pdf(followup, figures, parts, charts))
+    out.write(documents_city.city_followup_pdf(followup, figures, parts, charts, previous=previous))
     progress(2, PDF_STEPS)
 
 

@@ -243,6 +243,22 @@ class MidtermDocument:
     generated_on: date = field(default_factory=date.today)
     annual_name: str = "Verksamhetsberättelse"  # the programme's annual period
     has_indicators: bool = True  # the programme has indicators of its own
+    # A final (published) halvtidsrapport has its figures frozen; until then every page says
+    # "Utkast". Set by whoever freezes it (the publishing step).
+    final: bool = False
+
+    @property
+    def unwritten(self) -> list[str]:
+        """The samordnare's sections not yet written, in the document's order: named once,
+        at the start, instead of under every empty heading."""
+        label = self.programme.goal_label
+        sections = [("Sammanfattning", self.summary_section)]
+        sections += [(f"{label} {part.goal.number}", part.section) for part in self.goals]
+        sections += [
+            ("Där mer stöd behövs", self.support_section),
+            ("Inför programperiodens andra hälft", self.next_section),
+        ]
+        return [name for name, section in sections if not (section and section.text.strip())]
 
     @property
     def annual_plural(self) -> str:
