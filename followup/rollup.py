@@ -1170,23 +1170,23 @@ ReportRowT = TypeVar("ReportRowT", ActivityStatus, IndicatorOutcome, GoalAssessm
 
 
 def _latest_ranked(rows: QuerySet[ReportRowT], partition: list[str]) -> QuerySet[ReportRowT]:
-    """Of `rows`, the filled rows (the row model's `filled()`) from reports that count
-    (submitted or approved), never a draft, ranked latest first within each `partition`."""
-    return rows.filter(reported(), rows.model.filled()).annotate(
+    """Of `rows`, the latest filled row (the row model's `filled()`) from a report that
+    counts (submitted or approved), never a draft, within each `partition`."""
+    ranked = rows.filter(reported(), rows.model.filled()).annotate(
         rank=Window(
             RowNumber(),
             partition_by=[F(name) for name in partition],
             order_by=[F("report__period__year").desc(), F("report__period__position").desc()],
         )
     )
+    return ranked.filter(rank=1)
 
 
 def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, ReportRowT]:
     """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
     row among `rows` from a report that counts. One query; `rows` are one board's rows of
     one kind."""
-    ranked = _latest_ranked(rows, [item_field])
-    return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
+    return {getattr(row, item_field): row for row in _latest_ranked(rows, [item_field])}
 
 
 def latest_reported_by_board(
@@ -1194,8 +1194,8 @@ def latest_reported_by_board(
 ) -> dict[tuple[int, int], ReportRowT]:
     """`latest_reported` for the rows of many boards at once, keyed by (board id, item id).
     One query, however many boards."""
-    ranked = _latest_ranked(rows, ["report__board_id", item_field])
-    return {(row.report.board_id, getattr(row, item_field)): row for row in ranked.filter(rank=1)}
+    latest = _latest_ranked(rows, ["report__board_id", item_field])
+    return {(row.report.board_id, getattr(row, item_field)): row for row in latest}
 
 
 def latest_report(board: Board, programme: Programme) -> Report | None:

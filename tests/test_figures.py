@@ -262,7 +262,7 @@ class EngineArithmeticTests(SmallWorld):
         # A count is summed; Bro's blank value is missing, not zero.
         self.assertEqual(count.value.text, "7")
         self.assertEqual(count.completeness.text, "1 av 2 rapporterat")
-        self.assertEqual(count.women.part_text, "4 — från 1 av 1 nämnd")
+        self.assertEqual(count.women.part_text, "4 — från 1 nämnd")
 
     def test_an_indicator_nobody_reported_is_missing(self) -> None:
         [answer] = self.rollup().goals[1].indicators
@@ -386,11 +386,12 @@ class SamladShowsTheEngineTests(SmallWorld):
     def test_the_pdf_has_the_same_figures(self) -> None:
         text = pdf_text(made_document(self, self.client, self.url("city-followup-pdf")).content)
         self.assertIn("2 av 4 nämnder har rapporterat", text)
-        self.assertIn(SHARE_2023, text)
+        # A no-break space reads as a space in the PDF's text.
+        self.assertIn(SHARE_2023.replace("\u00a0", " "), text)
         # The PDF's narrow columns wrap the basis: compare without the spaces.
         squeezed = text.replace(" ", "")
         for part in (WOMEN_2023, MEN_2023):
-            self.assertIn(part.replace(" ", ""), squeezed)
+            self.assertIn(part.replace(" ", "").replace("\u00a0", ""), squeezed)
         goals, own = text.split("Nämndernas egna indikatorer Indikatorer som")
         self.assertNotIn(OWN, goals.split("Innehåll")[-1].replace("Nämndernas egna", ""))
         self.assertIn(OWN, own)

@@ -142,7 +142,7 @@ class PdfStructureTests(TestCase):
                 yield name, content, pdf
 
     def test_language_title_and_marked(self) -> None:
-        for name, _, pdf in self.each():
+        for _, _, pdf in self.each():
             self.assertEqual(str(pdf.Root.Lang), "sv")
             self.assertTrue(bool(pdf.Root.MarkInfo.Marked))
             self.assertTrue(bool(pdf.Root.ViewerPreferences.DisplayDocTitle))

@@ -43,7 +43,7 @@ class ParseTests(SimpleTestCase):
     def test_numbers_read_with_a_decimal_comma(self) -> None:
         self.assertEqual(
             [number_text(v) for v in (Decimal("62.50"), Decimal("35.00"), 1028, 0.25, None)],
-            ["62,5", "35", "1028", "0,25", "–"],
+            ["62,5", "35", "1\u00a0028", "0,25", "–"],
         )
 
 

@@ -24,8 +24,9 @@ STATIC_URL), reading the file through the staticfiles finders (or STATIC_ROOT, f
 collectstatic's hashed names).
 The one other thing it reads is the city's logo, a file the operator put in
 `settings.DOCUMENT_LOGO_DIR` (`issuer.logo_file_for_url`). Everything else, http(s)
-elsewhere, `file:`, `data:` and any other scheme, is refused before anything is opened, so user text that slipped through as markup could still not make
-the renderer read a file or call out. Charts go inline as SVG elements (`chart_for_print`), so
+elsewhere, `file:`, `data:` and any other scheme, is refused before anything is opened,
+so user text that slipped through as markup could still not make the renderer read a file
+or call out. Charts go inline as SVG elements (`chart_for_print`), so
 `data:` URLs are not needed and are refused too.
 
 The output is tagged PDF (PDF/UA-1 variant: a structure tree, the document's language and

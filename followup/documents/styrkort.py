@@ -16,8 +16,8 @@ Two variants from one function (`styrkort_build`):
 Every board's styrkort comes from one dataset (`styrkort_cards`): the same dozen queries
 for one board or for all of them (the ZIP of every board's styrkort), whatever the number of
 boards sharing an activity and of periods reported. The other responsible boards are counted
-per kind in the database, only a few of each kind fetched by name (`_Others`), and only the
-latest reported row per board and item.
+per kind in the database, only a few of each kind fetched by name (`_Others`, for the
+commitments card, which lists them), and only the latest reported row per board and item.
 
 Every board the programme makes responsible (`Board.objects.responsible_in`) has a styrkort.
 """
@@ -172,6 +172,16 @@ class _Others:
     board, the first NAMED_PER_KIND + 1 boards by name (one more, so that the board itself
     can be left out) and how many there are. One query for every item of the programme."""
 
+    named: dict[int, dict[str, list[tuple[int, str]]]]
+    counts: dict[tuple[int, str], int]
+
+    @classmethod
+    def none(cls) -> "_Others":
+        """No other boards for any item: "" for each."""
+        others = cls.__new__(cls)
+        others.named, others.counts = {}, {}
+        return others
+
     def __init__(self, responsibilities: QuerySet, item_field: str) -> None:
         partition = [F(item_field), F("board__kind")]
         rows = (
@@ -259,13 +269,18 @@ def styrkort_cards(
         .order_by("number")
         .prefetch_related(Prefetch("prerequisites"))
     }
-    activity_others = _Others(
-        ActivityResponsibility.objects.filter(activity__goal__programme=programme), "activity_id"
-    )
-    indicator_others = _Others(
-        IndicatorResponsibility.objects.filter(indicator__goal__programme=programme),
-        "indicator_id",
-    )
+    # Who else answers for each item is the commitments card's column; the status card
+    # leaves it out (it keeps to three pages with its summary), so it is not fetched.
+    activity_others = indicator_others = _Others.none()
+    if not with_status:
+        activity_others = _Others(
+            ActivityResponsibility.objects.filter(activity__goal__programme=programme),
+            "activity_id",
+        )
+        indicator_others = _Others(
+            IndicatorResponsibility.objects.filter(indicator__goal__programme=programme),
+            "indicator_id",
+        )
 
     latest_activity: dict[tuple[int, int], ActivityStatus] = {}
     latest_indicator: dict[tuple[int, int], IndicatorOutcome] = {}
