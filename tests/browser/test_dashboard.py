@@ -67,7 +67,7 @@ def test_coordinator_reads_the_dashboard_changes_period_and_filter_and_opens_a_n
     page.get_by_role("button", name="Visa").click()
     trend = page.get_by_text("Visa utvecklingen som tabell").first
     trend.click()
-    expect(page.get_by_role("cell", name="1 av 2 (50,0\u00a0%)").first).to_be_visible()
+    expect(page.get_by_role("cell", name="1 av 2 (50,0 %)").first).to_be_visible()
     assert_accessible(page)
 
 
