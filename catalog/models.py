@@ -129,6 +129,22 @@ class Programme(models.Model):
     name = models.CharField("namn", max_length=400)
     short_name = models.CharField("kort namn", max_length=100)
     organisation = models.CharField("ägare", max_length=100)
+    # Who issues the documents and on what decision: the documents' title pages and footers.
+    issuer = models.CharField(
+        "utfärdande förvaltning",
+        max_length=200,
+        blank=True,
+        help_text="Förvaltningen som tar fram dokumenten, t.ex. ”Socialförvaltningen”.",
+    )
+    decision = models.CharField(
+        "beslut",
+        max_length=300,
+        blank=True,
+        help_text="Beslutet om programmet, t.ex. ”Godkänt av kommunfullmäktige i juni 2021”.",
+    )
+    reference = models.CharField(
+        "diarienummer", max_length=100, blank=True, help_text="T.ex. ”KS 2020/924”."
+    )
     start_year = models.PositiveSmallIntegerField("första år")
     end_year = models.PositiveSmallIntegerField("sista år")
     vision = models.TextField("vision")

@@ -111,6 +111,13 @@ def _programme(lines: list[str], section: list[str], source: str) -> dict:
         "name": name,
         "short_name": f"Program mot våld {start_year}\u2013{end_year}",
         "organisation": ORGANISATION,
+        # The implementation plan: "Socialförvaltningen har ett huvudansvar för
+        # implementeringen av programmet" and the social services board compiles the follow-up;
+        # "I juni 2021 godkändes ... av kommunfullmäktige" (seeds/000); the programme's
+        # ärende at kommunstyrelsen is "dnr KS 2020/924" (the remiss, seeds/002).
+        "issuer": "Socialförvaltningen",
+        "decision": "Godkänt av kommunfullmäktige i juni 2021",
+        "reference": "KS 2020/924",
         "start_year": start_year,
         "end_year": end_year,
         "vision": _vision(section),

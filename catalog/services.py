@@ -196,7 +196,8 @@ def programme_load(*, data: dict[str, Any]) -> tuple[Programme, LoadSummary]:
                 "activity_label",
             )
         }
-        | {"co_responsible_reports": meta.get("co_responsible_reports", True)},
+        | {"co_responsible_reports": meta.get("co_responsible_reports", True)}
+        | {field: meta.get(field, "") for field in ("issuer", "decision", "reference")},
     )
     _cycle_load(loader, programme, data.get("cycle", STOCKHOLM_CYCLE))
 

@@ -647,6 +647,9 @@ def _programme(lines: list[str], source: str) -> dict[str, Any]:
         "name": f"{_clean(header.group(1))} {start_year}\u2013{end_year}",
         "short_name": f"Fri från våld {start_year}\u2013{end_year}",
         "organisation": ORGANISATION,
+        # "Kommunstyrelsens kontor (Ksk) samordnar uppföljningen." The scan names no decision
+        # or diarienummer, so the documents name none.
+        "issuer": "Kommunstyrelsens kontor",
         "start_year": start_year,
         "end_year": end_year,
         "vision": _paragraphs(lines, "Syfte", "Malgrupper")[0],

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from catalog.models import Activity, Board, Goal, Indicator, IndicatorKind, Programme
-from followup.numbers import number_text
+from followup.numbers import number_text, percent_text, target_text
 from followup.personal_data import PersonalDataKind, no_personal_data
 
 if TYPE_CHECKING:
@@ -331,6 +331,14 @@ class Fulfilment(models.TextChoices):
     NONE = "ej", "Ej uppfyllt"
 
 
+# A goal's fulfilment beside its text, in the same shapes as the assessments.
+FULFILMENT_SYMBOLS: dict[str, str] = {
+    Fulfilment.FULL: "✔",
+    Fulfilment.PARTLY: "◐",
+    Fulfilment.NONE: "✖",
+}
+
+
 class ReportRow(models.Model):
     """What every row of a report shares: its report, a version, who saved it last."""
 
@@ -542,18 +550,24 @@ class IndicatorOutcome(ReportRow):
         if self.numerator is None:
             return "–"
         if kind == IndicatorKind.COUNT:
-            return str(self.numerator)
+            return number_text(self.numerator)
         share = self.share
-        percent = f" ({share:.1f} %)".replace(".", ",") if share is not None else ""
-        return f"{self.numerator} av {self.denominator}{percent}"
+        percent = f" ({percent_text(share)})" if share is not None else ""
+        return f"{number_text(self.numerator)} av {number_text(self.denominator)}{percent}"
 
     @property
     def target_text(self) -> str:
         """The target as the page shows it: "62,5 %" for a share, "12" for a count."""
-        if self.target is None:
-            return "–"
-        unit = " %" if self.indicator.kind == IndicatorKind.SHARE else ""
-        return f"{number_text(self.target)}{unit}"
+        return target_text(self.target, share=self.indicator.kind == IndicatorKind.SHARE)
+
+    @property
+    def target_missed(self) -> bool | None:
+        """Whether the outcome falls short of the board's target (a target is a level to
+        reach); None when there is no target or no number to hold against it."""
+        if self.target is None or self.indicator.kind == IndicatorKind.YES_NO:
+            return None
+        value = self.share if self.indicator.kind == IndicatorKind.SHARE else self.numerator
+        return None if value is None else value < self.target
 
     @property
     def share(self) -> float | None:
@@ -648,6 +662,10 @@ class GoalAssessment(ReportRow):
 
     def __str__(self) -> str:
         return f"{self.report}: mål {self.goal_id}"
+
+    @property
+    def fulfilment_symbol(self) -> str:
+        return FULFILMENT_SYMBOLS.get(self.fulfilment, "")
 
     @property
     def is_filled(self) -> bool:

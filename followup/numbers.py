@@ -4,7 +4,11 @@ A browser's `<input type="number">` reads a typed "62,5" as 625 in Chromium and 
 without a word, so the report's number fields are text inputs parsed here on the server. The
 same two form fields check the report page's rows and the rows of an uploaded Excel template
 (whose cells may already be numbers). Everything a user reads shows a decimal comma
-(`number_text`); the API keeps its machine-readable "35.50".
+(`number_text`, `percent_text`); the API keeps its machine-readable "35.50".
+
+What is shown keeps a number in one piece: thousands are grouped with a no-break space
+("1 028") and a per cent sign is tied to its number ("59,8 %") by one (U+00A0), so that
+neither a page nor a PDF ever breaks a line inside a figure.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -49,14 +53,42 @@ def parse_decimal(value: object) -> Decimal | None:
         raise ValueError(value) from None
 
 
+# Between a number's groups of thousands and before a per cent sign: a no-break space.
+NUMBER_SPACE = "\u00a0"
+
+
+def _grouped(digits: str) -> str:
+    """Whole digits (with an optional sign) in groups of three: "1028" as "1 028"."""
+    sign, digits = (digits[0], digits[1:]) if digits[:1] in "+-" else ("", digits)
+    if len(digits) <= 3:
+        return sign + digits
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return sign + NUMBER_SPACE.join(groups)
+
+
 def number_text(value: Decimal | int | float | None, empty: str = "–") -> str:
-    """A number as a Swede reads it: "62,5", "35", "0,25"; `empty` for none."""
+    """A number as a Swede reads it: "62,5", "35", "0,25", "1 028"; `empty` for none."""
     if value is None:
         return empty
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    return format(number.normalize(), "f").replace(".", ",")
+        return _grouped(str(number.quantize(Decimal(1))))
+    whole, _, fraction = format(number.normalize(), "f").partition(".")
+    return f"{_grouped(whole)},{fraction}"
+
+
+def percent_text(value: float | Decimal | None, places: int | None = 1) -> str:
+    """A percentage the Swedish way, its sign tied to the number: "89,2 %"; "–" when there
+    is none. `places` None keeps the value's own decimals ("62,5 %" for a target)."""
+    if value is None:
+        return "–"
+    if places is None:
+        shown = number_text(value)
+    else:
+        whole, _, fraction = f"{value:.{places}f}".partition(".")
+        shown = _grouped(whole) + ("," + fraction if fraction else "")
+    return f"{shown}{NUMBER_SPACE}%"
 
 
 class _SwedishNumberInput(forms.TextInput):
@@ -108,3 +140,12 @@ class SwedishIntegerField(forms.IntegerField):
         if number != number.to_integral_value():
             raise ValidationError("Skriv ett heltal, utan decimaler, t.ex. 1 028.", code="invalid")
         return int(number)
+
+
+def target_text(target: Decimal | str | None, *, share: bool) -> str:
+    """An indicator's target as shown, with its unit: "62,5 %" for a share, "12" for a
+    count; "–" when there is none. Frozen figures keep targets as strings ("62.50")."""
+    if target is None or target == "":
+        return "–"
+    value = Decimal(target)
+    return percent_text(value, places=None) if share else number_text(value)

@@ -74,6 +74,9 @@ from followup.models import (
     ReportState,
     reported,
 )
+from followup.numbers import number_text, percent_text
+
+__all__ = ["percent_text"]  # where the documents and views have always found it
 
 NOT_STARTED = "ej_paborjad"  # an expected board without a report in the period
 NOT_OPENED = "ej öppnad"  # how a period that was never opened reads, wherever it is shown
@@ -112,11 +115,6 @@ if TYPE_CHECKING:
     ChangedRow = WithAnnotations[ActivityStatus, Before]
 
 
-def percent_text(value: float | None) -> str:
-    """A percentage the Swedish way: "89,2 %"; "–" when there is none."""
-    return "–" if value is None else f"{value:.1f} %".replace(".", ",")
-
-
 def is_opened(period: ReportingPeriod) -> bool:
     """Whether the period has ever been opened: before that nobody is asked to report, so
     its figures read "ej öppnad" rather than "0 av 23"."""
@@ -141,11 +139,19 @@ class Completeness:
     @property
     def fraction(self) -> str:
         """The fraction as "2 av 23", or "ej öppnad"."""
-        return f"{self.reported} av {self.expected}" if self.opened else NOT_OPENED
+        if not self.opened:
+            return NOT_OPENED
+        return f"{number_text(self.reported)} av {number_text(self.expected)}"
 
     def describe(self, words: str = "rapporterat") -> str:
-        """The fraction followed by `words` ("2 av 23 rapporterat"), or "ej öppnad"."""
-        return f"{self.fraction} {words}" if self.opened else NOT_OPENED
+        """The fraction followed by `words` ("2 av 23 rapporterat"), or "ej öppnad". Of one
+        board the words are in the singular: "1 nämnd", "0 av 1 nämnd har rapporterat"."""
+        if not self.opened:
+            return NOT_OPENED
+        words = boards_word(words, self.expected)
+        if self.reported == self.expected == 1 and words.startswith("nämnd"):
+            return f"1 {words}"
+        return f"{self.fraction} {words}"
 
     @property
     def text(self) -> str:
@@ -159,6 +165,13 @@ class Completeness:
     def from_dict(cls, data: dict[str, Any]) -> "Completeness":
         """From `as_dict`; figures frozen before `opened` was kept were of opened periods."""
         return cls(data["reported"], data["expected"], data.get("opened", True))
+
+
+def boards_word(words: str, count: int) -> str:
+    """ "nämnder …" in the singular when `count` is one: "1 nämnd", never "1 nämnder"."""
+    if count == 1 and words.startswith("nämnder"):
+        return "nämnd" + words.removeprefix("nämnder")
+    return words
 
 
 @dataclass
@@ -206,17 +219,18 @@ class Value:
     def text(self) -> str:
         if self.missing:
             return "saknas"
+        numerator, denominator = number_text(self.numerator), number_text(self.denominator)
         if self.kind == IndicatorKind.COUNT:
-            return str(self.numerator)
+            return numerator
         if self.kind == IndicatorKind.YES_NO:
-            return f"{self.numerator} av {self.denominator} ja"
-        return f"{self.numerator} av {self.denominator} ({percent_text(self.number)})"
+            return f"{numerator} av {denominator} ja"
+        return f"{numerator} av {denominator} ({percent_text(self.number)})"
 
     @property
     def basis_text(self) -> str:
-        """What a women's or men's part rests on: "från 2 av 3 nämnder"."""
-        of_boards = self.of_boards or 0
-        return f"från {self.boards} av {of_boards} nämnd{'' if of_boards == 1 else 'er'}"
+        """What a women's or men's part rests on: "från 2 av 3 nämnder", "från 1 nämnd"."""
+        basis = Completeness(self.boards, self.of_boards or 0)
+        return f"från {basis.describe('nämnder')}"
 
     @property
     def part_text(self) -> str:
@@ -1155,28 +1169,53 @@ def changed_rows_behind(
 ReportRowT = TypeVar("ReportRowT", ActivityStatus, IndicatorOutcome, GoalAssessment)
 
 
-def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, ReportRowT]:
-    """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
-    row among `rows` (the row model's `filled()`) from a report that counts (submitted or
-    approved), never a draft. One query; `rows` are one board's rows of one kind."""
+def _latest_ranked(rows: QuerySet[ReportRowT], partition: list[str]) -> QuerySet[ReportRowT]:
+    """Of `rows`, the latest filled row (the row model's `filled()`) from a report that
+    counts (submitted or approved), never a draft, within each `partition`."""
     ranked = rows.filter(reported(), rows.model.filled()).annotate(
         rank=Window(
             RowNumber(),
-            partition_by=[F(item_field)],
+            partition_by=[F(name) for name in partition],
             order_by=[F("report__period__year").desc(), F("report__period__position").desc()],
         )
     )
-    return {getattr(row, item_field): row for row in ranked.filter(rank=1)}
+    return ranked.filter(rank=1)
+
+
+def latest_reported(rows: QuerySet[ReportRowT], item_field: str) -> dict[int, ReportRowT]:
+    """Per item (`item_field`: "activity_id", "indicator_id", "goal_id"), the latest filled
+    row among `rows` from a report that counts. One query; `rows` are one board's rows of
+    one kind."""
+    return {getattr(row, item_field): row for row in _latest_ranked(rows, [item_field])}
+
+
+def latest_reported_by_board(
+    rows: QuerySet[ReportRowT], item_field: str
+) -> dict[tuple[int, int], ReportRowT]:
+    """`latest_reported` for the rows of many boards at once, keyed by (board id, item id).
+    One query, however many boards."""
+    latest = _latest_ranked(rows, ["report__board_id", item_field])
+    return {(row.report.board_id, getattr(row, item_field)): row for row in latest}
 
 
 def latest_report(board: Board, programme: Programme) -> Report | None:
     """The board's latest report in the programme that counts (submitted or approved)."""
-    return (
-        Report.objects.filter(reported(""), board=board, period__programme=programme)
-        .select_related("period")
-        .order_by("-period__year", "-period__position")
-        .first()
+    return latest_reports([board.pk], programme).get(board.pk)
+
+
+def latest_reports(board_ids: Iterable[int], programme: Programme) -> dict[int, Report]:
+    """Each board's latest report in the programme that counts (submitted or approved), by
+    board id; a board without one is left out. One query."""
+    ranked = Report.objects.filter(
+        reported(""), board__in=list(board_ids), period__programme=programme
+    ).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("board_id")],
+            order_by=[F("period__year").desc(), F("period__position").desc()],
+        )
     )
+    return {report.board_id: report for report in ranked.filter(rank=1).select_related("period")}
 
 
 # --- The samlad uppföljning's figures ----------------------------------------------------

@@ -64,7 +64,7 @@ class CityFollowupTests(TestCase):
         self.assertContains(response, "siffrorna är preliminära")
         self.assertContains(response, "2 av 23 nämnder har rapporterat")
         # Both district boards reported 3 of 4 on the share indicators: 6 of 8 city-wide.
-        self.assertContains(response, "6 av 8 (75,0 %)")
+        self.assertContains(response, "6 av 8 (75,0\u00a0%)")
         self.assertContains(response, "Delvis på plats.")
 
     def test_only_city_wide_readers_see_it_and_only_the_coordinator_writes(self) -> None:
@@ -120,7 +120,7 @@ class CityFollowupTests(TestCase):
             report=self.world.report, indicator__kind=IndicatorKind.SHARE
         ).update(numerator=4)
         response = self.client.get(page_url())
-        self.assertContains(response, "6 av 8 (75,0 %)")
+        self.assertContains(response, "6 av 8 (75,0\u00a0%)")
         self.assertContains(response, "Arbetet går framåt i hela staden.")
         self.assertNotContains(response, "Spara bedömningen")
 
@@ -200,7 +200,7 @@ class CityFollowupTests(TestCase):
         values = [
             cell for row in workbook["Indikatorer"].iter_rows(values_only=True) for cell in row
         ]
-        self.assertIn("6 av 8 (75,0 %)", values)
+        self.assertIn("6 av 8 (75,0\u00a0%)", values)
         summary = {row[0]: row[1] for row in workbook["Sammanfattning"].iter_rows(values_only=True)}
         self.assertEqual(summary["Samlad bedömning"], '=HYPERLINK("http://x")')
         with ZipFile(BytesIO(content)) as archive:

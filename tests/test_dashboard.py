@@ -84,7 +84,7 @@ class DashboardContentTests(TestCase):
 
     def test_city_wide_share_with_completeness_and_missing_boards(self) -> None:
         response = self.client.get(URL)
-        self.assertContains(response, "91 av 102 (89,2 %)")
+        self.assertContains(response, "91 av 102 (89,2\u00a0%)")
         self.assertContains(response, "2 av 13 rapporterat")
         self.assertContains(response, "2 av 23 rapporterat")
         self.assertContains(
@@ -122,7 +122,7 @@ class DashboardContentTests(TestCase):
     def test_an_indicator_opens_to_each_board_missing_ones_as_missing(self) -> None:
         response = self.rows(f"indikator={indicator(2, 0).pk}")
         self.assertContains(response, "13 rader")
-        self.assertContains(response, "90 av 100 (90,0 %)")
+        self.assertContains(response, "90 av 100 (90,0\u00a0%)")
         self.assertContains(response, '<span class="missing">Saknas</span>', count=11)
 
     def test_states_open_to_the_boards_in_them(self) -> None:

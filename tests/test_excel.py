@@ -282,7 +282,7 @@ class ImportRoundTripTests(ExcelWorld):
         preview = self.client.get(response["Location"])
         self.assertContains(preview, "Filen ändrar 3 rader")
         self.assertContains(preview, "Delvis enligt plan")
-        self.assertContains(preview, "<td>–</td><td>1200</td>", html=False)
+        self.assertContains(preview, "<td>–</td><td>1\u00a0200</td>", html=False)
         self.assertEqual(ActivityStatus.objects.get(pk=self.activity.pk).progress, "")
 
         confirm = self.client.post(response["Location"])

@@ -41,11 +41,11 @@ WHY = "Tjänsten får bara innehålla sammanställda uppgifter, aldrig uppgifter
 # years, ranges, diarienummer, goal numbers, percentages, an organisation number and a
 # national helpline.
 ORDINARY_TEXT = (
-    "Under 2023 genomfördes 14 utbildningar för 312 medarbetare (58 % kvinnor), enligt "
+    "Under 2023 genomfördes 14 utbildningar för 312 medarbetare (58\u00a0% kvinnor), enligt "
     "beslut i KF 2021-06-07 (dnr KS 2021/0456) och nämndens beslut 20230315, "
     "Dnr 3.1.2-123/2024 och SN 2023/1234. Budget 1 028 000 kr, utfall 987\u00a0500 kr och "
     "1\u2009200\u2009000 kr för 2024–2027. Mål 3.2 och 4.1 följs upp 2024-05-12 kl. "
-    "08:30–16:00 och 08.30-12.00. Andelen ökade från 12,5 % till 14,0 procent, 0,8 "
+    "08:30–16:00 och 08.30-12.00. Andelen ökade från 12,5\u00a0% till 14,0 procent, 0,8 "
     "procentenheter; 23 av 23 nämnder, 2 500 000 kr och 0 kr i övrigt, vecka 12–14, 08-10 "
     "deltagare per tillfälle. Organisationsnummer 212000-0142. Affischer om "
     "Kvinnofridslinjen 020-50 50 50 och 0771-11 22 33 sattes upp i alla stadsdelar; 1177 och "

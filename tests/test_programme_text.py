@@ -227,6 +227,9 @@ def test_programme(catalog: dict) -> None:
         "oberoende relation 2021-2025",
         "short_name": "Program mot våld 2021\u20132025",
         "organisation": "Stockholms stad",
+        "issuer": "Socialförvaltningen",
+        "decision": "Godkänt av kommunfullmäktige i juni 2021",
+        "reference": "KS 2020/924",
         "start_year": 2021,
         "end_year": 2025,
         "vision": "Stockholm är en stad fri från våld i nära relationer, hedersrelaterat våld "

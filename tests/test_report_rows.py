@@ -195,7 +195,7 @@ class RowSaveTests(TestCase):
         )
         self.client.force_login(self.world.reader)
         response = self.client.get(reverse("report-detail", args=[self.world.report.pk]))
-        self.assertContains(response, "3 av 8 (37,5 %)")
+        self.assertContains(response, "3 av 8 (37,5\u00a0%)")
 
 
 class RowSaveRefusalTests(TestCase):

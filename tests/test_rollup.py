@@ -117,7 +117,7 @@ class RollupTests(TestCase):
         share = self.figure(self.rollup(), 2, 0)
         self.assertEqual((share.value.numerator, share.value.denominator), (91, 102))
         self.assertAlmostEqual(share.value.number, 89.2, places=1)
-        self.assertEqual(share.value.text, "91 av 102 (89,2 %)")
+        self.assertEqual(share.value.text, "91 av 102 (89,2\u00a0%)")
 
     def test_boards_that_have_not_reported_are_missing_not_zero(self) -> None:
         rollup = self.rollup()
@@ -127,7 +127,7 @@ class RollupTests(TestCase):
         by_board = {row.report.board.slug: row_value(row) for row in rows}
         self.assertEqual(len(by_board), 13)
         self.assertIsNone(by_board[THIRD])  # a draft, although it has numbers
-        self.assertEqual(by_board[OTHER].text, "90 av 100 (90,0 %)")
+        self.assertEqual(by_board[OTHER].text, "90 av 100 (90,0\u00a0%)")
         self.assertEqual(sum(value is None for value in by_board.values()), 11)
 
     def test_an_indicator_nobody_reported_is_missing(self) -> None:
@@ -269,11 +269,11 @@ class TrendAndChangeTests(TestCase):
         share = rollup.goals[1].indicators[0]
         trend = {point.year: point for point in share.trend}
         self.assertEqual(list(trend), [2021, 2022, 2023, 2024, 2025])
-        self.assertEqual(trend[2022].value.text, "15 av 50 (30,0 %)")
+        self.assertEqual(trend[2022].value.text, "15 av 50 (30,0\u00a0%)")
         self.assertEqual(
             (trend[2022].completeness.reported, trend[2022].completeness.expected), (2, 13)
         )
-        self.assertEqual(trend[2023].value.text, "1 av 2 (50,0 %)")
+        self.assertEqual(trend[2023].value.text, "1 av 2 (50,0\u00a0%)")
         self.assertTrue(trend[2021].value.missing)
         self.assertTrue(trend[2024].value.missing)
 

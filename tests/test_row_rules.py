@@ -43,7 +43,7 @@ class ParseTests(SimpleTestCase):
     def test_numbers_read_with_a_decimal_comma(self) -> None:
         self.assertEqual(
             [number_text(v) for v in (Decimal("62.50"), Decimal("35.00"), 1028, 0.25, None)],
-            ["62,5", "35", "1028", "0,25", "–"],
+            ["62,5", "35", "1\u00a0028", "0,25", "–"],
         )
 
 
@@ -111,7 +111,7 @@ class DecimalCommaPageTests(RulesWorld):
         self.assertContains(response, "Nämndens målvärde för året (%)")
         self.client.force_login(self.world.reader)
         page = self.client.get(reverse("report-detail", args=[self.report.pk]))
-        self.assertContains(page, "<dd>62,5 %</dd>", html=True)
+        self.assertContains(page, "<dd>62,5\u00a0%</dd>", html=True)
         self.assertNotContains(page, "62.5")
 
     def test_a_target_with_a_point_is_read_too(self) -> None:

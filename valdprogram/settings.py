@@ -239,6 +239,12 @@ DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
 # Published results (publishing.suppression): a count from 1 to this minus one reads "färre
 # än 5" on the public pages and in open data.
 PUBLIC_SUPPRESSION_THRESHOLD = env_int("PUBLIC_SUPPRESSION_THRESHOLD", 5)
+# The city's logo on the documents (followup/documents/issuer.py): a folder the operator
+# fills with one file per programme, named by its slug (stockholm-2021-2025.svg, .png or
+# .jpg). Shipped empty: no logo, the documents name the organisation in text.
+DOCUMENT_LOGO_DIR = env_str("DOCUMENT_LOGO_DIR", "")
+if DOCUMENT_LOGO_DIR and not Path(DOCUMENT_LOGO_DIR).is_dir():
+    raise ImproperlyConfigured(f"DOCUMENT_LOGO_DIR {DOCUMENT_LOGO_DIR!r} is not a folder.")
 # Up to this many boards the city-wide export streams in the request (Stockholm's 23 take
 # a fraction of a second, and the download starts at once); beyond, the task worker makes it
 # (2,300 boards take seconds, too long to hold a web worker's thread and the connection).

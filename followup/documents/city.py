@@ -2,8 +2,10 @@
 while a draft, the frozen `CityFollowup.figures` once final (`city.city_followup_figures`).
 
 The figures are a JSON-ready dict; here they are only regrouped for print: per goal as on the
-page, and per board for the appendix (each board's values, targets, comments and goal
-assessments), so that the document adds no arithmetic of its own.
+page, with the year before beside them where the programme has its figures
+(`previous_year_figures`: frozen if that year's samlad uppföljning is final, live if not), and
+per board for the appendix (each board's values, targets, comments and goal assessments), so
+that the document adds no arithmetic of its own.
 """
 
 from dataclasses import dataclass, field
@@ -12,8 +14,17 @@ from typing import Any
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from catalog.models import IndicatorKind
+from followup.documents.issuer import document_issuer
 from followup.documents.pdf import render_pdf
-from followup.models import CityFollowup, CityFollowupGoal, FollowupState, ReportState
+from followup.models import (
+    CityFollowup,
+    CityFollowupGoal,
+    FollowupState,
+    ReportingPeriod,
+    ReportState,
+)
+from followup.numbers import target_text
 from followup.rollup import NOT_STARTED
 
 TEMPLATE = "documents/city_followup.html"
@@ -28,6 +39,11 @@ class BoardIndicator:
     value: dict[str, Any] | None  # None: the board has not given it
     target: str | None
     comment: str
+    kind: str = IndicatorKind.SHARE
+
+    @property
+    def target_text(self) -> str:
+        return target_text(self.target, share=self.kind == IndicatorKind.SHARE)
 
 
 @dataclass
@@ -72,6 +88,7 @@ def board_tables(figures: dict[str, Any]) -> list[BoardTable]:
                             value=entry["value"],
                             target=entry["target"],
                             comment=entry["comment"],
+                            kind=indicator["kind"],
                         )
                     )
         for bucket in goal["fulfilment"]["by_fulfilment"].values():
@@ -96,14 +113,55 @@ def goal_analyses(goal: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def previous_year_figures(followup: CityFollowup) -> dict[str, Any] | None:
+    """The figures of the year before, where the programme has them (a year of the
+    programme with an annual period and some report in it), for the comparison: frozen
+    if that year's samlad uppföljning is final, live if not. None otherwise."""
+    from followup.city import city_followup_figures, city_followup_get
+
+    year = followup.year - 1
+    if year < followup.programme.start_year:
+        return None
+    try:
+        figures = city_followup_figures(city_followup_get(programme=followup.programme, year=year))
+    except ReportingPeriod.DoesNotExist:
+        return None
+    return figures if figures["completeness"]["reported"] else None
+
+
+def _with_previous(goal: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """A goal's assessments and indicators beside the same goal's the year before: per
+    assessment the bucket of that year, per indicator (matched by its text) that year's
+    value; None where that year has none."""
+    before = {} if previous is None else {g["number"]: g for g in previous["goals"]}
+    goal_before = before.get(goal["number"])
+    buckets_before = goal_before["activities"]["by_assessment"] if goal_before else {}
+    values_before = (
+        {item["text"]: item["value"] for item in goal_before["indicators"]} if goal_before else {}
+    )
+    return {
+        "assessments": [
+            {"bucket": bucket, "before": buckets_before.get(key)}
+            for key, bucket in goal["activities"]["by_assessment"].items()
+        ],
+        "indicators": [
+            {"figures": item, "before": values_before.get(item["text"])}
+            for item in goal["indicators"]
+        ],
+    }
+
+
 def city_followup_context(
     followup: CityFollowup,
     figures: dict[str, Any],
     parts: list[CityFollowupGoal],
     charts: dict[int, SafeString],
+    *,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """What the document shows. `charts` holds each goal's chart (by goal number), drawn as
-    on the page and made ready for print with `pdf.chart_for_print`."""
+    on the page and made ready for print with `pdf.chart_for_print`; `previous` the year
+    before's figures (`previous_year_figures`), for the column "Föregående år"."""
     narratives = {part.goal.number: part.narrative for part in parts}
     goals = [
         {
@@ -111,22 +169,40 @@ def city_followup_context(
             "narrative": narratives.get(goal["number"], ""),
             "chart": charts.get(goal["number"], ""),
             "analyses": goal_analyses(goal),
+            "compared": _with_previous(goal, previous),
         }
         for goal in figures["goals"]
     ]
     programme = followup.programme
+    final = followup.state == FollowupState.FINAL
     return {
-        "title": f"Samlad uppföljning {followup.year}",
+        "title": f"Samlad uppföljning {followup.year} · {programme.short_name}",
+        "heading": f"Samlad uppföljning {followup.year}",
         "organisation": programme.organisation,
+        "issuer": document_issuer(programme),
         "description": f"Samlad uppföljning {followup.year} av {programme.name}",
         "followup": followup,
-        "final": followup.state == FollowupState.FINAL,
+        "final": final,
+        "draft": not final,
+        "unwritten": [] if final else unwritten_parts(followup, parts),
         "programme": programme,
         "figures": figures,
+        "previous": previous,
         "goals": goals,
         "boards": board_tables(figures),
         "generated_on": timezone.localdate(),
     }
+
+
+def unwritten_parts(followup: CityFollowup, parts: list[CityFollowupGoal]) -> list[str]:
+    """The samordnare's texts not yet written, named once in the document: the overall
+    assessment and each goal's."""
+    programme = followup.programme
+    names = [] if followup.narrative.strip() else ["Samlad bedömning"]
+    names += [
+        f"{programme.goal_label} {part.goal.number}" for part in parts if not part.narrative.strip()
+    ]
+    return names
 
 
 def city_followup_pdf(
@@ -134,8 +210,11 @@ def city_followup_pdf(
     figures: dict[str, Any],
     parts: list[CityFollowupGoal],
     charts: dict[int, SafeString],
+    *,
+    previous: dict[str, Any] | None = None,
 ) -> bytes:
-    return render_pdf(TEMPLATE, city_followup_context(followup, figures, parts, charts))
+    context = city_followup_context(followup, figures, parts, charts, previous=previous)
+    return render_pdf(TEMPLATE, context)
 
 
 def city_followup_pdf_filename(followup: CityFollowup) -> str:

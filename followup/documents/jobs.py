@@ -175,7 +175,8 @@ def city_followup_pdf_bytes(followup: CityFollowup) -> bytes:
         for goal in figures["goals"]
     }
     parts = city_followup_parts(followup)
-    return documents_city.city_followup_pdf(followup, figures, parts, charts)
+    previous = documents_city.previous_year_figures(followup)
+    return documents_city.city_followup_pdf(followup, figures, parts, charts, previous=previous)
 
 
 def midterm_pdf_bytes(programme: Programme, year: int) -> bytes:

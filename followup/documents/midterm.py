@@ -243,6 +243,22 @@ class MidtermDocument:
     generated_on: date = field(default_factory=date.today)
     annual_name: str = "Verksamhetsberättelse"  # the programme's annual period
     has_indicators: bool = True  # the programme has indicators of its own
+    # A final halvtidsrapport has its figures frozen (followup.final); until then every page
+    # says "Utkast".
+    final: bool = False
+
+    @property
+    def unwritten(self) -> list[str]:
+        """The samordnare's sections not yet written, in the document's order: named once,
+        at the start, instead of under every empty heading."""
+        label = self.programme.goal_label
+        sections = [("Sammanfattning", self.summary_section)]
+        sections += [(f"{label} {part.goal.number}", part.section) for part in self.goals]
+        sections += [
+            ("Där mer stöd behövs", self.support_section),
+            ("Inför programperiodens andra hälft", self.next_section),
+        ]
+        return [name for name, section in sections if not (section and section.text.strip())]
 
     @property
     def annual_plural(self) -> str:
@@ -355,7 +371,7 @@ def midterm_document(
         section.key: section
         for section in MidtermSection.objects.filter(
             report__programme=programme, report__year=year
-        ).select_related("goal", "updated_by")
+        ).select_related("goal", "updated_by", "report")
     }
 
     top_boards: list[BoardOffTrack] = []
@@ -429,6 +445,8 @@ def midterm_document(
         top_boards=top_boards,
         not_started=not_started,
         sections=sections,
+        # Made final only once every section is written: the sections' report tells.
+        final=any(section.report.is_final for section in sections.values()),
         annual_name=next(
             (period.name for period in periods if period.is_annual), "Verksamhetsberättelse"
         ),

@@ -22,9 +22,11 @@ own static files"): the document is parsed with a base URL on a reserved, never-
 host, and `StaticFilesFetcher` answers only URLs under `static_base_url()` (that host's
 STATIC_URL), reading the file through the staticfiles finders (or STATIC_ROOT, for
 collectstatic's hashed names).
-Everything else, http(s) elsewhere, `file:`, `data:` and any other scheme, is refused
-before anything is opened, so user text that slipped through as markup could still not make
-the renderer read a file or call out. Charts go inline as SVG elements (`chart_for_print`), so
+The one other thing it reads is the city's logo, a file the operator put in
+`settings.DOCUMENT_LOGO_DIR` (`issuer.logo_file_for_url`). Everything else, http(s)
+elsewhere, `file:`, `data:` and any other scheme, is refused before anything is opened,
+so user text that slipped through as markup could still not make the renderer read a file
+or call out. Charts go inline as SVG elements (`chart_for_print`), so
 `data:` URLs are not needed and are refused too.
 
 The output is tagged PDF (PDF/UA-1 variant: a structure tree, the document's language and
@@ -67,6 +69,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 from followup import charts
+from followup.documents import artifacts
+
+artifacts.install()  # the running header and page numbers as artifacts, not content
 
 # The documents' base URL. ".invalid" is reserved (RFC 2606) and never resolves, so even a
 # fetcher bug could not reach a real host through it.
@@ -131,7 +136,9 @@ class StaticFilesFetcher(URLFetcher):
     """
 
     def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
-        path = static_file_for_url(url)
+        from followup.documents.issuer import logo_file_for_url
+
+        path = static_file_for_url(url) or logo_file_for_url(url)
         if path is None:
             raise RefusedURL(f"Dokument får bara hämta appens statiska filer, inte {url[:200]}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -8,24 +8,27 @@ Two variants from one function (`styrkort_build`):
 - with status: for each activity the latest progress and assessment the board has reported,
   for each indicator the latest outcome and target, for each goal the latest fulfilment; only
   from reports sent in or approved, never a draft, and only rows that are filled in: the
-  city-wide engine's `rollup.latest_reported`, with the same rules as every other figure.
-  The board's own activities and indicators (which are not in the public catalog) are listed
-  too.
+  city-wide engine's `rollup.latest_reported_by_board`, with the same rules as every other
+  figure. The board's own activities and indicators (which are not in the public catalog)
+  are listed too. This variant opens with a summary (`GoalCard.summary`): per goal the
+  activities by assessment, each indicator against its target, and the goal's fulfilment.
 
-A styrkort costs the same few queries however many boards share its activities and however
-many periods the board has reported: the other responsible boards are counted per kind in the
-database (`_others`), and only the latest reported row per item is fetched.
+Every board's styrkort comes from one dataset (`styrkort_cards`): the same dozen queries
+for one board or for all of them (the ZIP of every board's styrkort), whatever the number of
+boards sharing an activity and of periods reported. The other responsible boards are counted
+per kind in the database, only a few of each kind fetched by name (`_Others`, for the
+commitments card, which lists them), and only the latest reported row per board and item.
 
 Every board the programme makes responsible (`Board.objects.responsible_in`) has a styrkort.
 """
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -40,11 +43,19 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
     ResponsibilityRole,
-    programme_item,
 )
+from followup.documents.issuer import document_issuer
 from followup.documents.pdf import render_pdf
-from followup.models import ActivityStatus, GoalAssessment, IndicatorOutcome, Report
-from followup.rollup import latest_report, latest_reported
+from followup.models import (
+    ASSESSMENT_SYMBOLS,
+    ActivityStatus,
+    Assessment,
+    GoalAssessment,
+    IndicatorOutcome,
+    Progress,
+    Report,
+)
+from followup.rollup import latest_reported_by_board, latest_reports
 from followup.streaming import ChunkBuffer
 
 TEMPLATE = "documents/styrkort.html"
@@ -68,12 +79,49 @@ class Commitment:
         return self.role == ResponsibilityRole.CO_RESPONSIBLE
 
 
+@dataclass(frozen=True)
+class AssessmentCount:
+    """How many of a goal's activities stand at one assessment, for the summary."""
+
+    key: str  # an Assessment, "ej_aktuell" or "" (not reported)
+    label: str
+    symbol: str
+    count: int
+
+
+NOT_REPORTED = ""
+NOT_APPLICABLE = "ej_aktuell"
+
+
 @dataclass
 class GoalCard:
     goal: Goal
     activities: list[Commitment] = field(default_factory=list)
     indicators: list[Commitment] = field(default_factory=list)
     fulfilment: GoalAssessment | None = None  # the latest annual report's
+
+    @property
+    def assessment_counts(self) -> list[AssessmentCount]:
+        """The goal's activities by their latest assessment, the scale's order first, then
+        "Ej aktuell" and not reported; only the values that occur."""
+        counts: dict[str, int] = defaultdict(int)
+        for entry in self.activities:
+            latest = entry.latest
+            if not isinstance(latest, ActivityStatus):
+                counts[NOT_REPORTED] += 1
+            elif latest.progress == Progress.NOT_APPLICABLE:
+                counts[NOT_APPLICABLE] += 1
+            else:
+                counts[latest.assessment or NOT_REPORTED] += 1
+        scale = [(key, label, ASSESSMENT_SYMBOLS[key]) for key, label in Assessment.choices] + [
+            (NOT_APPLICABLE, "Ej aktuell", "–"),
+            (NOT_REPORTED, "Ej rapporterad", "○"),
+        ]
+        return [
+            AssessmentCount(key, label, symbol, counts[key])
+            for key, label, symbol in scale
+            if counts.get(key)
+        ]
 
 
 @dataclass
@@ -86,11 +134,15 @@ class Styrkort:
 
     @property
     def title(self) -> str:
-        return f"Styrkort {self.board.name}"
+        return f"Styrkort {self.board.name} · {self.programme.short_name}"
 
     @property
     def filename(self) -> str:
         return styrkort_filename(self.board, with_status=self.with_status)
+
+    @property
+    def has_indicators(self) -> bool:
+        return any(card.indicators for card in self.goals)
 
     def context(self) -> dict[str, Any]:
         return {
@@ -99,6 +151,7 @@ class Styrkort:
             "board": self.board,
             "title": self.title,
             "organisation": self.programme.organisation,
+            "issuer": document_issuer(self.programme),
             "description": f"{self.board.name}s åtaganden i {self.programme.name}",
             "generated_on": timezone.localdate(),
         }
@@ -114,134 +167,185 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
 
-def _others(responsibilities: QuerySet, item_field: str, board: Board) -> dict[int, str]:
-    """For each item, the other responsible boards in words: named when few of a kind,
-    counted when many. One query, at most NAMED_PER_KIND rows per item and kind."""
-    partition = [F(item_field), F("board__kind")]
-    rows = (
-        responsibilities.exclude(board=board)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=partition, order_by=F("board__name").asc()),
-            of_kind=Window(Count("pk"), partition_by=partition),
-        )
-        .filter(rank__lte=NAMED_PER_KIND)
-        .values_list(item_field, "board__kind", "board__name", "role", "of_kind")
-        .order_by(item_field, "board__name")
-    )
-    by_item: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    counts: dict[tuple[int, str], int] = {}
-    for item_id, kind, name, role, of_kind in rows:
-        suffix = " (medansvarig)" if role == ResponsibilityRole.CO_RESPONSIBLE else ""
-        by_item[item_id][kind].append(name + suffix)
-        counts[(item_id, kind)] = of_kind
-    texts = {}
-    for item_id, kinds in by_item.items():
-        parts: list[str] = []
-        for kind in BoardKind.values:  # in the catalog's order: kommunstyrelsen first
-            names = kinds.get(kind)
-            if not names:
-                continue
-            if counts[(item_id, kind)] > NAMED_PER_KIND:
-                parts.append(f"{counts[(item_id, kind)]} {BOARD_KIND_PLURALS[kind].lower()}")
-            else:
-                parts.extend(names)
-        texts[item_id] = _join(parts)
-    return texts
+class _Others:
+    """Who else answers for each item, for any one of its boards: per item and kind of
+    board, the first NAMED_PER_KIND + 1 boards by name (one more, so that the board itself
+    can be left out) and how many there are. One query for every item of the programme."""
 
+    named: dict[int, dict[str, list[tuple[int, str]]]]
+    counts: dict[tuple[int, str], int]
 
-def _commitments(
-    model: type[Activity] | type[Indicator], programme: Programme, board: Board, *, own: bool
-) -> QuerySet:
-    """The board's activities or indicators in the programme, with the board's role."""
-    responsibility = ActivityResponsibility if model is Activity else IndicatorResponsibility
-    item_field = "activity" if model is Activity else "indicator"
-    items = model.objects.filter(goal__programme=programme)
-    mine = Q(responsibilities__board=board) & programme_item()
-    if own:
-        mine |= Q(added_by=board)
-    return (
-        items.filter(mine)
-        .distinct()
-        .annotate(
-            board_role=Subquery(
-                responsibility.objects.filter(**{item_field: OuterRef("pk")}, board=board).values(
-                    "role"
-                )[:1]
+    @classmethod
+    def none(cls) -> "_Others":
+        """No other boards for any item: "" for each."""
+        others = cls.__new__(cls)
+        others.named, others.counts = {}, {}
+        return others
+
+    def __init__(self, responsibilities: QuerySet, item_field: str) -> None:
+        partition = [F(item_field), F("board__kind")]
+        rows = (
+            responsibilities.annotate(
+                rank=Window(RowNumber(), partition_by=partition, order_by=F("board__name").asc()),
+                of_kind=Window(Count("pk"), partition_by=partition),
             )
+            .filter(rank__lte=NAMED_PER_KIND + 1)
+            .values_list(item_field, "board__kind", "board_id", "board__name", "role", "of_kind")
+            .order_by(item_field, "board__name")
         )
-        .order_by("goal__number", F("added_by").asc(nulls_first=True), "position", "pk")
-    )
+        self.named: dict[int, dict[str, list[tuple[int, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.counts: dict[tuple[int, str], int] = {}
+        for item_id, kind, board_id, name, role, of_kind in rows:
+            suffix = " (medansvarig)" if role == ResponsibilityRole.CO_RESPONSIBLE else ""
+            self.named[item_id][kind].append((board_id, name + suffix))
+            self.counts[(item_id, kind)] = of_kind
+
+    def text(self, item_id: int, board: Board, *, responsible: bool) -> str:
+        """The other boards in words, named when few of a kind, counted when many; "" when
+        the board is alone. `responsible`: whether the board itself is among them."""
+        parts: list[str] = []
+        kinds = self.named.get(item_id, {})
+        for kind in BoardKind.values:  # in the catalog's order: kommunstyrelsen first
+            names = [name for board_id, name in kinds.get(kind, []) if board_id != board.pk]
+            count = self.counts.get((item_id, kind), 0)
+            if responsible and kind == board.kind:
+                count -= 1
+            if count <= 0:
+                continue
+            if count > NAMED_PER_KIND:
+                parts.append(f"{count} {BOARD_KIND_PLURALS[kind].lower()}")
+            else:
+                parts.extend(names[:count])
+        return _join(parts) if parts else ""
+
+
+@dataclass
+class _Roles:
+    """Which items each board answers for, and in what role."""
+
+    activity: dict[int, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
+    indicator: dict[int, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _roles(programme: Programme, board_ids: list[int]) -> _Roles:
+    """The boards' roles for the programme's items. Two queries."""
+    roles = _Roles()
+    for model, item_field, by_board in (
+        (ActivityResponsibility, "activity_id", roles.activity),
+        (IndicatorResponsibility, "indicator_id", roles.indicator),
+    ):
+        goal_path = (
+            "activity__goal__programme"
+            if model is ActivityResponsibility
+            else ("indicator__goal__programme")
+        )
+        for board_id, item_id, role in model.objects.filter(
+            **{goal_path: programme}, board__in=board_ids
+        ).values_list("board_id", item_field, "role"):
+            by_board[board_id][item_id] = role
+    return roles
+
+
+def styrkort_cards(
+    programme: Programme, boards: Iterable[Board], *, with_status: bool
+) -> Iterator[Styrkort]:
+    """The styrkort of each of `boards`, in their order, from one dataset fetched up front:
+    the same queries for one board as for every board of the programme. The caller decides
+    who may see `with_status` (`access.status_boards`)."""
+    boards = list(boards)
+    board_ids = [board.pk for board in boards]
+    roles = _roles(programme, board_ids)
+    mine = Q(added_by__isnull=True)
+    if with_status:  # a board's own items are follow-up data, not the public catalog
+        mine |= Q(added_by__in=board_ids)
+    order = ("goal__number", F("added_by").asc(nulls_first=True), "position", "pk")
+    activities = list(Activity.objects.filter(mine, goal__programme=programme).order_by(*order))
+    indicators = list(Indicator.objects.filter(mine, goal__programme=programme).order_by(*order))
+    goals = {
+        goal.pk: goal
+        for goal in Goal.objects.filter(programme=programme)
+        .order_by("number")
+        .prefetch_related(Prefetch("prerequisites"))
+    }
+    # Who else answers for each item is the commitments card's column; the status card
+    # leaves it out (it keeps to three pages with its summary), so it is not fetched.
+    activity_others = indicator_others = _Others.none()
+    if not with_status:
+        activity_others = _Others(
+            ActivityResponsibility.objects.filter(activity__goal__programme=programme),
+            "activity_id",
+        )
+        indicator_others = _Others(
+            IndicatorResponsibility.objects.filter(indicator__goal__programme=programme),
+            "indicator_id",
+        )
+
+    latest_activity: dict[tuple[int, int], ActivityStatus] = {}
+    latest_indicator: dict[tuple[int, int], IndicatorOutcome] = {}
+    latest_goal: dict[tuple[int, int], GoalAssessment] = {}
+    last_reports: dict[int, Report] = {}
+    if with_status:
+        theirs = {"report__board__in": board_ids, "report__period__programme": programme}
+        latest_activity = latest_reported_by_board(
+            ActivityStatus.objects.filter(**theirs).select_related("report__period"),
+            "activity_id",
+        )
+        latest_indicator = latest_reported_by_board(
+            IndicatorOutcome.objects.filter(**theirs).select_related("report__period", "indicator"),
+            "indicator_id",
+        )
+        latest_goal = latest_reported_by_board(
+            GoalAssessment.objects.filter(**theirs).select_related("report__period"), "goal_id"
+        )
+        last_reports = latest_reports(board_ids, programme)
+
+    def commitments(
+        items: list[Activity] | list[Indicator],
+        board: Board,
+        board_roles: dict[int, str],
+        others: _Others,
+        latest: dict[tuple[int, int], Any],
+    ) -> Iterator[Commitment]:
+        for item in items:
+            role = board_roles.get(item.pk)
+            if role is None and item.added_by_id != board.pk:
+                continue
+            yield Commitment(
+                item=item,
+                role=role or ResponsibilityRole.RESPONSIBLE,
+                others=others.text(item.pk, board, responsible=role is not None),
+                latest=latest.get((board.pk, item.pk)),
+            )
+
+    for board in boards:
+        cards: dict[int, GoalCard] = {}
+        for entry in commitments(
+            activities, board, roles.activity[board.pk], activity_others, latest_activity
+        ):
+            goal_id = entry.item.goal_id
+            cards.setdefault(goal_id, GoalCard(goal=goals[goal_id])).activities.append(entry)
+        for entry in commitments(
+            indicators, board, roles.indicator[board.pk], indicator_others, latest_indicator
+        ):
+            goal_id = entry.item.goal_id
+            cards.setdefault(goal_id, GoalCard(goal=goals[goal_id])).indicators.append(entry)
+        for goal_id, card in cards.items():
+            card.fulfilment = latest_goal.get((board.pk, goal_id))
+        yield Styrkort(
+            programme=programme,
+            board=board,
+            goals=sorted(cards.values(), key=lambda card: card.goal.number),
+            with_status=with_status,
+            latest_report=last_reports.get(board.pk),
+        )
 
 
 def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> Styrkort:
     """The board's styrkort. The caller decides who may see `with_status`
     (`access.status_boards`)."""
-    activities = list(_commitments(Activity, programme, board, own=with_status))
-    indicators = list(_commitments(Indicator, programme, board, own=with_status))
-    goal_ids = {item.goal_id for item in activities} | {item.goal_id for item in indicators}
-    goals = (
-        Goal.objects.filter(pk__in=goal_ids)
-        .order_by("number")
-        .prefetch_related(Prefetch("prerequisites"))
-    )
-    cards = {goal.pk: GoalCard(goal=goal) for goal in goals}
-
-    activity_others = _others(
-        ActivityResponsibility.objects.filter(activity__in=[a.pk for a in activities]),
-        "activity_id",
-        board,
-    )
-    indicator_others = _others(
-        IndicatorResponsibility.objects.filter(indicator__in=[i.pk for i in indicators]),
-        "indicator_id",
-        board,
-    )
-
-    latest_activity: dict[int, ActivityStatus] = {}
-    latest_indicator: dict[int, IndicatorOutcome] = {}
-    latest_goal: dict[int, GoalAssessment] = {}
-    last_report = None
-    if with_status:
-        mine = {"report__board": board, "report__period__programme": programme}
-        latest_activity = latest_reported(
-            ActivityStatus.objects.filter(**mine).select_related("report__period"), "activity_id"
-        )
-        latest_indicator = latest_reported(
-            IndicatorOutcome.objects.filter(**mine).select_related("report__period", "indicator"),
-            "indicator_id",
-        )
-        latest_goal = latest_reported(
-            GoalAssessment.objects.filter(**mine).select_related("report__period"), "goal_id"
-        )
-        last_report = latest_report(board, programme)
-
-    for item in activities:
-        cards[item.goal_id].activities.append(
-            Commitment(
-                item=item,
-                role=item.board_role or ResponsibilityRole.RESPONSIBLE,
-                others=activity_others.get(item.pk, ""),
-                latest=latest_activity.get(item.pk),
-            )
-        )
-    for item in indicators:
-        cards[item.goal_id].indicators.append(
-            Commitment(
-                item=item,
-                role=item.board_role or ResponsibilityRole.RESPONSIBLE,
-                others=indicator_others.get(item.pk, ""),
-                latest=latest_indicator.get(item.pk),
-            )
-        )
-    for card in cards.values():
-        card.fulfilment = latest_goal.get(card.goal.pk)
-    return Styrkort(
-        programme=programme,
-        board=board,
-        goals=list(cards.values()),
-        with_status=with_status,
-        latest_report=last_report,
-    )
+    return next(styrkort_cards(programme, [board], with_status=with_status))
 
 
 def styrkort_pdf(card: Styrkort) -> bytes:
@@ -254,14 +358,16 @@ def zip_filename(programme: Programme, *, with_status: bool) -> str:
 
 
 def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[bytes]:
-    """A ZIP of every board's styrkort, produced one board at a time: at most one PDF is
-    held in memory, and the download starts with the first board."""
+    """A ZIP of every board's styrkort, from one dataset (`styrkort_cards`) and rendered one
+    board at a time: at most one PDF is held in memory, and the download starts with the
+    first board."""
     sink = ChunkBuffer()
     with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:
-        for board in Board.objects.responsible_in(programme):
-            pdf = styrkort_pdf(styrkort_build(programme, board, with_status=with_status))
+        boards = Board.objects.responsible_in(programme)
+        for card in styrkort_cards(programme, boards, with_status=with_status):
+            pdf = styrkort_pdf(card)
             info = ZipInfo(
-                styrkort_filename(board, with_status=with_status),
+                card.filename,
                 date_time=timezone.localtime().timetuple()[:6],
             )
             # PDFs are already compressed inside; storing them costs no size and saves time.

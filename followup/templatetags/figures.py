@@ -7,8 +7,10 @@ from typing import Any
 
 from django import template
 
+from catalog.models import IndicatorKind
 from followup import rollup
 from followup.models import IndicatorOutcome
+from followup.numbers import percent_text, target_text
 
 register = template.Library()
 
@@ -33,3 +35,15 @@ def part(indicator: dict[str, Any], which: str) -> str:
     """An indicator's women's or men's part (`which`: "women" or "men") with what it rests
     on: "41 av 51 (80,4 %) — från 2 av 3 nämnder"."""
     return rollup.part_text(indicator, which)
+
+
+@register.filter
+def percent(value: float | None, places: int = 1) -> str:
+    """A share in per cent, its sign tied to the number (`numbers.percent_text`)."""
+    return percent_text(value, places)
+
+
+@register.filter
+def target(value: str | None, kind: str) -> str:
+    """A target of the figures with its unit (`numbers.target_text`): "62,5 %", "12"."""
+    return target_text(value, share=kind == IndicatorKind.SHARE)

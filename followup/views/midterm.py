@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from catalog.models import Programme
 from followup import access, guard
+from followup.documents.issuer import document_issuer
 from followup.documents.midterm import GoalPart, MidtermDocument, middle_year, midterm_document
 from followup.documents.midterm_narrative import (
     MidtermSectionForm,
@@ -58,7 +59,9 @@ def document_context(
         "access": granted,
         "document": document,
         "programme": programme,
-        "title": f"{document.title} – {programme.short_name}",
+        "title": f"{document.title} · {programme.short_name}",
+        "draft": not document.final,
+        "issuer": document_issuer(programme),
         "subtitle": programme.name,
         "organisation": programme.organisation,
         "description": (
