@@ -37,8 +37,8 @@ from followup.models import (
     Report,
     ReportingPeriod,
 )
-from publishing.models import Publication
 from notifications.models import Notification
+from publishing.models import Publication
 
 # Whoever asks: a signed-in user or the anonymous one.
 User: TypeAlias = auth.User | auth.AnonymousUser
