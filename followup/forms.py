@@ -21,7 +21,7 @@ from followup.models import (
 )
 from followup.numbers import SwedishDecimalField, SwedishIntegerField
 from followup.personal_data import no_personal_data
-from followup.widget_html import ROW_RENDERER
+from followup.widget_html import ROW_RENDERER, RowBoundField
 
 
 class _SharedFields(dict[str, forms.Field]):
@@ -43,6 +43,7 @@ class RowForm(forms.ModelForm):
 
     # The page draws 46 rows' widgets: in Python, the same HTML as Django's templates.
     default_renderer = ROW_RENDERER
+    bound_field_class = RowBoundField
     _shared: dict[tuple[type, object], _SharedFields]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -189,6 +190,7 @@ class GoalAssessmentForm(RowForm):
 
 class ReportSummaryForm(forms.ModelForm):
     prefix = "summary"
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
 
     class Meta:
         model = Report
@@ -204,6 +206,7 @@ class GoalChoiceField(forms.ModelChoiceField):
 
 
 class OwnItemForm(forms.Form):
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
     KIND_CHOICES = [
         ("activity", "Aktivitet"),
         *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
@@ -231,6 +234,7 @@ class OwnItemForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
     decision = forms.ChoiceField(
         choices=[("approve", "Godkänn"), ("return", "Skicka tillbaka")],
         widget=forms.RadioSelect,

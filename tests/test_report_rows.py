@@ -5,16 +5,23 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
-from catalog.models import IndicatorKind
+from catalog.models import (
+    ActivityResponsibility,
+    Board,
+    IndicatorKind,
+    IndicatorResponsibility,
+    Programme,
+)
 from followup.models import (
     ActivityStatus,
     IndicatorOutcome,
     PeriodState,
     Report,
+    ReportEvent,
     ReportingPeriod,
     ReportState,
 )
-from followup.services import period_lock, period_open
+from followup.services import period_lock, period_open, reports_sync_for_programme
 from tests.followup_data import DISTRICT, add_own_items, build_world, fill_report
 
 
@@ -321,6 +328,29 @@ class ReportQueryCountTests(TestCase):
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
             self.assertEqual(self.client.get(url).status_code, 200)
 
+    def test_report_page_query_count_does_not_grow_with_boards(self) -> None:
+        """Many more boards, each with its report in the open period, events and own
+        items: one report's page costs what it did."""
+        self.client.force_login(self.world.reporter)
+        url = reverse("report-detail", args=[self.world.report.pk])
+        self.client.get(url)
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            before = self.client.get(url).content.decode()
+        copies = board_copies(self.world.programme, 3)
+        others = Report.objects.filter(board__in=copies)
+        self.assertEqual(others.filter(period=self.world.report.period).count(), len(copies))
+        for report in others:
+            add_own_items(report, 2)
+            ReportEvent.objects.create(
+                report=report, kind=ReportEvent.Kind.SUBMITTED, actor=self.world.coordinator
+            )
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            after = self.client.get(url).content.decode()
+        # The same page: nothing of the other boards' reports shows on it.
+        drawn = r'<article [^>]*id="([aig]\d+)"'
+        self.assertEqual(re.findall(drawn, before), re.findall(drawn, after))
+        self.assertNotIn("(kopia", after)
+
     def test_row_save_query_count_does_not_grow_with_rows(self) -> None:
         self.client.force_login(self.world.reporter)
         row = self.world.report.activity_rows.first()
@@ -338,6 +368,33 @@ class ReportQueryCountTests(TestCase):
                 activity_post(row, progress="genomford"),
                 headers={"HX-Request": "true"},
             )
+
+
+def board_copies(programme: Programme, count: int) -> list[Board]:
+    """`count` copies of every board with commitments in the programme, each with its
+    original's responsibilities and its report in the open period."""
+    boards = list(
+        Board.objects.filter(activity_roles__activity__goal__programme=programme)
+        .distinct()
+        .order_by("pk")
+    )
+    copies = []
+    for board in boards:
+        for number in range(count):
+            copy = Board.objects.create(
+                organisation=board.organisation,
+                name=f"{board.name} (kopia {number})",
+                slug=f"{board.slug}-k{number}",
+                kind=board.kind,
+            )
+            for model in (ActivityResponsibility, IndicatorResponsibility):
+                responsibilities = list(model.objects.filter(board=board))
+                for responsibility in responsibilities:
+                    responsibility.pk, responsibility.board = None, copy
+                model.objects.bulk_create(responsibilities)
+            copies.append(copy)
+    reports_sync_for_programme(programme=programme)
+    return copies
 
 
 EXPECTED_PAGE_QUERIES = 14
