@@ -36,7 +36,8 @@ def heading(key: str, item: object, text: str, programme: Programme) -> SafeStri
             level = escape(item.get_prevention_level_display())
             parts.append(f' <span class="tag">{level} prevention</span>')
         if item.is_own:
-            parts.append(f' <span class="tag">Egen {escape(programme.activity_label.lower())}</span>')
+            own = escape(programme.activity_label.lower())
+            parts.append(f' <span class="tag">Egen {own}</span>')
         html = "".join(parts)
     elif key == "i":
         assert isinstance(item, Indicator)

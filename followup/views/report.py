@@ -4,6 +4,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import TypeVar
 
 from concurrency.api import get_revision_of_object
@@ -63,9 +64,7 @@ class RowView:
     @cached_property
     def heading(self) -> str:
         """The row's heading, as HTML: its number, wording and tags."""
-        return row_html.heading(
-            self.kind.key, self.item, self.text, self.report.period.programme
-        )
+        return row_html.heading(self.kind.key, self.item, self.text, self.report.period.programme)
 
     @cached_property
     def previous_summary(self) -> str:
@@ -216,7 +215,9 @@ def _render_report(
         "summary_form": bound.get("summary") or ReportSummaryForm(instance=report),
         "own_item_form": extra.pop("own_item_form", None)
         or OwnItemForm(programme=report.period.programme),
-        "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
+        "own_items": own_items_in(report, chain.from_iterable(page.rows.values()))
+        if writable and report.state == ReportState.DRAFT
+        else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
         "conflict": conflict,
         **extra,
