@@ -69,7 +69,7 @@ class RowForm(forms.ModelForm):
             self.customise_fields(fields, instance)
             shared = self._shared.setdefault(key, _SharedFields(fields))
         # Read by BaseForm.__init__ in place of the class's base_fields.
-        self.base_fields = shared
+        self.base_fields = shared  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
 

@@ -33,13 +33,12 @@ class OwnItem:
 def own_items_in(report: Report, rows: Iterable[Row]) -> list[OwnItem]:
     """The board's own items among the report's rows (read with their items and goals, as
     the report page reads them), by goal and position: no query of their own."""
-    kinds = {model: kind for kind, model in OWN_MODELS.items()}
+    kinds: dict[type, str] = {model: kind for kind, model in OWN_MODELS.items()}
     items = []
     for row in rows:
         item = kind_of(row).item(row)
         kind = kinds.get(type(item))
-        if kind is not None and getattr(item, "added_by_id", None) == report.board_id:
-            assert isinstance(item, Activity | Indicator)  # the kinds of OWN_MODELS
+        if isinstance(item, Activity | Indicator) and kind and item.added_by_id == report.board_id:
             items.append(
                 OwnItem(kind=kind, pk=item.pk, goal_number=item.goal.number, text=item.text)
             )
