@@ -21,7 +21,12 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
-from followup.services import period_lock, period_open, reports_sync_for_programme
+from followup.services import (
+    own_item_add,
+    period_lock,
+    period_open,
+    reports_sync_for_programme,
+)
 from tests.followup_data import DISTRICT, add_own_items, build_world, fill_report
 
 
@@ -405,3 +410,48 @@ EXPECTED_PAGE_QUERIES = 12
 # check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
 # and row
 EXPECTED_SAVE_QUERIES = 18
+
+
+class ReportRowDrawingTests(TestCase):
+    """What the page works out in Python for every row (followup.row_html, row_save_urls)
+    says what the template said: each row's own save URL, escaped wording and answers."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        report = cls.world.report
+        fill_report(report)
+        report.activity_rows.update(comment="<script>alert(1)</script> " + "ord " * 40)
+        period_lock(period=cls.world.period)
+        next_period = ReportingPeriod.objects.get(
+            programme=cls.world.programme, year=2023, kind="T2"
+        )
+        period_open(period=next_period)
+        cls.report = Report.objects.get(period=next_period, board__slug=DISTRICT)
+        goal = cls.world.programme.goals.get(number=1)
+        own_item_add(report=cls.report, goal=goal, text="Egen <b>fet</b> aktivitet")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.html = self.client.get(reverse("report-detail", args=[self.report.pk])).content
+        self.html = self.html.decode()
+
+    def test_every_row_posts_to_its_own_save_url(self) -> None:
+        actions = re.findall(
+            r'<article [^>]*id="([aig])(\d+)".*?hx-post="([^"]+)"', self.html, re.S
+        )
+        rows = (self.report.activity_rows, self.report.indicator_rows, self.report.goal_rows)
+        self.assertEqual(len(actions), sum(queryset.count() for queryset in rows))
+        for kind, pk, url in actions:
+            self.assertEqual(url, reverse("report-row-save", args=[self.report.pk, kind, pk]))
+
+    def test_wording_and_the_period_before_are_escaped_and_cut(self) -> None:
+        own = 'Egen &lt;b&gt;fet&lt;/b&gt; aktivitet <span class="tag">Egen aktivitet</span>'
+        self.assertIn(own, self.html)
+        self.assertNotIn("<script>alert", self.html)
+        previous = re.findall(r"Förra perioden:</span> (.*?)</p>", self.html)
+        self.assertTrue(previous)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; ord", previous[0])
+        # truncatewords:30: the comment's first 30 words, then " …".
+        self.assertTrue(previous[0].endswith(" ord …"), previous[0])
+        self.assertEqual(previous[0].count(" ord"), 29)
