@@ -455,3 +455,20 @@ class ReportRowDrawingTests(TestCase):
         # truncatewords:30: the comment's first 30 words, then " …".
         self.assertTrue(previous[0].endswith(" ord …"), previous[0])
         self.assertEqual(previous[0].count(" ord"), 29)
+
+    def test_forms_of_different_indicator_kinds_keep_their_own_labels(self) -> None:
+        """Row forms share their fields per kind of indicator: a count's labels never reach
+        a share's form, nor the other way round, in whatever order they are made."""
+        from followup.forms import IndicatorOutcomeForm
+
+        rows = {row.indicator.kind: row for row in self.report.indicator_rows.all()}
+        count, share = rows[IndicatorKind.COUNT], rows[IndicatorKind.SHARE]
+        for first, second in ((count, share), (share, count)):
+            forms = {
+                row.indicator.kind: IndicatorOutcomeForm(instance=row) for row in (first, second)
+            }
+            women = {kind: form.fields["women_numerator"].label for kind, form in forms.items()}
+            self.assertEqual(women[IndicatorKind.COUNT], "varav kvinnor/flickor")
+            self.assertEqual(women[IndicatorKind.SHARE], "Antal kvinnor/flickor")
+            self.assertTrue(forms[IndicatorKind.SHARE].fields["target"].label.endswith("(%)"))
+            self.assertFalse(forms[IndicatorKind.COUNT].fields["target"].label.endswith("(%)"))
