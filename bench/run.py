@@ -17,6 +17,7 @@ response's head: for a streamed download, when it starts. Latency is shown next 
 
 import argparse
 import io
+import json
 import os
 import secrets
 import shutil
@@ -48,11 +49,29 @@ class Page:
     user: str | None = None
     # POST a save of the report row at `path` (as htmx does), a new version each time.
     row_save: bool = False
+    # GET again with the ETag of a first answer (If-None-Match), as a client revalidating
+    # its copy does: the answer must be 304 Not Modified.
+    revalidate: bool = False
     # Issue 12's goal for the page, if it has one: its median as a multiple of healthz's,
     # its median in ms, or its first byte in ms (a streamed download).
     goal_ratio: float | None = None
     goal_ms: float | None = None
     goal_first_ms: float | None = None
+
+    @property
+    def is_html(self) -> bool:
+        """A page a person reads in the browser (issue 12's point 5: within 2× of its time at
+        1× at a hundred times the boards), not the API, a download or the baseline."""
+        return (
+            self is not BASELINE
+            and not self.path.startswith("/api/")
+            and self.goal_first_ms is None
+            and not self.path.endswith((".pdf", ".zip", ".xlsx", "/excel/"))
+        )
+
+    @property
+    def status(self) -> int:
+        return 304 if self.revalidate else 200
 
     def goal(self, median: float, baseline: float, first: float) -> str:
         """The goal and whether this run met it ("≤ 25× ✔"), or "" without a goal."""
@@ -83,6 +102,7 @@ PAGES = [
     Page("board", f"{PROGRAMME}/namnder/rinkeby-kista-stadsdelsnamnd/"),
     Page("api programmes", "/api/v1/programmes/"),
     Page("api programme", "/api/v1/programmes/stockholm-2021-2025/"),
+    Page("api programme (304)", "/api/v1/programmes/stockholm-2021-2025/", revalidate=True),
     Page("api boards", "/api/v1/boards/"),
 ]
 
@@ -189,21 +209,34 @@ def document_memory(pages: list[Page], cookies: dict[str, str]) -> None:
 
 
 def document_tasks(scale: int) -> None:
-    """The long documents as the task worker makes them (`documents.jobs.make`, in-process,
-    files in a temporary MEDIA_ROOT): the time from running to done and the file's size. The
-    time in the queue adds at most the worker's polling interval (1 s) when a worker is idle."""
-    import time
-
+    """The long documents as a user gets them: each asked for (`documents.jobs.
+    document_request`, which queues the task) and made by a `manage.py db_worker` started
+    here with the benchmark's settings, one document at a time. Prints the time from queued
+    to done, and of it the time the worker spent making the document (the goals of issue 12
+    are for that, at Stockholm's size)."""
     from django.conf import settings
+    from django.contrib.auth import get_user_model
 
     from catalog.models import Programme
     from followup.documents import jobs
-    from followup.models import DocumentKind, GeneratedDocument
+    from followup.models import DocumentKind, DocumentState
 
     media = Path(tempfile.mkdtemp(prefix="bench-media-"))
-    settings.MEDIA_ROOT = str(media)
+    settings.MEDIA_ROOT = str(media)  # where this process finds the worker's files
     programme = Programme.objects.get(slug="stockholm-2021-2025")
-    print("\nlong documents as tasks (documents.jobs.make, in-process, running to done)")
+    coordinator = get_user_model().objects.get(username=COORDINATOR)
+    log = OUT / "db_worker.log"
+    command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval=0.1"]
+    with log.open("wb") as log_file:
+        worker = subprocess.Popen(  # noqa: S603
+            command,
+            cwd=ROOT,
+            env={**os.environ, "MEDIA_ROOT": str(media)},
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    print("\nlong documents as tasks (asked for, made by manage.py db_worker, one at a time)")
+    print(f"{'document':<40} {'queued→done':>11} {'making':>8}")
     try:
         for kind, year, goal in (
             (DocumentKind.STYRKORT_STATUS, None, 4.0),
@@ -211,26 +244,35 @@ def document_tasks(scale: int) -> None:
             (DocumentKind.CITY_FOLLOWUP, 2024, 1.5),
             (DocumentKind.MIDTERM, 2023, 1.0),
         ):
-            job = GeneratedDocument.objects.create(
-                programme=programme,
-                kind=kind,
-                year=year,
-                filename=jobs.document_filename(kind, programme, year),
-            )
-            started = time.perf_counter()
-            jobs.make(job)
-            took = time.perf_counter() - started
-            size = job.file.size
+            jobs.jobs_for(kind, programme, year).delete()  # a reused one would take no time
+            job = jobs.document_request(kind=kind, programme=programme, year=year, user=coordinator)
+            while job.state not in (DocumentState.DONE, DocumentState.FAILED):
+                if worker.poll() is not None:
+                    failure = f"db_worker exited with {worker.returncode}"
+                    raise SystemExit(f"{failure}:\n{log.read_text()}")
+                time.sleep(0.05)
+                job.refresh_from_db()
+            if job.state == DocumentState.FAILED:
+                raise SystemExit(f"{DocumentKind(kind).label} failed: {job.error}")
+            assert job.started_at and job.finished_at  # a finished job has both
+            queued = (job.finished_at - job.created_at).total_seconds()
+            making = (job.finished_at - job.started_at).total_seconds()
             # The goals are for Stockholm's size; at a larger scale the figure is reported.
-            verdict = f"  goal ≤ {goal:g} s {_mark(took <= goal)}" if scale == 1 else ""
+            verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}" if scale == 1 else ""
             print(
-                f"{DocumentKind(kind).label:<40} {took:>7.2f} s  ({size / 2**10:.0f} kB, "
-                f"{job.progress_done} of {job.progress_total} steps){verdict}",
+                f"{DocumentKind(kind).label:<40} {queued:>9.2f} s {making:>6.2f} s  "
+                f"({job.file.size / 2**10:.0f} kB, {job.progress_total} steps){verdict}",
                 flush=True,
             )
             job.file.delete(save=False)
             job.delete()
     finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
         shutil.rmtree(media, ignore_errors=True)
 
 
@@ -398,12 +440,18 @@ def count_queries(pages: list[Page], cookies: dict[str, str]) -> dict[Page, int]
             if page.row_save:
                 saver = RowSaver(page.path)
                 response = client.post(page.path, saver.next_body(), headers={"HX-Request": "true"})
+            elif page.revalidate:
+                etag = client.get(page.path).headers.get("ETag", "")
+                captured.initial_queries = len(connection.queries_log)  # count the 304 only
+                response = client.get(page.path, headers={"If-None-Match": etag})
             else:
                 response = client.get(page.path)
             if response.streaming:
                 b"".join(response.streaming_content)
-        if response.status_code != 200:
-            raise SystemExit(f"{page.path} answered {response.status_code} in-process, not 200")
+        if response.status_code != page.status:
+            raise SystemExit(
+                f"{page.path} answered {response.status_code} in-process, not {page.status}"
+            )
         counts[page] = len(captured)
     return counts
 
@@ -442,12 +490,16 @@ TIMEOUT = 120  # seconds; set from --timeout
 
 
 def request(
-    port: int, path: str, cookie: str | None, saver: RowSaver | None = None
+    port: int,
+    path: str,
+    cookie: str | None,
+    saver: RowSaver | None = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, float, float]:
     """One request on its own connection; returns the status and the times (ms) to the last
     byte and to the response's head (for a streamed download: when it starts)."""
     cookies = [f"{session_cookie_name()}={cookie}"] if cookie else []
-    headers, body, method = {}, None, "GET"
+    headers, body, method = dict(headers or {}), None, "GET"
     if saver is not None:
         method = "POST"
         cookies.append(saver.cookie())
@@ -466,6 +518,24 @@ def request(
     finally:
         connection.close()
     return response.status, (time.perf_counter() - started) * 1000, (first - started) * 1000
+
+
+def etag(port: int, path: str, cookie: str | None) -> str:
+    """The ETag of the page's answer now: what a client revalidates with."""
+    connection = HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        headers = {"Cookie": f"{session_cookie_name()}={cookie}"} if cookie else {}
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    value = response.getheader("ETag")
+    if response.status != 200 or not value:
+        raise SystemExit(f"{path} answered {response.status} without an ETag")
+    if not response.getheader("Last-Modified"):
+        raise SystemExit(f"{path} answered without Last-Modified")
+    return value
 
 
 def wait_until_up(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -488,21 +558,24 @@ def measure(
     """Times (ms) of the measured requests: to the last byte, and to the first."""
     timings, firsts = [], []
     saver = RowSaver(page.path) if page.row_save else None
+    cookie = cookies.get(page.user or "")
+    headers = {"If-None-Match": etag(port, page.path, cookie)} if page.revalidate else None
     for i in range(warmup + requests):
-        status, ms, first = request(port, page.path, cookies.get(page.user or ""), saver)
-        if status != 200:
-            raise SystemExit(f"{page.path} answered {status} over HTTP, not 200")
+        status, ms, first = request(port, page.path, cookie, saver, headers)
+        if status != page.status:
+            raise SystemExit(f"{page.path} answered {status} over HTTP, not {page.status}")
         if i >= warmup:
             timings.append(ms)
             firsts.append(first)
     return timings, firsts
 
 
-def print_header(name_width: int, path_width: int) -> None:
+def print_header(name_width: int, path_width: int, scaled: bool) -> None:
+    versus = f"  {'vs 1×':>6}" if scaled else ""
     print(
         f"{'page':<{name_width}}  {'path':<{path_width}}  "
-        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}  {'queries':>7}  {'1st byte ms':>11}"
-        "  goal (issue 12)",
+        f"{'median ms':>9}  {'p95 ms':>7}  {'× healthz':>9}{versus}  {'queries':>7}  "
+        f"{'1st byte ms':>11}  goal (issue 12)",
         flush=True,
     )
 
@@ -515,14 +588,39 @@ def print_row(
     queries: int,
     first: float,
     widths: tuple[int, int],
+    at_one: float | None,
 ) -> None:
+    """One page's figures; with `at_one` (the page's median as a multiple of healthz at
+    scale 1, from an earlier run), how many times that it takes at this scale, and for an
+    HTML page point 5's goal: within 2×."""
     name_width, path_width = widths
+    goals = [page.goal(median, baseline, first)]
+    versus = ""
+    if at_one is not None:
+        growth = (median / baseline) / at_one
+        versus = f"  {growth:>5.1f}×"
+        if page.is_html:
+            goals.append(f"≤ 2× its 1× {_mark(growth <= SCALE_GROWTH_GOAL)}")
+    elif page.is_html and SCALED:
+        versus = f"  {'–':>6}"
     print(
         f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
-        f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}  {queries:>7}  {first:>11.2f}"
-        f"  {page.goal(median, baseline, first)}",
+        f"{median:>9.2f}  {high:>7.2f}  {median / baseline:>9.1f}{versus}  {queries:>7}  "
+        f"{first:>11.2f}  {'; '.join(goal for goal in goals if goal)}",
         flush=True,
     )
+
+
+# Issue 12, point 5: at a hundred times the boards, every HTML page within 2× its time at 1×
+# (compared as multiples of healthz's median in each run, so that machines compare).
+SCALE_GROWTH_GOAL = 2.0
+SCALED = False  # set when the run is at a scale above 1
+
+
+def results_file(scale: int) -> Path:
+    """Where a run keeps its pages' medians as multiples of healthz, for a later run at
+    another scale to compare with."""
+    return OUT / f"pages-scale{scale}.json"
 
 
 def main() -> None:
@@ -599,16 +697,31 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
         f"per page {args.warmup} warm-up + {args.requests} measured sequential requests\n",
         flush=True,
     )
+    global SCALED
+    SCALED = args.scale > 1
+    at_one: dict[str, float] = {}
+    if SCALED:
+        if results_file(1).exists():
+            at_one = json.loads(results_file(1).read_text())
+            print(f"'vs 1×': compared with {results_file(1).relative_to(ROOT)}", flush=True)
+        else:
+            print("No run at scale 1 to compare with: run `make bench` first.", flush=True)
     widths = (max(len(page.name) for page in pages), max(len(page.path) for page in pages))
-    print_header(*widths)
+    print_header(*widths, scaled=SCALED)
     baseline = 0.0
+    ratios: dict[str, float] = {}
     for page in pages:
         timings, firsts = measure(port, page, cookies, args.warmup, args.requests)
         median = statistics.median(timings)
         baseline = baseline or median
         first = statistics.median(firsts)
+        ratios[page.name] = median / baseline
         row = (median, load.percentile(timings, 0.95), baseline, queries[page], first)
-        print_row(page, *row, widths)
+        print_row(page, *row, widths, at_one.get(page.name))
+    # Kept for a run at another scale; a partial run (--match) adds to what is there.
+    kept = results_file(args.scale)
+    earlier = json.loads(kept.read_text()) if kept.exists() else {}
+    kept.write_text(json.dumps({**earlier, **ratios}, indent=1, ensure_ascii=False))
     document_memory(pages, cookies)
     if any("(offer)" in page.name for page in pages):
         document_tasks(args.scale)

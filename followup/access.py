@@ -338,6 +338,8 @@ def get_public_publication(programme: Programme, kind: str, year: int, number: i
     if publication is None:
         raise Http404("Det finns ingen sådan publicerad version.")
     return publication
+
+
 # --- Notifications -----------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Forms validate; the services in followup.services decide whether a write may happen."""
 
+import copy
 from typing import Any, cast
 
 from django import forms
@@ -20,17 +21,55 @@ from followup.models import (
 )
 from followup.numbers import SwedishDecimalField, SwedishIntegerField
 from followup.personal_data import no_personal_data
-from followup.widget_html import ROW_RENDERER
+from followup.widget_html import ROW_RENDERER, RowBoundField
+
+
+class _SharedFields(dict[str, forms.Field]):
+    """A form's fields that its instances share: Django deep-copies `base_fields` for each
+    form, here a shallow copy of the dict is enough (see RowForm)."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> dict[str, forms.Field]:
+        return dict(self)
 
 
 class RowForm(forms.ModelForm):
-    """A row of the report. Each row has its own prefix so many can share one page."""
+    """A row of the report. Each row has its own prefix so many can share one page.
+
+    The report page makes 46 of these: Django's deep copy of every field (and of every
+    choice list) for each form was most of their cost. A row form's fields are therefore
+    made once per form class and `fields_variant` (customised by `customise_fields`) and
+    shared by its instances: change a field in `customise_fields`, never on `self.fields`
+    of one form."""
 
     # The page draws 46 rows' widgets: in Python, the same HTML as Django's templates.
     default_renderer = ROW_RENDERER
+    bound_field_class = RowBoundField
+    _shared: dict[tuple[type, object], _SharedFields]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._shared = {}
+
+    @classmethod
+    def fields_variant(cls, instance: Any) -> object:
+        """What, besides the class, the fields depend on (an indicator's kind)."""
+        return None
+
+    @classmethod
+    def customise_fields(cls, fields: dict[str, forms.Field], instance: Any) -> None:
+        """Change the fields (their choices, labels) for instances like `instance`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", kwargs["instance"].prefix)
+        instance = kwargs["instance"]
+        kwargs.setdefault("prefix", instance.prefix)
+        key = (type(self), self.fields_variant(instance))
+        shared = self._shared.get(key)
+        if shared is None:
+            fields = copy.deepcopy(dict(self.base_fields))
+            self.customise_fields(fields, instance)
+            shared = self._shared.setdefault(key, _SharedFields(fields))
+        # Read by BaseForm.__init__ in place of the class's base_fields.
+        self.base_fields = shared  # type: ignore[misc]
         super().__init__(*args, **kwargs)
 
 
@@ -43,18 +82,18 @@ class ActivityStatusForm(RowForm):
             "comment": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    @classmethod
+    def customise_fields(cls, fields: dict[str, forms.Field], instance: Any) -> None:
         # The model's choice fields become ChoiceFields.
-        cast(forms.ChoiceField, self.fields["progress"]).choices = [
+        cast(forms.ChoiceField, fields["progress"]).choices = [
             ("", "Välj status"),
             *Progress.choices,
         ]
         # Said in words for the page without JavaScript, where the field is always shown
         # (static/js/report.js hides it until "Ej aktuell" is chosen).
-        reason = self.fields["not_applicable_reason"]
+        reason = fields["not_applicable_reason"]
         reason.label = "Skäl till ”Ej aktuell” (bara när status är Ej aktuell)"
-        cast(forms.ChoiceField, self.fields["assessment"]).choices = [
+        cast(forms.ChoiceField, fields["assessment"]).choices = [
             (value, f"{ASSESSMENT_SYMBOLS[value]} {label}") for value, label in Assessment.choices
         ]
 
@@ -70,22 +109,30 @@ class IndicatorOutcomeForm(RowForm):
             "target": SwedishDecimalField,
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        kind = self.instance.indicator.kind
-        self.fields["answer"] = forms.NullBooleanField(
+    @classmethod
+    def fields_variant(cls, instance: Any) -> object:
+        return instance.indicator.kind
+
+    @classmethod
+    def customise_fields(cls, fields: dict[str, forms.Field], instance: Any) -> None:
+        kind = instance.indicator.kind
+        fields["answer"] = forms.NullBooleanField(
             label="Svar",
             required=False,
             widget=forms.Select(choices=[("unknown", "Välj"), ("true", "Ja"), ("false", "Nej")]),
         )
         if kind == IndicatorKind.COUNT:
-            self.fields["numerator"].label = "Antal"
-            self.fields["women_numerator"].label = "varav kvinnor/flickor"
-            self.fields["men_numerator"].label = "varav män/pojkar"
+            fields["numerator"].label = "Antal"
+            fields["women_numerator"].label = "varav kvinnor/flickor"
+            fields["men_numerator"].label = "varav män/pojkar"
         if kind == IndicatorKind.SHARE:
             # The target of a share is a percentage (the model allows 0–100).
-            self.fields["target"].label = f"{self.fields['target'].label} (%)"
-            self.fields["target"].help_text = "I procent, 0–100."
+            fields["target"].label = f"{fields['target'].label} (%)"
+            fields["target"].help_text = "I procent, 0–100."
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.indicator.kind
         # Fields that do not apply to this kind of indicator are not shown; a value posted
         # for one anyway (a forged or stale form) is caught by the model's clean().
         self.number_fields = [
@@ -128,9 +175,9 @@ def field_applies(field: str, kind: str) -> bool:
 
 
 class GoalAssessmentForm(RowForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["fulfilment"]).choices = Fulfilment.choices
+    @classmethod
+    def customise_fields(cls, fields: dict[str, forms.Field], instance: Any) -> None:
+        cast(forms.ChoiceField, fields["fulfilment"]).choices = Fulfilment.choices
 
     class Meta:
         model = GoalAssessment
@@ -143,6 +190,7 @@ class GoalAssessmentForm(RowForm):
 
 class ReportSummaryForm(forms.ModelForm):
     prefix = "summary"
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
 
     class Meta:
         model = Report
@@ -158,6 +206,7 @@ class GoalChoiceField(forms.ModelChoiceField):
 
 
 class OwnItemForm(forms.Form):
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
     KIND_CHOICES = [
         ("activity", "Aktivitet"),
         *((kind, f"Indikator ({label.lower()})") for kind, label in IndicatorKind.choices),
@@ -185,6 +234,7 @@ class OwnItemForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    default_renderer = ROW_RENDERER  # drawn on the report page, as the rows are
     decision = forms.ChoiceField(
         choices=[("approve", "Godkänn"), ("return", "Skicka tillbaka")],
         widget=forms.RadioSelect,

@@ -91,8 +91,10 @@ class RowKind:
         return self.item_field == "goal"
 
     def rows(self) -> QuerySet[Row]:
-        """All rows of the kind, in page order, with what the page shows of them."""
-        return self.model.objects.select_related(self.goal_path, "updated_by").order_by(*self.order)
+        """All rows of the kind, in page order, with their items and goals (not who saved
+        them last: no page of rows shows it, and a user per row was a fifth of the
+        report page's reading)."""
+        return self.model.objects.select_related(self.goal_path).order_by(*self.order)
 
     def filled(self) -> Q:
         """The row is filled in: `is_filled`, in the database."""

@@ -208,16 +208,20 @@ def _ranked(source: Source, rows: QuerySet, text: str) -> QuerySet:
         else Value(0.0, output_field=FloatField())
     )
     # No model's own ordering (a comment's) in a part of the UNION.
-    return rows.order_by().annotate(
-        source_key=Value(source.key),
-        hit_rank=rank,
-        hit_year=F(f"{path}period__year"),
-        hit_position=F(f"{path}period__position"),
-        hit_board=F(f"{path}board__name"),
-        hit_pk=F("pk"),
-        hit_order=Value(SOURCES.index(source), output_field=IntegerField()),
-    ).values_list(
-        "source_key", "hit_pk", "hit_rank", "hit_year", "hit_position", "hit_board", "hit_order"
+    return (
+        rows.order_by()
+        .annotate(
+            source_key=Value(source.key),
+            hit_rank=rank,
+            hit_year=F(f"{path}period__year"),
+            hit_position=F(f"{path}period__position"),
+            hit_board=F(f"{path}board__name"),
+            hit_pk=F("pk"),
+            hit_order=Value(SOURCES.index(source), output_field=IntegerField()),
+        )
+        .values_list(
+            "source_key", "hit_pk", "hit_rank", "hit_year", "hit_position", "hit_board", "hit_order"
+        )
     )
 
 

@@ -9,6 +9,7 @@ else (and the error lists) falls back to Django's templates, so a new widget sti
 
 import html
 from collections.abc import Callable, Mapping
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.forms import BoundField
@@ -18,17 +19,22 @@ from django.utils.safestring import SafeString, mark_safe
 _WIDGETS = "django/forms/widgets/"
 
 
+# A page escapes the same few hundred strings (attribute names, ids, choice labels) again
+# and again: remembered, each is escaped once.
+_escaped = lru_cache(maxsize=4096)(html.escape)
+
+
 def escape(value: object) -> str:
     """Django's escape (what the templates' stringformat:'s' values get), without its lazy
     check: called a few thousand times a page, that check cost more than the escaping."""
-    return html.escape(str(value))
+    return _escaped(str(value))
 
 
 def conditional_escape(value: object) -> str:
     """Django's conditional_escape: HTML (a SafeString) as it is, anything else escaped."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
-    return html.escape(str(value))
+    return _escaped(str(value))
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
@@ -125,6 +131,15 @@ class RowRenderer(DjangoTemplates):
 
 
 ROW_RENDERER = RowRenderer()
+
+
+class RowBoundField(BoundField):
+    """Django's BoundField, working out its id once: the page's drawing asks for it some
+    five times a field."""
+
+    @cached_property
+    def auto_id(self) -> str:
+        return str(super().auto_id)
 
 
 def field_group(field: BoundField) -> SafeString:

@@ -5,16 +5,28 @@ import re
 from django.test import TestCase
 from django.urls import reverse
 
-from catalog.models import IndicatorKind
+from catalog.models import (
+    ActivityResponsibility,
+    Board,
+    IndicatorKind,
+    IndicatorResponsibility,
+    Programme,
+)
 from followup.models import (
     ActivityStatus,
     IndicatorOutcome,
     PeriodState,
     Report,
+    ReportEvent,
     ReportingPeriod,
     ReportState,
 )
-from followup.services import period_lock, period_open
+from followup.services import (
+    own_item_add,
+    period_lock,
+    period_open,
+    reports_sync_for_programme,
+)
 from tests.followup_data import DISTRICT, add_own_items, build_world, fill_report
 
 
@@ -315,13 +327,39 @@ class ReportQueryCountTests(TestCase):
         self.client.get(url)
         # session, user, report with the user's access (reading syncs nothing); page: 3 kinds
         # of rows, previous period, previous report and its activity and indicator rows,
-        # events; the comment threads' entries; the goals for the own-item form; the board's
-        # own activities and indicators (to remove); the header's unread notifications
+        # events; the comment threads' entries; the goals for the own-item form (the board's
+        # own items, to remove, are found among the rows); the header's unread notifications
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
             self.assertEqual(self.client.get(url).status_code, 200)
         self.grow()
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
-            self.assertEqual(self.client.get(url).status_code, 200)
+            response = self.client.get(url)
+        # The board's own items, each with its button to remove it, by goal and kind.
+        removals = re.findall(r'action="/rapporter/\d+/egna/(\w+)/\d+/', response.content.decode())
+        self.assertEqual(removals, ["aktivitet"] * 15 + ["indikator"] * 15)
+
+    def test_report_page_query_count_does_not_grow_with_boards(self) -> None:
+        """Many more boards, each with its report in the open period, events and own
+        items: one report's page costs what it did."""
+        self.client.force_login(self.world.reporter)
+        url = reverse("report-detail", args=[self.world.report.pk])
+        self.client.get(url)
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            before = self.client.get(url).content.decode()
+        copies = board_copies(self.world.programme, 3)
+        others = Report.objects.filter(board__in=copies)
+        self.assertEqual(others.filter(period=self.world.report.period).count(), len(copies))
+        for report in others:
+            add_own_items(report, 2)
+            ReportEvent.objects.create(
+                report=report, kind=ReportEvent.Kind.SUBMITTED, actor=self.world.coordinator
+            )
+        with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
+            after = self.client.get(url).content.decode()
+        # The same page: nothing of the other boards' reports shows on it.
+        drawn = r'<article [^>]*id="([aig]\d+)"'
+        self.assertEqual(re.findall(drawn, before), re.findall(drawn, after))
+        self.assertNotIn("(kopia", after)
 
     def test_row_save_query_count_does_not_grow_with_rows(self) -> None:
         self.client.force_login(self.world.reporter)
@@ -342,11 +380,100 @@ class ReportQueryCountTests(TestCase):
             )
 
 
-# 14, the comment threads (one query: tests/test_dialogue.py), the report's attachments
+def board_copies(programme: Programme, count: int) -> list[Board]:
+    """`count` copies of every board with commitments in the programme, each with its
+    original's responsibilities and its report in the open period."""
+    boards = list(
+        Board.objects.filter(activity_roles__activity__goal__programme=programme)
+        .distinct()
+        .order_by("pk")
+    )
+    copies = []
+    for board in boards:
+        for number in range(count):
+            copy = Board.objects.create(
+                organisation=board.organisation,
+                name=f"{board.name} (kopia {number})",
+                slug=f"{board.slug}-k{number}",
+                kind=board.kind,
+            )
+            for model in (ActivityResponsibility, IndicatorResponsibility):
+                responsibilities = list(model.objects.filter(board=board))
+                for responsibility in responsibilities:
+                    responsibility.pk, responsibility.board = None, copy
+                model.objects.bulk_create(responsibilities)
+            copies.append(copy)
+    reports_sync_for_programme(programme=programme)
+    return copies
+
+
+# 12, the comment threads (one query: tests/test_dialogue.py), the report's attachments
 # (one query, however many files: tests/test_attachments.py) and the header's unread
 # notifications
-EXPECTED_PAGE_QUERIES = 17
+EXPECTED_PAGE_QUERIES = 15
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
 # check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
 # and row
 EXPECTED_SAVE_QUERIES = 18
+
+
+class ReportRowDrawingTests(TestCase):
+    """What the page works out in Python for every row (followup.row_html, row_save_urls)
+    says what the template said: each row's own save URL, escaped wording and answers."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        report = cls.world.report
+        fill_report(report)
+        report.activity_rows.update(comment="<script>alert(1)</script> " + "ord " * 40)
+        period_lock(period=cls.world.period)
+        next_period = ReportingPeriod.objects.get(
+            programme=cls.world.programme, year=2023, kind="T2"
+        )
+        period_open(period=next_period)
+        cls.report = Report.objects.get(period=next_period, board__slug=DISTRICT)
+        goal = cls.world.programme.goals.get(number=1)
+        own_item_add(report=cls.report, goal=goal, text="Egen <b>fet</b> aktivitet")
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.reporter)
+        self.html = self.client.get(reverse("report-detail", args=[self.report.pk])).content
+        self.html = self.html.decode()
+
+    def test_every_row_posts_to_its_own_save_url(self) -> None:
+        actions = re.findall(
+            r'<article [^>]*id="([aig])(\d+)".*?hx-post="([^"]+)"', self.html, re.S
+        )
+        rows = (self.report.activity_rows, self.report.indicator_rows, self.report.goal_rows)
+        self.assertEqual(len(actions), sum(queryset.count() for queryset in rows))
+        for kind, pk, url in actions:
+            self.assertEqual(url, reverse("report-row-save", args=[self.report.pk, kind, pk]))
+
+    def test_wording_and_the_period_before_are_escaped_and_cut(self) -> None:
+        own = 'Egen &lt;b&gt;fet&lt;/b&gt; aktivitet <span class="tag">Egen aktivitet</span>'
+        self.assertIn(own, self.html)
+        self.assertNotIn("<script>alert", self.html)
+        previous = re.findall(r"Förra perioden:</span> (.*?)</p>", self.html)
+        self.assertTrue(previous)
+        self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt; ord", previous[0])
+        # truncatewords:30: the comment's first 30 words, then " …".
+        self.assertTrue(previous[0].endswith(" ord …"), previous[0])
+        self.assertEqual(previous[0].count(" ord"), 29)
+
+    def test_forms_of_different_indicator_kinds_keep_their_own_labels(self) -> None:
+        """Row forms share their fields per kind of indicator: a count's labels never reach
+        a share's form, nor the other way round, in whatever order they are made."""
+        from followup.forms import IndicatorOutcomeForm
+
+        rows = {row.indicator.kind: row for row in self.report.indicator_rows.all()}
+        count, share = rows[IndicatorKind.COUNT], rows[IndicatorKind.SHARE]
+        for first, second in ((count, share), (share, count)):
+            forms = {
+                row.indicator.kind: IndicatorOutcomeForm(instance=row) for row in (first, second)
+            }
+            women = {kind: form.fields["women_numerator"].label for kind, form in forms.items()}
+            self.assertEqual(women[IndicatorKind.COUNT], "varav kvinnor/flickor")
+            self.assertEqual(women[IndicatorKind.SHARE], "Antal kvinnor/flickor")
+            self.assertTrue(forms[IndicatorKind.SHARE].fields["target"].label.endswith("(%)"))
+            self.assertFalse(forms[IndicatorKind.COUNT].fields["target"].label.endswith("(%)"))

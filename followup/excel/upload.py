@@ -353,7 +353,8 @@ def _current_rows(report: Report, parsed: list[ParsedRow]) -> dict[tuple[str, in
         pks = [row.pk for row in parsed if row.kind == kind]
         if not pks:
             continue
-        queryset = spec.kind.rows().filter(report=report, pk__in=pks)
+        # Who saved a row last is named when the upload would overwrite it.
+        queryset = spec.kind.rows().filter(report=report, pk__in=pks).select_related("updated_by")
         rows.update({(kind, row.pk): row for row in queryset})
     return rows
 

@@ -1,7 +1,9 @@
 """The report: a board's answer for one period, filled in row by row, submitted, reviewed."""
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import TypeVar
 
@@ -24,7 +26,7 @@ from attachments.views import upload_form
 from catalog.models import Activity, Goal, Indicator
 from dialogue.review import since_return
 from dialogue.selectors import ThreadView, report_dialogue, threads_of_reports
-from followup import access, guard, selectors, services
+from followup import access, guard, row_html, selectors, services
 from followup.forms import (
     OwnItemForm,
     ReportSummaryForm,
@@ -55,11 +57,25 @@ class RowView:
     next_missing: str = ""  # the anchor of the next unfinished row on the page
     only_missing: bool = False  # the page shows only what is missing (?visa=saknas)
     thread: ThreadView | None = None  # its comment thread, drawn beside it (dialogue)
+    save_url: str = ""  # where the row's form posts (row_save_urls)
 
-    @property
+    # What the template draws of every row is worked out here once, in Python (and the
+    # heading and the previous answer drawn by followup.row_html): the page has 46 rows.
+
+    @cached_property
     def prefix(self) -> str:
         """The row's element id and its form's prefix: "a12"."""
         return self.row.prefix
+
+    @cached_property
+    def heading(self) -> str:
+        """The row's heading, as HTML: its number, wording and tags."""
+        return row_html.heading(self.kind.key, self.item, self.text, self.report.period.programme)
+
+    @cached_property
+    def previous_summary(self) -> str:
+        """The period before's answer on one line, as HTML ("" without one)."""
+        return row_html.summary(self.previous) if self.previous is not None else ""
 
     @property
     def text(self) -> str:
@@ -94,9 +110,11 @@ def row_view(
     next_missing: str = "",
     only_missing: bool = False,
     thread: ThreadView | None = None,
+    save_url: Callable[[RowKind, Row], str] | None = None,
 ) -> RowView:
     """The view of a row, for the whole page and for the row alone. `form` is one that came
-    back with errors, shown instead of a fresh one so that nothing typed is lost."""
+    back with errors, shown instead of a fresh one so that nothing typed is lost. `save_url`
+    is the page's `row_save_urls`; the row alone reverses its own."""
     if not writable:
         return RowView(kind, row, report, form=None, previous=previous, thread=thread)
     return RowView(
@@ -111,7 +129,17 @@ def row_view(
         next_missing=next_missing,
         only_missing=only_missing,
         thread=thread,
+        save_url=(save_url or row_save_urls(report))(kind, row),
     )
+
+
+def row_save_urls(report: Report) -> Callable[[RowKind, Row], str]:
+    """The save URL of each row of the report, by one reverse for the page: the rows' URLs
+    differ only in their ends ("…/rad/a/12/")."""
+    sample = reverse("report-row-save", args=[report.pk, "k", 0])
+    start = sample.removesuffix("k/0/")
+    assert start != sample, f"{sample} does not end in the row's kind and id"
+    return lambda kind, row: f"{start}{kind.key}/{row.pk}/"
 
 
 # The page with only what is missing: /rapporter/12/?visa=saknas. Row forms send it along
@@ -157,6 +185,7 @@ def _render_report(
         may_comment=report.access.can_write,
         threads=threads_of_reports([report.pk])[report.pk],
     )
+    save_urls = row_save_urls(report)
 
     def shown(row: Row) -> bool:
         return not only_missing or not is_done(row) or row.prefix in (saved_prefix, *bound)
@@ -177,6 +206,7 @@ def _render_report(
             next_missing=completeness.next_missing.get(row.prefix, ""),
             only_missing=only_missing,
             thread=dialogue.of(row.prefix),
+            save_url=save_urls,
         )
 
     goals = {goal.number: goal for goal in completeness.goals}
@@ -207,7 +237,9 @@ def _render_report(
         "summary_form": bound.get("summary") or ReportSummaryForm(instance=report),
         "own_item_form": extra.pop("own_item_form", None)
         or OwnItemForm(programme=report.period.programme),
-        "own_items": own_items_in(report) if writable and report.state == ReportState.DRAFT else [],
+        "own_items": own_items_in(report, chain.from_iterable(page.rows.values()))
+        if writable and report.state == ReportState.DRAFT
+        else [],
         "review_form": extra.pop("review_form", None) or ReviewForm(),
         "attachments": attachments,
         "attachment_form": upload_form(attachments),
