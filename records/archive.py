@@ -9,7 +9,7 @@ One ZIP, made by the task worker like the other long documents
 - the samlad uppföljning PDF (when the year has its annual period) and the halvtidsrapport
   PDF (when one is written for the year), made by the documents' own makers;
 - the catalog, in the open data API's format (`catalog.api.programme_json`);
-- attachments, from the attachments app when it is installed (`ARCHIVE_PARTS`);
+- the boards' attachments as they were attached (`attachments.archive`);
 - `manifest.json` and `manifest.csv`: every other file with its SHA-256, size, media type
   and a description of its format.
 

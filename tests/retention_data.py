@@ -24,6 +24,7 @@ from followup.models import (
     ReminderKind,
 )
 from followup.views.excel import PENDING_PREFIX, PENDING_SALT
+from notifications.models import Notification, NotificationKind
 from tests.followup_data import World
 
 DAY = timedelta(days=1)
@@ -48,6 +49,7 @@ EXPECTED_REMOVED = {
     "followup.Reminder": 1,
     "followup.GeneratedDocument": 2,  # one expired, one failed long ago
     "django_tasks_database.DBTaskResult": 2,  # one succeeded, one failed
+    "notifications.Notification": 1,
 }
 # What the command reports per kind (its labels).
 EXPECTED_REPORTED = {
@@ -58,6 +60,7 @@ EXPECTED_REPORTED = {
     "Skickade påminnelser (e-post)": 1,
     "Gjorda dokument och deras filer": 2,
     "Avslutade bakgrundsjobb": 2,
+    "Aviseringar": 1,
 }
 
 
@@ -188,6 +191,18 @@ def seed(world: World) -> Seeded:
     _task(TaskResultStatus.FAILED, now - 11 * DAY)
     _task(TaskResultStatus.SUCCESSFUL, now - 9 * DAY)
     _task(TaskResultStatus.READY, None)
+    # Notifications: made 181 days ago (goes, though unread) and 179 days ago (kept).
+    for age in (181, 179):
+        _aged(
+            Notification,
+            now - age * DAY,
+            field="created_at",
+            recipient=world.reporter,
+            kind=NotificationKind.RETURNED,
+            title="Rapporten har skickats tillbaka",
+            url=f"/rapporter/{report.pk}/",
+            key=f"test:{age}",
+        )
     return Seeded(
         live_session=live,
         young_expired_session=young_expired,

@@ -77,12 +77,13 @@ class PublishingFlowTests(TestCase):
     def test_the_overview_costs_the_same_queries_whatever_is_published(self) -> None:
         self.client.force_login(self.world.coordinator)
         # 1. the session, 2. the user, 3. the programme with the user's standing, 4. the
-        # samlade uppföljningar, 5. the halvtidsrapporter, 6. every publication with who.
-        with self.assertNumQueries(6):
+        # samlade uppföljningar, 5. the halvtidsrapporter, 6. every publication with who,
+        # 7. the header's unread notifications.
+        with self.assertNumQueries(7):
             self.client.get(reverse("publishing", args=[SLUG]))
         self.publish()
         self.publish_again()
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.client.get(reverse("publishing", args=[SLUG]))
         self.assertContains(response, "Version 2")
 

@@ -56,8 +56,8 @@ class TotalTests(SimpleTestCase):
 class ValueTests(SimpleTestCase):
     def test_a_share_is_shown_with_numerator_denominator_and_percent(self) -> None:
         value = suppression.value("share", 41, 51)
-        self.assertEqual(value["display"], "41 av 51 (80,4 %)")
-        self.assertEqual(value["share"], shown(80.4, "80,4 %"))
+        self.assertEqual(value["display"], "41 av 51 (80,4\N{NO-BREAK SPACE}%)")
+        self.assertEqual(value["share"], shown(80.4, "80,4\N{NO-BREAK SPACE}%"))
         self.assertFalse(value["suppressed"])
 
     def test_a_share_with_a_small_numerator_is_hidden(self) -> None:

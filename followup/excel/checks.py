@@ -129,6 +129,11 @@ def _archive_problem(archive: zipfile.ZipFile) -> str | None:
         return DAMAGED
     if any(member.filename.lower().endswith("vbaproject.bin") for member in members):
         return MACRO_ENABLED
+    # openpyxl parses with lxml when it is installed (pikepdf brings it), and lxml expands
+    # the entities a part declares: no part may declare any (Office never writes a DTD; in
+    # the text of a cell "<" is always escaped, so these bytes are markup).
+    if any(_declares_entities(archive.read(member)) for member in members):
+        return NOT_A_WORKBOOK
     if CONTENT_TYPES_PART not in archive.namelist():
         return NOT_A_SPREADSHEET
     types = ooxml_content_types(archive)
@@ -139,6 +144,10 @@ def _archive_problem(archive: zipfile.ZipFile) -> str | None:
     if not types & WORKBOOK_CONTENT_TYPES:
         return NOT_A_SPREADSHEET
     return None
+
+
+def _declares_entities(part: bytes) -> bool:
+    return b"<!DOCTYPE" in part or b"<!ENTITY" in part
 
 
 def ooxml_content_types(archive: zipfile.ZipFile) -> set[str] | None:
