@@ -234,8 +234,8 @@ def test_every_public_page(page: Page, live_server, axe_violations) -> None:
 
     paths = {urlsplit(url).path for url in seen if "/ansvariga/" not in url}
     # The start page, the programme, 7 goals, the board list, 23 boards, the programme's
-    # results (none published here), the login page and its "Glömt lösenordet?" page, and two
-    # lists of an item's responsible boards.
-    assert len(paths) == 36, sorted(paths)
+    # results (none published here), the login page and its "Glömt lösenordet?" page, the
+    # accessibility statement and "Om tjänsten", and two lists of an item's responsible boards.
+    assert len(paths) == 38, sorted(paths)
     assert responsible_lists == {False, True}
     assert not problems, "\n".join(problems)

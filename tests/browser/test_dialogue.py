@@ -96,7 +96,7 @@ def test_samordnare_comments_rapportor_answers_and_resolves(
     article.get_by_label("Status", exact=True).select_option(label="Genomförd")
     article.get_by_role("button", name="Spara raden").click()
     expect(article.get_by_role("status")).to_contain_text("✔ Sparat")
-    reporter.get_by_role("button", name="Skicka in rapporten").click()
+    reporter.get_by_role("link", name="Skicka in rapporten").click()
     reporter.get_by_role("button", name="Skicka in rapporten").click()
     expect(report_state(reporter)).to_have_text("Rapportens läge: Inskickad")
 
