@@ -47,11 +47,6 @@ STATEMENT = Statement(
             "rubrik. Samma siffror finns som webbsidor med riktiga tabellrubriker.",
         ),
         Deviation(
-            "1.3.1 Information och relationer",
-            "I PDF-dokumenten är sidhuvudet och sidnumren inte markerade som utsmyckning "
-            "(artefakter). En skärmläsare kan läsa upp dem mitt i texten på varje sida.",
-        ),
-        Deviation(
             "2.2.1 Justerbar tidsbegränsning",
             f"Inloggningen gäller i {settings.SESSION_COOKIE_AGE // 3600} timmar och går inte att "
             "förlänga. Efter det loggas du "
