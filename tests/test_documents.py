@@ -262,6 +262,30 @@ class StyrkortZipTests(TestCase):
     def zip_url(self, variant: str = "status") -> str:
         return reverse("styrkort-zip", args=[self.programme.slug, variant])
 
+    def test_a_styrkort_of_one_prevention_level_keeps_only_that_levels_measures(self) -> None:
+        url = reverse(
+            "styrkort-commitments", args=[self.programme.slug, "sodertalje-socialnamnden"]
+        )
+        measure = "Genomföra våldsförebyggande program i skolan."
+        universal = self.client.get(url, {"niva": "universell"})
+        self.assertEqual(universal.status_code, 200)
+        self.assertIn("-ataganden-universell.pdf", universal["Content-Disposition"])
+        self.assertIn(measure, pdf_text(universal.content))
+        indicated = self.client.get(url, {"niva": "indikerad"})
+        text = pdf_text(indicated.content)
+        self.assertNotIn(measure, text)
+        self.assertIn("indikerad prevention", text)
+        self.assertEqual(self.client.get(url, {"niva": "allt"}).status_code, 404)
+
+    def test_the_styrkort_list_offers_the_levels_where_the_programme_has_them(self) -> None:
+        self.client.force_login(self.coordinator)
+        response = self.client.get(reverse("styrkort-list"), {"niva": "selektiv"})
+        self.assertContains(response, '<label for="niva-')
+        self.assertContains(response, '<option value="selektiv" selected>Selektiv</option>')
+        board = reverse("styrkort", args=[self.programme.slug, "sodertalje-socialnamnden"])
+        self.assertContains(response, f'href="{board}?niva=selektiv"')
+        self.assertEqual(self.client.get(reverse("styrkort-list"), {"niva": "x"}).status_code, 404)
+
     def test_zip_holds_one_styrkort_per_board_with_commitments(self) -> None:
         self.client.force_login(self.coordinator)
         response = made_document(self, self.client, self.zip_url())

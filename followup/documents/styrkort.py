@@ -41,6 +41,7 @@ from catalog.models import (
     Goal,
     Indicator,
     IndicatorResponsibility,
+    PreventionLevel,
     Programme,
     ResponsibilityRole,
 )
@@ -131,14 +132,21 @@ class Styrkort:
     goals: list[GoalCard]
     with_status: bool
     latest_report: Report | None  # the latest report sent in or approved, if any
+    level: str = ""  # only the activities of this prevention level (PreventionLevel), or all
+
+    @property
+    def level_label(self) -> str:
+        return PreventionLevel(self.level).label if self.level else ""
 
     @property
     def title(self) -> str:
-        return f"Styrkort {self.board.name} · {self.programme.short_name}"
+        level = f", {self.level_label.lower()} prevention" if self.level else ""
+        return f"Styrkort {self.board.name}{level} · {self.programme.short_name}"
 
     @property
     def filename(self) -> str:
-        return styrkort_filename(self.board, with_status=self.with_status)
+        name = styrkort_filename(self.board, with_status=self.with_status)
+        return name.replace(".pdf", f"-{self.level}.pdf") if self.level else name
 
     @property
     def has_indicators(self) -> bool:
@@ -249,11 +257,12 @@ def _roles(programme: Programme, board_ids: list[int]) -> _Roles:
 
 
 def styrkort_cards(
-    programme: Programme, boards: Iterable[Board], *, with_status: bool
+    programme: Programme, boards: Iterable[Board], *, with_status: bool, level: str = ""
 ) -> Iterator[Styrkort]:
     """The styrkort of each of `boards`, in their order, from one dataset fetched up front:
     the same queries for one board as for every board of the programme. The caller decides
-    who may see `with_status` (`access.status_boards`)."""
+    who may see `with_status` (`access.status_boards`). With a `level`, only the activities
+    of that prevention level (indicators have none and are all kept)."""
     boards = list(boards)
     board_ids = [board.pk for board in boards]
     roles = _roles(programme, board_ids)
@@ -261,7 +270,10 @@ def styrkort_cards(
     if with_status:  # a board's own items are follow-up data, not the public catalog
         mine |= Q(added_by__in=board_ids)
     order = ("goal__number", F("added_by").asc(nulls_first=True), "position", "pk")
-    activities = list(Activity.objects.filter(mine, goal__programme=programme).order_by(*order))
+    of_level = Q(prevention_level=level) if level else Q()
+    activities = list(
+        Activity.objects.filter(mine, of_level, goal__programme=programme).order_by(*order)
+    )
     indicators = list(Indicator.objects.filter(mine, goal__programme=programme).order_by(*order))
     goals = {
         goal.pk: goal
@@ -339,13 +351,16 @@ def styrkort_cards(
             goals=sorted(cards.values(), key=lambda card: card.goal.number),
             with_status=with_status,
             latest_report=last_reports.get(board.pk),
+            level=level,
         )
 
 
-def styrkort_build(programme: Programme, board: Board, *, with_status: bool) -> Styrkort:
-    """The board's styrkort. The caller decides who may see `with_status`
-    (`access.status_boards`)."""
-    return next(styrkort_cards(programme, [board], with_status=with_status))
+def styrkort_build(
+    programme: Programme, board: Board, *, with_status: bool, level: str = ""
+) -> Styrkort:
+    """The board's styrkort (of one prevention level's activities, with `level`). The caller
+    decides who may see `with_status` (`access.status_boards`)."""
+    return next(styrkort_cards(programme, [board], with_status=with_status, level=level))
 
 
 def styrkort_pdf(card: Styrkort) -> bytes:

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from catalog.models import Board, Programme
+from catalog.models import Activity, Board, PreventionLevel, Programme
 from followup import access
 from followup.documents.pdf import pdf_response
 from followup.documents.styrkort import (
@@ -23,12 +23,21 @@ from followup.views.choice import programme_choice
 from followup.views.jobs import document_page
 
 
+def _level(request: HttpRequest) -> str:
+    """The prevention level in ?niva= ("" for every level); an unknown one is a page that
+    does not exist."""
+    level = request.GET.get("niva", "")
+    if level and level not in PreventionLevel.values:
+        raise Http404("Det finns ingen sådan preventionsnivå.")
+    return level
+
+
 @login_not_required
 @require_safe
 def styrkort_commitments(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     board = get_object_or_404(Board, slug=board_slug)
-    card = styrkort_build(programme, board, with_status=False)
+    card = styrkort_build(programme, board, with_status=False, level=_level(request))
     return pdf_response(styrkort_pdf(card), card.filename, private=False)
 
 
@@ -36,7 +45,7 @@ def styrkort_commitments(request: HttpRequest, slug: str, board_slug: str) -> Ht
 def styrkort_status(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     board = access.get_status_board(request.user, programme, board_slug)
-    card = styrkort_build(programme, board, with_status=True)
+    card = styrkort_build(programme, board, with_status=True, level=_level(request))
     return pdf_response(styrkort_pdf(card), card.filename)
 
 
@@ -47,10 +56,25 @@ def styrkort_list(request: HttpRequest) -> HttpResponse:
     if not programmes:
         raise Http404("Sidan finns inte.")
     choice = programme_choice(request, programmes)
+    level = _level(request)
+    levelled = set(
+        Activity.objects.filter(goal__programme__in=choice.shown)
+        .exclude(prevention_level="")
+        .values_list("goal__programme", flat=True)
+        .distinct()
+    )
     entries = [
-        (programme, list(Board.objects.responsible_in(programme))) for programme in choice.shown
+        (programme, list(Board.objects.responsible_in(programme)), programme.pk in levelled)
+        for programme in choice.shown
     ]
-    return render(request, "documents/styrkort_list.html", {"entries": entries, "choice": choice})
+    context = {
+        "entries": entries,
+        "choice": choice,
+        "levels": PreventionLevel.choices,
+        "selected_level": level,
+        "level_query": f"?niva={level}" if level else "",
+    }
+    return render(request, "documents/styrkort_list.html", context)
 
 
 ZIP_KINDS = {"status": DocumentKind.STYRKORT_STATUS, "ataganden": DocumentKind.STYRKORT_COMMITMENTS}
