@@ -57,15 +57,19 @@ _switch_interval = _float("GUNICORN_SWITCH_INTERVAL", 0.001)
 
 
 def post_worker_init(worker: Any) -> None:
+    """Runs in each new worker after Django is loaded, before its first request."""
     sys.setswitchinterval(_switch_interval)
+    from valdprogram.warmup import warm
+
+    warm()
 
 
 # The heartbeat file lives in memory, not on a disk that may stall under load.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
-# One line per request on stdout: client, request, status, bytes, milliseconds, user agent.
+# One line per request on stdout: client, time, request, status, bytes, milliseconds, user agent.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Addresses allowed to set X-Forwarded-* (the TLS proxy in front); Django reads the scheme

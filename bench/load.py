@@ -140,7 +140,9 @@ def run_load(
     def rapportor_loop(index: int, user: Rapportor) -> None:
         rng = random.Random(index)
         time.sleep(rng.uniform(0, think))  # users don't start in step
-        turn = 0
+        # Nor do they open their report at the same turn: without this every user's page
+        # fell in the same few seconds, every fifth turn, a burst no real day has.
+        turn = rng.randrange(5)
         while time.monotonic() < stop:
             port = ports[(index + turn) % len(ports)]
             if turn % 5 == 0:  # now and then the whole page, as after a refresh

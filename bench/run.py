@@ -481,7 +481,10 @@ def start_gunicorn(port: int, workers: int, timeout: int, log: Path) -> subproce
         "GUNICORN_BIND": f"{HOST}:{port}",
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_TIMEOUT": str(timeout),
-        "GUNICORN_ACCESS_LOG": "",
+        # BENCH_ACCESS_LOG=1 keeps each server's access log (with ms per request) in bench/out/.
+        "GUNICORN_ACCESS_LOG": str(log.with_suffix(".access.log"))
+        if os.environ.get("BENCH_ACCESS_LOG")
+        else "",
         "GUNICORN_LOG_LEVEL": "warning",
     }
     with log.open("wb") as log_file:
