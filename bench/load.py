@@ -13,6 +13,7 @@ kind of request next to healthz's and the goals of issue 12.
 """
 
 import math
+import os
 import random
 import statistics
 import threading
@@ -31,11 +32,67 @@ HEALTHZ_P99_GOAL_MS = 50
 PROGRAMME = "stockholm-2021-2025"
 
 
+def _ticks_of(pid: int, *, descendants: bool = True) -> int:
+    """CPU ticks (user + system) a process (and its descendants) has used, from /proc."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
+        children = {
+            int(child)
+            for task in os.listdir(f"/proc/{pid}/task")
+            for child in open(f"/proc/{pid}/task/{task}/children").read().split()  # noqa: SIM115
+        }
+    except OSError:  # gone, or no /proc
+        return 0
+    own = int(fields[11]) + int(fields[12])
+    return own + sum(_ticks_of(child) for child in children) if descendants else own
+
+
+def _machine_ticks() -> int:
+    """CPU ticks every process of the machine has used (busy, not idle), from /proc/stat."""
+    try:
+        values = [int(value) for value in open("/proc/stat").readline().split()[1:]]  # noqa: SIM115
+    except OSError:
+        return 0
+    # All but idle and iowait; guest time is already counted in user time.
+    return sum(values[:8]) - values[3] - values[4]
+
+
+@dataclass(frozen=True)
+class CpuUse:
+    """Cores busy on average during the load: the servers, this process (the users), and
+    everything else on the machine, which on a quiet machine is close to nothing."""
+
+    servers: float
+    generator: float
+    others: float
+
+    @classmethod
+    def measure(
+        cls, server_pids: list[int], seconds: float, before: tuple[int, int, int]
+    ) -> "CpuUse":
+        servers, generator, machine = (
+            now - then for now, then in zip(cls.ticks(server_pids), before, strict=True)
+        )
+        per_second = os.sysconf("SC_CLK_TCK") * seconds
+        return cls(
+            servers / per_second,
+            generator / per_second,
+            max(0, machine - servers - generator) / per_second,
+        )
+
+    @staticmethod
+    def ticks(server_pids: list[int]) -> tuple[int, int, int]:
+        servers = sum(_ticks_of(pid) for pid in server_pids)
+        # The servers are this process's children: its own ticks only.
+        return servers, _ticks_of(os.getpid(), descendants=False), _machine_ticks()
+
+
 @dataclass
 class Results:
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    cpu: CpuUse | None = None
 
     def record(self, kind: str, status: int | None, ms: float, detail: str = "") -> None:
         with self.lock:
@@ -130,10 +187,12 @@ def run_load(
     duration: float,
     think: float,
     coordinator_cookie: str,
+    server_pids: list[int],
 ) -> Results:
     """Run the rapportörer and `readers` against `ports` (round robin) for `duration`
-    seconds."""
+    seconds; `server_pids` are the servers' processes, whose CPU is measured."""
     results = Results()
+    started, cpu_before = time.monotonic(), CpuUse.ticks(server_pids)
     stop = time.monotonic() + duration
     threads = []
 
@@ -180,6 +239,7 @@ def run_load(
         thread.start()
     for thread in threads:
         thread.join()
+    results.cpu = CpuUse.measure(server_pids, time.monotonic() - started, cpu_before)
     return results
 
 
@@ -220,5 +280,12 @@ def print_results(
     for kind, errors in results.errors.items():
         sample = "; ".join(sorted(set(errors))[:3])
         print(f"  {kind}: {len(errors)} errors, e.g. {sample}")
+    if results.cpu:
+        cpu = results.cpu
+        print(
+            f"cores busy on average (of {os.cpu_count()}): servers {cpu.servers:.2f}, "
+            f"the users (this process) {cpu.generator:.2f}, other processes {cpu.others:.2f}"
+            + (" — the machine was not quiet" if cpu.others > 0.2 else "")
+        )
     print(f"all goals met: {'yes' if met else 'no'}", flush=True)
     return met

@@ -675,6 +675,7 @@ def main() -> None:
                 duration=args.duration,
                 think=args.think,
                 coordinator_cookie=login_session(COORDINATOR),
+                server_pids=[server.pid for server in servers],
             )
             load.print_results(
                 results,
