@@ -449,6 +449,19 @@ class HostileTextTests(TestCase):
 
 
 class RenderTests(SimpleTestCase):
+    def test_pdf_streams_are_compressed_at_zlibs_default_level_not_its_slowest(self) -> None:
+        import zlib
+
+        import pydyf
+
+        content = b"\n".join(
+            b"BT /F1 9 Tf %d 700 Td (Rad %d, styrkort) Tj ET" % (n, n) for n in range(3000)
+        )
+        self.assertNotEqual(zlib.compress(content, 6), zlib.compress(content, 9))
+        stream = pydyf.Stream([content], compress=True).data
+        self.assertIn(zlib.compress(content, pdf_module.FLATE_LEVEL), stream)
+        self.assertEqual(pdf_module.FLATE_LEVEL, 6)
+
     def test_data_urls_are_refused_even_from_a_template(self) -> None:
         calls: list[str] = []
         original = StaticFilesFetcher.fetch
