@@ -105,7 +105,7 @@ class _Flate:
         return zlib.compress(data, FLATE_LEVEL, **kwargs)
 
 
-pydyf.zlib = _Flate()  # type: ignore[assignment, attr-defined]
+pydyf.zlib = _Flate()
 
 # The documents' base URL. ".invalid" is reserved (RFC 2606) and never resolves, so even a
 # fetcher bug could not reach a real host through it.
