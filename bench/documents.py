@@ -6,8 +6,8 @@
 On a database with the demo data (`manage.py seed_demo`). Each document is made `--runs`
 times in this process (after one warm-up) and the median (and the best) is printed next to a
 fixed piece of pure-Python work (the baseline) timed in the same run, so that two runs on a
-busy machine can be compared by their ratios; CPU time includes the ZIP's worker processes. `--profile` runs one document under cProfile and prints where
-its time goes.
+busy machine can be compared by their ratios; CPU time includes the ZIP's worker processes.
+`--profile` runs one document under cProfile and prints where its time goes.
 """
 
 import argparse
