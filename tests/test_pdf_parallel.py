@@ -110,3 +110,22 @@ class ParallelZipTests(TestCase):
             pdfs = list(pdfs_from_html(htmls, processes=2))
         titles = [PdfReader(BytesIO(pdf)).metadata.title for pdf in pdfs]
         self.assertEqual(titles, [f"Prov {n}" for n in range(5)])
+
+    def test_a_process_with_other_threads_makes_the_pdfs_itself(self) -> None:
+        htmls = [HTML.format(n=n) for n in range(2)]
+        with (
+            mock.patch.object(parallel.threading, "active_count", lambda: 2),
+            mock.patch.object(parallel, "ProcessPoolExecutor", side_effect=AssertionError),
+        ):
+            pdfs = list(pdfs_from_html(htmls, processes=2))
+        self.assertEqual(len(pdfs), 2)
+
+    def test_when_no_worker_can_be_forked_the_pdfs_are_made_here(self) -> None:
+        htmls = [HTML.format(n=n) for n in range(3)]
+        with (
+            mock.patch("multiprocessing.popen_fork.os.fork", side_effect=OSError("no")),
+            self.assertLogs("followup.documents.parallel", "WARNING"),
+        ):
+            pdfs = list(pdfs_from_html(htmls, processes=2))
+        titles = [PdfReader(BytesIO(pdf)).metadata.title for pdf in pdfs]
+        self.assertEqual(titles, [f"Prov {n}" for n in range(3)])

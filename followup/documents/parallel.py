@@ -18,14 +18,17 @@ query (`_refuse_queries`), and none is ever made there, since all it is given is
 
 At most `2 × processes` documents are waiting or being made at a time: the HTML of the
 next boards is made while the workers render, and memory stays bounded at any number of
-boards. With one process, one document, or where processes cannot be forked (not POSIX,
-or the pool will not start), the PDFs are made here, in this process, one by one; a worker
-that dies mid-way (killed, out of memory) has its documents made here too.
+boards. With one process, one document, or where processes cannot be forked safely (not
+POSIX, another thread running here, or the pool will not start), the PDFs are made here, in
+this process, one by one; a worker that dies mid-way (killed, out of memory) has its
+documents made here too.
 """
 
 import gc
 import logging
 import multiprocessing
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -59,6 +62,10 @@ def _refuse_queries() -> None:
 
 def _start_worker() -> None:
     _refuse_queries()
+    # Stopped like any process (the task worker's graceful-shutdown handlers are its own):
+    # the parent then makes what is left itself.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What was inherited stays alive for the worker's life; the collector need not walk it.
     gc.freeze()
 
@@ -70,6 +77,12 @@ def _in_this_process(htmls: Iterable[str]) -> Iterator[bytes]:
 
 def _pool(processes: int) -> ProcessPoolExecutor | None:
     if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    if threading.active_count() > 1:
+        # A fork copies only this thread: a lock another thread holds (in Pango, fontconfig,
+        # a logging handler) would stay held in the worker for ever. The task worker has one
+        # thread; a threaded web server running the task in a request (the immediate
+        # backend) renders here.
         return None
     try:
         return ProcessPoolExecutor(
@@ -106,14 +119,14 @@ def _in_workers(pool: ProcessPoolExecutor, htmls: Iterator[str], *, window: int)
     def stop_using_workers() -> None:
         nonlocal broken
         if not broken:
-            logger.warning("A PDF worker process stopped; the rest are made in this process.")
+            logger.warning("PDF worker processes stopped or did not start; made in this process.")
         broken = True
 
     def submit(html: str) -> Future[bytes] | None:
         if not broken:
             try:
                 return pool.submit(html_to_pdf, html)
-            except BrokenProcessPool:
+            except (BrokenProcessPool, OSError):  # OSError: the first submit forks them
                 stop_using_workers()
         return None
 
