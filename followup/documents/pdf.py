@@ -43,9 +43,9 @@ which grows with the text; around it, three costs were cut:
   pass walking every object of the process (Django's, the layout's). `_collector_paused`
   holds it off during the render and then collects the render's own young objects once:
   a fifth of the samlad uppföljning's time, with the same peak memory.
-- pydyf compresses every stream (each page's content, the fonts, the structure tree) at
-  zlib's slowest level, 9. `_Flate` makes it level 6, zlib's own default: a styrkort's
-  writing 95 → 80 ms and the samlad uppföljning's 885 → 785 ms, for files 1–5 % larger.
+- pydyf compressed every stream at zlib's slowest level, and tinyhtml5 rebuilt a regular
+  expression for every run of text it parsed: `speedups.py` mends both (a styrkort's
+  writing 95 → 80 ms, the halvtidsrapport's parse 79 → 43 ms).
 
 What remains is WeasyPrint's layout and drawing, which grows with the text (the samlad
 uppföljning: 44 pages, about 1.4 s of layout and 0.8 s of drawing and writing, of which
@@ -58,14 +58,12 @@ in worker processes (`parallel.py`).
 import gc
 import mimetypes
 import threading
-import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
@@ -81,31 +79,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 from followup import charts
-from followup.documents import artifacts
+from followup.documents import artifacts, speedups
 
 artifacts.install()  # the running header and page numbers as artifacts, not content
 
-
-# zlib's own default level: nearly level 9's size in a fraction of its time.
-FLATE_LEVEL = 6
-
-
-class _Flate:
-    """zlib as pydyf sees it, with its hard-coded level 9 replaced by FLATE_LEVEL."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(zlib, name)
-
-    @staticmethod
-    def compressobj(level: int = FLATE_LEVEL, *args: Any, **kwargs: Any) -> Any:
-        return zlib.compressobj(FLATE_LEVEL, *args, **kwargs)
-
-    @staticmethod
-    def compress(data: bytes, level: int = FLATE_LEVEL, **kwargs: Any) -> bytes:
-        return zlib.compress(data, FLATE_LEVEL, **kwargs)
-
-
-pydyf.zlib = _Flate()
+speedups.install()  # pydyf's compression level, tinyhtml5's scanning expressions
 
 # The documents' base URL. ".invalid" is reserved (RFC 2606) and never resolves, so even a
 # fetcher bug could not reach a real host through it.
