@@ -80,9 +80,10 @@ def _pool(processes: int) -> ProcessPoolExecutor | None:
         return None
     if threading.active_count() > 1:
         # A fork copies only this thread: a lock another thread holds (in Pango, fontconfig,
-        # a logging handler) would stay held in the worker for ever. The task worker has one
-        # thread; a threaded web server running the task in a request (the immediate
-        # backend) renders here.
+        # a logging handler) would stay held in the worker for ever. `db_worker` has one
+        # thread; with DEBUG it reloads on code changes from a second one, and a threaded
+        # web server may run the task in a request (the immediate backend): those render
+        # here.
         return None
     try:
         return ProcessPoolExecutor(
