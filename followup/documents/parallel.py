@@ -100,8 +100,8 @@ def pdfs_from_html(
     htmls: Iterable[str], *, processes: int | None = None, count: int | None = None
 ) -> Iterator[bytes]:
     """The PDF of each HTML document, in their order, made in `processes` worker processes
-    (`settings.DOCUMENT_RENDER_PROCESSES` by default) when there is more than one and more than one
-    document (`count`, when known)."""
+    (by default `settings.DOCUMENT_RENDER_PROCESSES`) when there is more than one of them
+    and more than one document (`count`, when known)."""
     processes = settings.DOCUMENT_RENDER_PROCESSES if processes is None else processes
     if processes <= 1 or (count is not None and count <= 1):
         yield from _in_this_process(htmls)

@@ -33,7 +33,7 @@ The output is tagged PDF (PDF/UA-1 variant: a structure tree, the document's lan
 title), with bookmarks from the headings (`bookmark-level` in print.css).
 
 Speed (issue 12, point 6). Most of a document's time is WeasyPrint's own layout and drawing,
-which grows with the text; around it, three costs were cut:
+which grows with the text; around it, these costs were cut:
 
 - print.css and its six fonts were parsed, and the fonts unpacked from WOFF and registered
   with fontconfig, for every document (about 35 ms a styrkort). `print_styles` does it once
