@@ -3,6 +3,7 @@ joining a job being made, reusing a final samlad uppföljning's PDF, access, fai
 retry, progress, expiry. Most tests run the task with the immediate backend (or record it
 with the dummy backend); one runs a real `db_worker` on the database backend."""
 
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from io import BytesIO, StringIO
 from typing import IO
@@ -252,12 +253,14 @@ class DocumentJobTests(TestCase):
         self.client.force_login(self.world.coordinator)
         seen: list[tuple[int, int]] = []
 
-        def styrkort(card: object) -> bytes:
-            job = GeneratedDocument.objects.get()
-            seen.append((job.progress_done, job.progress_total))
-            return b"%PDF-1.7 fake"
+        def pdfs(htmls: Iterable[str], **kwargs: object) -> Iterator[bytes]:
+            # The PDFs as the worker processes hand them back, one board after another.
+            for _ in htmls:
+                job = GeneratedDocument.objects.get()
+                seen.append((job.progress_done, job.progress_total))
+                yield b"%PDF-1.7 fake"
 
-        with mock.patch("followup.documents.styrkort.styrkort_pdf", styrkort):
+        with mock.patch("followup.documents.styrkort.pdfs_from_html", pdfs):
             asked = ask(self, self.client, reverse("styrkort-zip", args=[SLUG, "ataganden"]))
         total = Board.objects.responsible_in(self.world.programme).count()
         self.assertEqual(seen, [(done, total) for done in range(total)])

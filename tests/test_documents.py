@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from catalog.models import Activity, Board
 from followup.city import city_followup_draft_create, city_followup_finalise
 from followup.documents import pdf as pdf_module
+from followup.documents import speedups
 from followup.documents.pdf import (
     DOCUMENT_ORIGIN,
     StaticFilesFetcher,
@@ -446,6 +447,36 @@ class HostileTextTests(TestCase):
         self.assert_harmless(content, urls)
         # The narrative, an analysis and an indicator comment: three times, each as text.
         self.assertGreaterEqual(pdf_text(content).count("se http://example.com/mer"), 3)
+
+
+class SpeedupTests(SimpleTestCase):
+    """followup/documents/speedups.py: what it mends in pydyf and tinyhtml5 stays mended."""
+
+    def test_pdf_streams_are_compressed_at_zlibs_default_level_not_its_slowest(self) -> None:
+        import zlib
+
+        import pydyf
+
+        rows = (b"BT /F1 9 Tf %d 700 Td (Rad %d, styrkort) Tj ET" % (n, n) for n in range(3000))
+        content = b"\n".join(rows)
+        self.assertNotEqual(zlib.compress(content, 6), zlib.compress(content, 9))
+        stream = pydyf.Stream([content], compress=True).data
+        self.assertIn(zlib.compress(content, speedups.FLATE_LEVEL), stream)
+        self.assertEqual(speedups.FLATE_LEVEL, 6)
+
+    def test_the_html_parser_keeps_each_scanning_expression_it_builds(self) -> None:
+        import tinyhtml5
+        from tinyhtml5 import inputstream
+
+        html = "<p class=\"a\">Text &amp; mer</p><p title='b'>Å ä ö</p>" * 50
+        tinyhtml5.parse(html)
+        patterns = dict(inputstream.characters_until_regex)
+        # Under the characters scanned up to, as tinyhtml5 looks them up; not under themselves.
+        self.assertFalse(any(isinstance(key[0], re.Pattern) for key in patterns))
+        text_up_to = patterns[(("&", "<", "\u0000"), False)]
+        self.assertEqual(text_up_to.pattern, "[^\\x26\\x3c\\x00]+")
+        tinyhtml5.parse(html)  # nothing new is built the second time
+        self.assertEqual(dict(inputstream.characters_until_regex), patterns)
 
 
 class RenderTests(SimpleTestCase):

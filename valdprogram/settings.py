@@ -236,6 +236,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"  # never served as such: documents go out through a view that checks access
 # How long a made document (ZIP of styrkort, samlad uppföljning, halvtidsrapport) is kept.
 DOCUMENT_KEEP_HOURS = env_int("DOCUMENT_KEEP_HOURS", 24)
+# How many worker processes render the PDFs of a ZIP of every board's styrkort
+# (followup/documents/parallel.py): by default one per core; 1 renders them in the task's
+# own process.
+DOCUMENT_RENDER_PROCESSES = env_int("DOCUMENT_RENDER_PROCESSES", os.cpu_count() or 1)
 # Published results (publishing.suppression): a count from 1 to this minus one reads "färre
 # än 5" on the public pages and in open data.
 PUBLIC_SUPPRESSION_THRESHOLD = env_int("PUBLIC_SUPPRESSION_THRESHOLD", 5)

@@ -30,6 +30,7 @@ from zipfile import ZIP_STORED, ZipFile, ZipInfo
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from catalog.models import (
@@ -46,7 +47,8 @@ from catalog.models import (
     ResponsibilityRole,
 )
 from followup.documents.issuer import document_issuer
-from followup.documents.pdf import render_pdf
+from followup.documents.parallel import pdfs_from_html
+from followup.documents.pdf import html_to_pdf
 from followup.models import (
     ASSESSMENT_SYMBOLS,
     ActivityStatus,
@@ -363,8 +365,12 @@ def styrkort_build(
     return next(styrkort_cards(programme, [board], with_status=with_status, level=level))
 
 
+def styrkort_html(card: Styrkort) -> str:
+    return render_to_string(TEMPLATE, card.context())
+
+
 def styrkort_pdf(card: Styrkort) -> bytes:
-    return render_pdf(TEMPLATE, card.context())
+    return html_to_pdf(styrkort_html(card))
 
 
 def zip_filename(programme: Programme, *, with_status: bool) -> str:
@@ -373,14 +379,16 @@ def zip_filename(programme: Programme, *, with_status: bool) -> str:
 
 
 def styrkort_zip_chunks(programme: Programme, *, with_status: bool) -> Iterator[bytes]:
-    """A ZIP of every board's styrkort, from one dataset (`styrkort_cards`) and rendered one
-    board at a time: at most one PDF is held in memory, and the download starts with the
-    first board."""
+    """A ZIP of every board's styrkort, from one dataset (`styrkort_cards`), one chunk per
+    board and then the archive's directory. The HTML is made here, board by board; the
+    PDFs in worker processes (`parallel.pdfs_from_html`), a few boards at a time, so that
+    only a few PDFs are held in memory."""
     sink = ChunkBuffer()
     with ZipFile(sink, mode="w", compression=ZIP_STORED) as archive:
-        boards = Board.objects.responsible_in(programme)
-        for card in styrkort_cards(programme, boards, with_status=with_status):
-            pdf = styrkort_pdf(card)
+        boards = list(Board.objects.responsible_in(programme))
+        cards = list(styrkort_cards(programme, boards, with_status=with_status))
+        pdfs = pdfs_from_html((styrkort_html(card) for card in cards), count=len(cards))
+        for card, pdf in zip(cards, pdfs, strict=True):
             info = ZipInfo(
                 card.filename,
                 date_time=timezone.localtime().timetuple()[:6],
