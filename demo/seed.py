@@ -238,6 +238,7 @@ def _results_publish(programme: Programme) -> None:
         kind=PublicationKind.CITY_FOLLOWUP,
         year=PUBLISHED_YEAR,
         user=coordinator,
+        make_missing_pdf=True,  # no task worker while seeding
     )
 
 

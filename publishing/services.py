@@ -12,15 +12,36 @@ from django.utils import timezone
 
 from catalog.models import Programme
 from followup.city import city_followup_get
-from followup.documents.jobs import city_followup_pdf_bytes, midterm_pdf_bytes
+from followup.documents.jobs import (
+    city_followup_pdf_bytes,
+    document_source,
+    fresh,
+    jobs_for,
+    midterm_pdf_bytes,
+)
 from followup.documents.midterm_narrative import midterm_report_get
-from followup.models import CityFollowup, FinalDocument, MidtermReport
+from followup.models import (
+    CityFollowup,
+    DocumentKind,
+    FinalDocument,
+    GeneratedDocument,
+    MidtermReport,
+)
 from followup.services import FollowupError
 from publishing import snapshot
 from publishing.models import Publication, PublicationKind
 
 NOTE_REQUIRED = "Skriv vad som är rättat: rättelsen publiceras med en kommentar."
 REASON_REQUIRED = "Skriv varför den avpubliceras."
+PDF_FIRST = (
+    "Gör PDF:en först: den som publiceras är den du har kunnat läsa, gjord från uppgifterna "
+    "som de är nu."
+)
+# What a publication's PDF is made as by the task worker (followup.documents.jobs).
+DOCUMENT_KINDS = {
+    PublicationKind.CITY_FOLLOWUP: DocumentKind.CITY_FOLLOWUP,
+    PublicationKind.MIDTERM: DocumentKind.MIDTERM,
+}
 
 
 def source_document(*, programme: Programme, kind: str, year: int) -> FinalDocument:
@@ -57,6 +78,29 @@ def publication_refusal(*, programme: Programme, kind: str, year: int) -> str:
     return ""
 
 
+def made_pdf(*, programme: Programme, kind: str, year: int) -> GeneratedDocument | None:
+    """The document's PDF as the task worker made it from the data as they are now (for a
+    final samlad uppföljning: its frozen version), if it has and it is still kept: what
+    publishing copies, so that no web request lays out a long document."""
+    document_kind = DOCUMENT_KINDS[PublicationKind(kind)]
+    source = document_source(document_kind, programme, year)
+    made = fresh(jobs_for(document_kind, programme, year)).filter(source_key=source.key)
+    return made.order_by("-finished_at").first()
+
+
+def _publication_pdf(*, programme: Programme, kind: str, year: int, make_missing: bool) -> bytes:
+    made = made_pdf(programme=programme, kind=kind, year=year)
+    if made is not None:
+        with made.file.open("rb") as file:
+            return file.read()
+    if not make_missing:
+        raise FollowupError(PDF_FIRST)
+    document = source_document(programme=programme, kind=kind, year=year)
+    if isinstance(document, CityFollowup):
+        return city_followup_pdf_bytes(document)
+    return midterm_pdf_bytes(programme, year)
+
+
 def publication_draft(*, programme: Programme, kind: str, year: int) -> Publication:
     """What publishing the final document would make public, unsaved and without its PDF:
     for the confirmation page, and the very snapshot `publication_publish` saves."""
@@ -82,22 +126,26 @@ def publication_draft(*, programme: Programme, kind: str, year: int) -> Publicat
 
 
 def publication_publish(
-    *, programme: Programme, kind: str, year: int, user: User, note: str = ""
+    *,
+    programme: Programme,
+    kind: str,
+    year: int,
+    user: User,
+    note: str = "",
+    make_missing_pdf: bool = False,
 ) -> Publication:
     """Publish the final document as a new version: its figures, narrative, the boards'
     styrkort and its PDF, copied now. A version published after another (a correction)
-    needs `note`. The PDF is made before the transaction, so that the lock is short."""
+    needs `note`. The PDF is the one the task worker made from the data as they are now
+    (`made_pdf`; without one, refused with PDF_FIRST); outside a web request (the demo) it
+    may be made here, `make_missing_pdf`, before the transaction, so that the lock is short."""
     note = note.strip()
     if refusal := publication_refusal(programme=programme, kind=kind, year=year):
         raise FollowupError(refusal)
     if public_versions(programme=programme, kind=kind, year=year) and not note:
         raise FollowupError(NOTE_REQUIRED)
     draft = publication_draft(programme=programme, kind=kind, year=year)
-    document = source_document(programme=programme, kind=kind, year=year)
-    if isinstance(document, CityFollowup):
-        pdf = city_followup_pdf_bytes(document)
-    else:
-        pdf = midterm_pdf_bytes(programme, year)
+    pdf = _publication_pdf(programme=programme, kind=kind, year=year, make_missing=make_missing_pdf)
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         if refusal := publication_refusal(programme=programme, kind=kind, year=year):

@@ -20,12 +20,16 @@ from followup.final import document_reopen
 from followup.models import CityFollowup, FinalDocument, MidtermReport
 from followup.services import FollowupError
 from followup.views.confirm import Confirmation
+from followup.views.jobs import offer_url
 from publishing import suppression
 from publishing.forms import PublishForm, WithdrawForm
 from publishing.models import Publication, PublicationKind
 from publishing.public import year_context
 from publishing.results import Published, year_results
 from publishing.services import (
+    DOCUMENT_KINDS,
+    PDF_FIRST,
+    made_pdf,
     public_versions,
     publication_draft,
     publication_publish,
@@ -114,8 +118,13 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
     correcting = bool(public_versions(programme=programme, kind=kind, year=year))
     form = PublishForm(request.POST if request.method == "POST" else None)
     refusal = error = publication_refusal(programme=programme, kind=kind, year=year)
+    # The PDF is made by the task worker first, as the document's own page offers it; the
+    # samordnare reads it, and publishing copies it.
+    pdf = None if refusal else made_pdf(programme=programme, kind=kind, year=year)
     status = 200
-    if request.method == "POST" and not error and form.is_valid():
+    if request.method == "POST" and not error and pdf is None:
+        error, status = PDF_FIRST, 422
+    elif request.method == "POST" and not error and form.is_valid():
         try:
             publication = publication_publish(
                 programme=programme,
@@ -160,8 +169,18 @@ def publish(request: AuthenticatedHttpRequest, slug: str, kind: str, year: int) 
         form=form if correcting else None,
         error=error,
         blocked=bool(refusal),
+        missing=[]
+        if refusal or pdf is not None
+        else [
+            (
+                offer_url(DOCUMENT_KINDS[PublicationKind(kind)], slug, year),
+                f"Gör PDF:en av {label.lower()} {year}",
+            )
+        ],
+        missing_intro="PDF:en som publiceras görs först, i bakgrunden, från uppgifterna som de "
+        "är nu. Läs den, och kom sedan tillbaka hit för att publicera:",
     )
-    context: dict[str, object] = {"confirm": confirmation}
+    context: dict[str, object] = {"confirm": confirmation, "pdf": pdf}
     if published is not None and preview is not None:
         context.update(year_context(published, preview))
         context["preview"] = True

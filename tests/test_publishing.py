@@ -2,6 +2,7 @@
 holds and keeps, corrections, unpublishing; the public pages and open data built from it."""
 
 import csv
+import hashlib
 import io
 import json
 from unittest import mock
@@ -10,13 +11,20 @@ from django.test import TestCase
 from django.urls import reverse
 from weasyprint import HTML
 
-from followup.city import city_followup_get
+from followup.city import city_followup_finalise, city_followup_get
 from followup.final import document_reopen
-from followup.models import CityFollowup, FollowupState, IndicatorOutcome
+from followup.models import (
+    CityFollowup,
+    DocumentKind,
+    FollowupState,
+    GeneratedDocument,
+    IndicatorOutcome,
+)
 from followup.services import FollowupError
+from followup.views.jobs import offer_url
 from publishing.models import Publication, PublicationImmutable, PublicationKind
-from publishing.services import publication_publish, publication_withdraw
-from tests.document_jobs import media
+from publishing.services import PDF_FIRST, publication_publish, publication_withdraw
+from tests.document_jobs import ask, media
 from tests.followup_data import DISTRICT
 from tests.publishing_data import SLUG, YEAR, publishing_world, write_narratives
 from tests.url_walk import routes, walk_world
@@ -28,6 +36,11 @@ SAMLAD = PublicationKind.CITY_FOLLOWUP
 def no_layout() -> mock._patch:
     # WeasyPrint's layout is the documents' tests' business; here the bytes only travel.
     return mock.patch.object(HTML, "write_pdf", return_value=PDF)
+
+
+def pdf_offer_url(year: int = YEAR) -> str:
+    """Where the samordnare has the samlad uppföljning's PDF made (by the task worker)."""
+    return offer_url(DocumentKind.CITY_FOLLOWUP, SLUG, year)
 
 
 def publish_url(kind: str = SAMLAD, year: int = YEAR) -> str:
@@ -45,10 +58,46 @@ class PublishingFlowTests(TestCase):
         cls.data = publishing_world()
         cls.world = cls.data.world
 
-    def publish(self, **data: str) -> object:
-        self.client.force_login(self.world.coordinator)
+    def make_pdf(self) -> None:
         with no_layout():
+            self.assertEqual(ask(self, self.client, pdf_offer_url()).status_code, 302)
+
+    def publish(self, **data: str) -> object:
+        """Have the PDF made, as the confirmation page asks, then publish."""
+        self.client.force_login(self.world.coordinator)
+        self.make_pdf()
+        with mock.patch.object(HTML, "write_pdf", side_effect=AssertionError("laid out")):
             return self.client.post(publish_url(), data)
+
+    def test_publishing_copies_the_pdf_the_task_worker_made_and_lays_out_nothing(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        # No PDF yet: the page links to where it is made and offers no button.
+        page = self.client.get(publish_url())
+        self.assertContains(page, f'href="{pdf_offer_url()}"')
+        self.assertContains(page, "Gör PDF:en av samlad uppföljning 2023")
+        self.assertNotContains(page, "Publicera samlad uppföljning 2023</button>")
+        refused = self.client.post(publish_url())
+        self.assertContains(refused, PDF_FIRST, status_code=422)
+        self.assertFalse(Publication.objects.exists())
+        # Made: the page names it, and publishing copies exactly its bytes (`publish` fails
+        # if anything is laid out in the request).
+        self.make_pdf()
+        made = GeneratedDocument.objects.get(kind=DocumentKind.CITY_FOLLOWUP)
+        self.assertContains(self.client.get(publish_url()), made.filename)
+        self.assertRedirects(self.publish(), reverse("publishing", args=[SLUG]))
+        publication = Publication.objects.get()
+        with made.file.open("rb") as file:
+            self.assertEqual(publication.pdf_sha256, hashlib.sha256(file.read()).hexdigest())
+
+    def test_a_pdf_made_before_the_document_changed_is_not_published(self) -> None:
+        self.client.force_login(self.world.coordinator)
+        self.make_pdf()
+        document_reopen(self.data.followup)  # a draft again: its PDF was of the final one
+        followup = city_followup_get(programme=self.world.programme, year=YEAR)
+        city_followup_finalise(followup=followup, user=self.world.coordinator)
+        response = self.client.post(publish_url())
+        self.assertContains(response, PDF_FIRST, status_code=422)
+        self.assertFalse(Publication.objects.exists())
 
     def test_confirmation_shows_what_becomes_public_before_anything_is(self) -> None:
         self.client.force_login(self.world.coordinator)
@@ -88,7 +137,6 @@ class PublishingFlowTests(TestCase):
         self.assertContains(response, "Version 2")
 
     def publish_again(self) -> None:
-        from followup.city import city_followup_finalise
 
         document_reopen(CityFollowup.objects.get())
         city_followup_finalise(followup=CityFollowup.objects.get(), user=self.world.coordinator)
@@ -166,7 +214,6 @@ class PublishingFlowTests(TestCase):
         followup = CityFollowup.objects.get()
         self.assertEqual(followup.state, FollowupState.DRAFT)
         write_narratives(followup, "Rättad text.")
-        from followup.city import city_followup_finalise
 
         city_followup_finalise(followup=followup, user=self.world.coordinator)
         # Without a note: refused in place, nothing published.
@@ -226,7 +273,11 @@ class PublicResultsTests(TestCase):
         cls.world = cls.data.world
         with no_layout():
             cls.publication = publication_publish(
-                programme=cls.world.programme, kind=SAMLAD, year=YEAR, user=cls.world.coordinator
+                programme=cls.world.programme,
+                kind=SAMLAD,
+                year=YEAR,
+                user=cls.world.coordinator,
+                make_missing_pdf=True,
             )
 
     def test_anyone_reads_the_published_year_from_the_programme_page(self) -> None:
@@ -338,7 +389,11 @@ class OpenDataTests(TestCase):
         cls.world = cls.data.world
         with no_layout():
             publication_publish(
-                programme=cls.world.programme, kind=SAMLAD, year=YEAR, user=cls.world.coordinator
+                programme=cls.world.programme,
+                kind=SAMLAD,
+                year=YEAR,
+                user=cls.world.coordinator,
+                make_missing_pdf=True,
             )
 
     def test_the_list_links_every_published_year(self) -> None:

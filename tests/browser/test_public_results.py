@@ -34,6 +34,7 @@ def published(transactional_db: None, settings, tmp_path) -> None:
             kind=PublicationKind.CITY_FOLLOWUP,
             year=YEAR,
             user=data.world.coordinator,
+            make_missing_pdf=True,
         )
 
 
