@@ -427,7 +427,7 @@ class ListedTests(AttachmentTestCase):
         self.attach("helhet.pdf")
         response = self.client.get(reverse("report-history", args=[self.report.pk]))
         self.assertContains(response, "Rapporten som helhet")
-        self.assertContains(response, f"helhet.pdf ({len(files.pdf()) // 1024 or 1} kB)")
+        self.assertContains(response, f"helhet.pdf ({max(1, round(len(files.pdf()) / 1024))} kB)")
 
 
 class StoredNameTests(TestCase):
