@@ -37,6 +37,7 @@ from followup.models import (
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR
 from valdprogram.http import AuthenticatedHttpRequest
+from valdprogram.indented_json import IndentedJsonResponse
 
 PAGE_SIZE = 50
 
@@ -44,9 +45,7 @@ View = Callable[..., JsonResponse]
 
 
 def _json(payload: dict[str, Any], status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        payload, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    return IndentedJsonResponse(payload, status=status)
 
 
 def _error(detail: str, status: int) -> JsonResponse:
