@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from attachments.templatetags.attachments import row_attachments
 from catalog.models import Activity, Indicator, Programme
+from followup.forms import IndicatorOutcomeForm
 from followup.models import ActivityStatus, IndicatorOutcome
 from followup.rows import Row
 from followup.widget_html import conditional_escape, escape, field_group
@@ -153,6 +155,7 @@ def _fields(row: "RowView") -> str:
             f"        {field_group(form['comment'])}\n      "
         )
     if row.kind.key == "i":
+        assert isinstance(form, IndicatorOutcomeForm)
         numbers = "".join(field_group(number) for number in form.number_fields)
         errors = form.non_field_errors()
         shown_errors = (
@@ -226,15 +229,15 @@ def article(row: "RowView", context: Context) -> SafeString:
 
     Without JavaScript an activity's reason is always there, its label saying when it
     applies; static/js/report.js hides it until "Ej aktuell" is chosen."""
-    from attachments.templatetags.attachments import row_attachments
-
     prefix = escape(row.prefix)
     goal = " report-row--goal" if row.kind.key == "g" else ""
     if row.form is not None:
         body = _form(row, context)
     else:
         body = f"\n    {_render(_VALUES, context, row=row.row)}\n  "
-    files = row_attachments(context.get("attachments", ""), row.prefix)
+    # A row drawn alone has no index: the template's missing variable, "".
+    index = context.get("attachments")
+    files = row_attachments(index if index is not None else "", row.prefix)
     return mark_safe(  # noqa: S308 - every value inside is escaped above, or already HTML
         f'\n<article class="report-row{goal}" id="{prefix}" aria-labelledby="{prefix}-title">\n'
         f'  <h4 id="{prefix}-title">{row.heading}</h4>\n'

@@ -131,7 +131,7 @@ class RowRenderer(DjangoTemplates):
 
     def __init__(self, after_option: str = "") -> None:
         super().__init__()
-        self.drawn = {
+        self.drawn: dict[str, Callable[[Mapping[str, Any]], str]] = {
             **_DRAWN,
             f"{_WIDGETS}select.html": partial(_select, after_option=after_option),
         }

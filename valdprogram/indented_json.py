@@ -8,7 +8,7 @@ library uses, and each container written by one plain recursive function.
 """
 
 from collections.abc import Callable
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
