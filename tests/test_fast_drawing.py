@@ -1,5 +1,6 @@
 """The report page's and the API's fast paths write what Django and the standard library
-would: choice widgets drawn once for all rows, the file form's select, indented JSON."""
+would: choice widgets drawn once for all rows, the file form's select, choice labels,
+indented JSON."""
 
 import datetime
 import json
@@ -12,9 +13,10 @@ from django.test import SimpleTestCase
 from django.utils.translation import gettext_lazy
 
 from followup.forms import ActivityStatusForm
-from followup.models import ActivityStatus
+from followup.models import ActivityStatus, Progress, Report, ReportState
 from followup.widget_html import EXACT_RENDERER, RowBoundField
 from valdprogram import indented_json
+from valdprogram.choice_labels import display
 
 
 def _row_form(pk: int, data: dict[str, str] | None = None, **values: str) -> ActivityStatusForm:
@@ -99,3 +101,15 @@ class IndentedJsonTests(SimpleTestCase):
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response["Content-Type"], "application/json")
         self.assertEqual(json.loads(response.content), {"detail": "Sidan finns inte."})
+
+
+class ChoiceLabelTests(SimpleTestCase):
+    def test_a_label_is_what_get_display_gives(self) -> None:
+        for value in [*Progress.values, "", None, "finns-inte"]:
+            row = ActivityStatus(progress=value)
+            with self.subTest(value=value):
+                self.assertEqual(display(row, "progress"), row.get_progress_display())
+        for state in [*ReportState.values, "okänt"]:
+            report = Report(state=state)
+            with self.subTest(state=state):
+                self.assertEqual(display(report, "state"), report.get_state_display())

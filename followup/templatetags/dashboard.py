@@ -1,12 +1,17 @@
-"""Links from a number on the dashboard to the rows behind it."""
+"""Links from a number on the dashboard to the rows behind it, and the cells of its matrix of
+assessments (goals × boards), drawn in Python: the matrix has some ninety."""
 
 from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
 
+from followup.rollup import MatrixCell
 from followup.views.dashboard import BLANK
+from followup.widget_html import escape
 
 register = template.Library()
 
@@ -27,3 +32,35 @@ def rows_href(context: template.Context, shown: str, **params: object) -> str:
     }
     url = _rows_url(get_urlconf(), get_script_prefix())
     return f"{url}?{context['query']}&{urlencode(chosen)}"
+
+
+@register.simple_tag(takes_context=True)
+def matrix_cell(context: template.Context, cell: MatrixCell, href: str, who: str) -> SafeString:
+    """One cell of the matrix: its counts by assessment (symbols beside the numbers, never
+    colour alone) linking to the rows behind them (`href`), and in words for a screen
+    reader; `who` is the row's board ("Hela staden" in the totals)."""
+    programme = context["programme"]
+    goal = f"{escape(programme.goal_label.lower())} {localize(cell.goal_number)}"
+    off = " matrix__cell--off" if cell.off_track else ""
+    if cell.assessed:
+        counts = "".join(
+            f'<span class="matrix__n{extra}">{symbol}{localize(count)}</span>'
+            for symbol, count, extra in (
+                ("✔", cell.on_track, ""),
+                ("◐", cell.partly, ""),
+                ("✖", cell.off_track, " matrix__n--off"),
+            )
+            if count
+        )
+        inner = (
+            f'<a href="{escape(href)}"><span aria-hidden="true">{counts}</span>'
+            f'<span class="visually-hidden">{escape(who)}, {goal}: {escape(cell.text)}</span></a>'
+        )
+    else:
+        none = f"inga bedömda {escape(programme.activity_label_plural.lower())}"
+        inner = (
+            '<span aria-hidden="true">–</span>'
+            f'<span class="visually-hidden">{escape(who)}, {goal}: {none}</span>'
+        )
+    # Every value inside is escaped above.
+    return mark_safe(f'<td class="matrix__cell{off}">{inner}</td>\n')  # noqa: S308
