@@ -1,5 +1,6 @@
-"""Links from a number on the dashboard to the rows behind it, and the cells of its matrix of
-assessments (goals × boards), drawn in Python: the matrix has some ninety."""
+"""Links from a number on the dashboard to the rows behind it, and what the dashboard draws
+many times, in Python: the cells of its matrix of assessments (goals × boards, some ninety)
+and the rows of its tables of counts (a scale's values, some sixty)."""
 
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -9,7 +10,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from followup.rollup import MatrixCell
+from followup.rollup import Bucket, MatrixCell
 from followup.views.dashboard import BLANK
 from followup.widget_html import escape
 
@@ -64,3 +65,33 @@ def matrix_cell(context: template.Context, cell: MatrixCell, href: str, who: str
         )
     # Every value inside is escaped above.
     return mark_safe(f'<td class="matrix__cell{off}">{inner}</td>\n')  # noqa: S308
+
+
+# The scale a table of counts shows, by its link's parameter: how the rows behind are asked for.
+_SCALE_PARAMS = {"status": "status", "bedomning": "bedomning"}
+
+
+@register.simple_tag(takes_context=True)
+def bucket_row(context: template.Context, bucket: Bucket) -> SafeString:
+    """One value of a scale in its table (followup/_dashboard_buckets.html): how many rows
+    have it, of how many, linking to those rows (`shown`, `param` and the goal's `number`
+    in the context)."""
+    number = context["number"]
+    if bucket.count:
+        param = _SCALE_PARAMS.get(context["param"], "uppfyllelse")
+        href = escape(rows_href(context, context["shown"], mal=number, **{param: bucket.key}))
+        target = f"behind-g{localize(number)}"
+        count = (
+            "\n            \n"
+            f'            <a href="{href}" hx-get="{href}" hx-target="#{target}"'
+            f' aria-controls="{target}">{localize(bucket.count)} av {localize(bucket.total)}'
+            f' ({escape(bucket.share_text)})<span class="visually-hidden"> – visa raderna bakom'
+            f" {escape(str(bucket.label).lower())}</span></a>\n          "
+        )
+    else:
+        count = f"0 av {localize(bucket.total)}"
+    # Every value inside is escaped above.
+    return mark_safe(  # noqa: S308
+        f'\n      <tr>\n        <th scope="row">{escape(bucket.label)}</th>\n        <td>\n'
+        f"          {count}\n        </td>\n      </tr>\n    "
+    )
