@@ -99,11 +99,13 @@ class RowKind:
         """A goal's own row: the item is the goal itself, numbered rather than worded."""
         return self.item_field == "goal"
 
-    def rows(self) -> QuerySet[Row]:
+    def rows(self, *, goals: bool = True) -> QuerySet[Row]:
         """All rows of the kind, in page order, with their items and goals (not who saved
         them last: no page of rows shows it, and a user per row was a fifth of the
-        report page's reading)."""
-        return self.model.objects.select_related(self.goal_path).order_by(*self.order)
+        report page's reading). Without `goals`, with their items only: the reports API
+        lists a thousand rows a page and names no goal but a goal row's own."""
+        related = self.goal_path if goals else self.item_field
+        return self.model.objects.select_related(related).order_by(*self.order)
 
     def filled(self) -> Q:
         """The row is filled in: `is_filled`, in the database."""

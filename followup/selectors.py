@@ -305,7 +305,7 @@ def period_report_counts(period: ReportingPeriod) -> PeriodReportCounts:
 def with_api_rows(reports: QuerySet[Report]) -> QuerySet[Report]:
     """The reports with what `api.report_json` reads: rows, events, files, period and board."""
     return reports.select_related("period__programme", "board").prefetch_related(
-        *(Prefetch(kind.related_name, queryset=kind.rows()) for kind in ROW_KINDS),
+        *(Prefetch(kind.related_name, queryset=kind.rows(goals=False)) for kind in ROW_KINDS),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         attachments_prefetch(),
     )
