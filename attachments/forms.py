@@ -5,6 +5,7 @@ from django import forms
 from attachments.content import ALLOWED_TEXT
 from attachments.selectors import Target
 from attachments.uploads import max_bytes, size_text
+from followup.widget_html import EXACT_RENDERER
 
 PRIVACY_HINT = (
     "Bifoga inga uppgifter om enskilda personer som har utsatts för eller utövat våld: "
@@ -16,6 +17,8 @@ class AttachmentForm(forms.Form):
     """Validates the form only; what the file is, is checked by its content in
     attachments.services."""
 
+    # Drawn on the report page, whose list of rows to attach to is as long as the report.
+    default_renderer = EXACT_RENDERER
     target = forms.ChoiceField(label="Bifoga till")
     file = forms.FileField(
         label="Fil",

@@ -4,8 +4,10 @@ report's files (or of a page of reports), however many rows and files there are.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 
 from attachments.models import REPORT_ANCHOR, Attachment
 from followup.models import Report
@@ -37,6 +39,11 @@ class AttachmentIndex:
     writable: bool  # files may be added and removed now
     targets: list[Target]
     by_anchor: dict[str, list[Attachment]] = field(default_factory=dict)
+
+    @cached_property
+    def list_url(self) -> str:
+        """The report's page of files (and its upload form): every row links to it."""
+        return reverse("attachment-list", args=[self.report.pk])
 
     def of(self, anchor: str) -> list[Attachment]:
         return self.by_anchor.get(anchor, [])

@@ -36,7 +36,9 @@ from followup.models import (
     ReportEvent,
 )
 from followup.rows import ACTIVITY, GOAL, INDICATOR
+from valdprogram.choice_labels import display
 from valdprogram.http import AuthenticatedHttpRequest
+from valdprogram.indented_json import IndentedJsonResponse
 
 PAGE_SIZE = 50
 
@@ -44,9 +46,7 @@ View = Callable[..., JsonResponse]
 
 
 def _json(payload: dict[str, Any], status: int = 200) -> JsonResponse:
-    return JsonResponse(
-        payload, status=status, json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
+    return IndentedJsonResponse(payload, status=status)
 
 
 def _error(detail: str, status: int) -> JsonResponse:
@@ -120,7 +120,7 @@ def _iso(moment: datetime | None) -> str | None:
 def _event_json(event: ReportEvent) -> dict[str, Any]:
     return {
         "kind": event.kind,
-        "kind_label": event.get_kind_display(),
+        "kind_label": display(event, "kind"),
         "at": _iso(event.at),
         "actor": event.actor.get_username(),
         "on_behalf": event.on_behalf,
@@ -135,10 +135,10 @@ def _activity_json(row: ActivityStatus, report: Report) -> dict[str, Any]:
         "text": ACTIVITY.text(row, report),
         "own": row.activity.is_own,
         "progress": row.progress,
-        "progress_label": row.get_progress_display(),
+        "progress_label": display(row, "progress"),
         "not_applicable_reason": row.not_applicable_reason,
         "assessment": row.assessment,
-        "assessment_label": row.get_assessment_display(),
+        "assessment_label": display(row, "assessment"),
         "comment": row.comment,
         "version": row.version,
         "updated_at": _iso(row.updated_at),
@@ -172,7 +172,7 @@ def _goal_json(row: GoalAssessment, report: Report) -> dict[str, Any]:
         "goal": row.goal.number,
         "title": GOAL.text(row, report),
         "fulfilment": row.fulfilment,
-        "fulfilment_label": row.get_fulfilment_display(),
+        "fulfilment_label": display(row, "fulfilment"),
         "analysis": row.analysis,
         "version": row.version,
         "updated_at": _iso(row.updated_at),
@@ -221,7 +221,7 @@ def report_json(report: Report, absolute_uri: Callable[[str], str]) -> dict[str,
         "period_label": period.label,
         "board": board_json(report.board),
         "state": report.state,
-        "state_label": report.get_state_display(),
+        "state_label": display(report, "state"),
         "reopened": report.reopened,
         "deadline": period.deadline.isoformat(),
         "summary": report.summary,

@@ -23,9 +23,11 @@ not change.
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 
 from catalog.models import Activity, Goal, Indicator
 from followup.forms import (
@@ -46,6 +48,13 @@ from followup.models import (
 
 Row = ActivityStatus | IndicatorOutcome | GoalAssessment
 Item = Activity | Indicator | Goal
+
+
+@lru_cache(maxsize=2048)
+def _cut(text: str, chars: int, language: str | None) -> str:
+    # Truncator.chars, remembered: the same catalog wordings are cut for every page that
+    # lists rows (the report page's list of rows to attach a file to is the whole report).
+    return Truncator(text).chars(chars)
 
 
 def wording(state: str, kept: str, live: str) -> str:
@@ -90,11 +99,13 @@ class RowKind:
         """A goal's own row: the item is the goal itself, numbered rather than worded."""
         return self.item_field == "goal"
 
-    def rows(self) -> QuerySet[Row]:
+    def rows(self, *, goals: bool = True) -> QuerySet[Row]:
         """All rows of the kind, in page order, with their items and goals (not who saved
         them last: no page of rows shows it, and a user per row was a fifth of the
-        report page's reading)."""
-        return self.model.objects.select_related(self.goal_path).order_by(*self.order)
+        report page's reading). Without `goals`, with their items only: the reports API
+        lists a thousand rows a page and names no goal but a goal row's own."""
+        related = self.goal_path if goals else self.item_field
+        return self.model.objects.select_related(related).order_by(*self.order)
 
     def filled(self) -> Q:
         """The row is filled in: `is_filled`, in the database."""
@@ -134,7 +145,7 @@ class RowKind:
         """The row's wording cut to `chars` (None: whole), after "Mål 3:" for a goal's row."""
         text = self.text(row, report)
         if chars is not None:
-            text = Truncator(text).chars(chars)
+            text = _cut(text, chars, get_language())
         return f"{self.label_in(report)} {self.goal(row).number}: {text}" if self.is_goal else text
 
     def label_in(self, report: Report) -> str:

@@ -25,6 +25,7 @@ from followup.services import (
     Completeness,
     GoalCompleteness,
     previous_report,
+    previous_reports,
     report_completeness,
 )
 
@@ -129,12 +130,10 @@ def report_row(report: Report, kind: RowKind, pk: int) -> Row:
 
 
 def previous_row(report: Report, kind: RowKind, row: Row) -> Row | None:
-    """The same item's row in the board's report for the period before, if any."""
-    previous = previous_report(report, annual=kind.annual_only)
-    if previous is None:
-        return None
+    """The same item's row in the board's report for the period before, if any: one query."""
     return kind.model.objects.filter(
-        report=previous, **{f"{kind.item_field}_id": kind.item_id(row)}
+        report__in=previous_reports(report, annual=kind.annual_only),
+        **{f"{kind.item_field}_id": kind.item_id(row)},
     ).first()
 
 
@@ -306,7 +305,7 @@ def period_report_counts(period: ReportingPeriod) -> PeriodReportCounts:
 def with_api_rows(reports: QuerySet[Report]) -> QuerySet[Report]:
     """The reports with what `api.report_json` reads: rows, events, files, period and board."""
     return reports.select_related("period__programme", "board").prefetch_related(
-        *(Prefetch(kind.related_name, queryset=kind.rows()) for kind in ROW_KINDS),
+        *(Prefetch(kind.related_name, queryset=kind.rows(goals=False)) for kind in ROW_KINDS),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
         attachments_prefetch(),
     )

@@ -12,7 +12,7 @@ from datetime import date
 from concurrency.exceptions import RecordModifiedError
 from django.contrib.auth.models import User
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet, Subquery
 from django.forms import ModelForm
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -219,29 +219,41 @@ def period_lock(*, period: ReportingPeriod) -> None:
     period.state = locked.state
 
 
-def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
+def _previous_periods(period: ReportingPeriod) -> QuerySet[ReportingPeriod]:
     return (
         ReportingPeriod.objects.filter(programme_id=period.programme_id)
         .filter(Q(year__lt=period.year) | Q(year=period.year, position__lt=period.position))
         .order_by("-year", "-position")
-        .first()
     )
+
+
+def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
+    return _previous_periods(period).first()
+
+
+def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report]:
+    """`previous_report` as a query of at most that one report, to read with what is read
+    from it (the same item's row: one query instead of three)."""
+    if annual:
+        earlier = Report.objects.filter(
+            period__programme_id=report.period.programme_id,
+            period__year=report.period.year - 1,
+            period__is_annual=True,
+            board_id=report.board_id,
+        )
+    else:
+        earlier = Report.objects.filter(
+            period=Subquery(_previous_periods(report.period).values("pk")[:1]),
+            board_id=report.board_id,
+        )
+    # The one .first() would give (a board has one report a period).
+    return Report.objects.filter(pk__in=earlier.order_by("pk").values("pk")[:1])
 
 
 def previous_report(report: Report, *, annual: bool = False) -> Report | None:
     """The board's report for the period before; with `annual`, for the year before's
     annual report (goal fulfilment is only assessed there)."""
-    if annual:
-        return Report.objects.filter(
-            period__programme_id=report.period.programme_id,
-            period__year=report.period.year - 1,
-            period__is_annual=True,
-            board_id=report.board_id,
-        ).first()
-    period = previous_period(report.period)
-    if period is None:
-        return None
-    return Report.objects.filter(period=period, board_id=report.board_id).first()
+    return previous_reports(report, annual=annual).first()
 
 
 # --- Rows ------------------------------------------------------------------------------

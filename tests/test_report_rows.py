@@ -407,14 +407,14 @@ def board_copies(programme: Programme, count: int) -> list[Board]:
     return copies
 
 
-# 12, the comment threads (one query: tests/test_dialogue.py), the report's attachments
-# (one query, however many files: tests/test_attachments.py) and the header's unread
-# notifications
-EXPECTED_PAGE_QUERIES = 15
+# 11 (the report before is found with its period, in one query), the comment threads (one
+# query: tests/test_dialogue.py), the report's attachments (one query, however many files:
+# tests/test_attachments.py) and the header's unread notifications
+EXPECTED_PAGE_QUERIES = 14
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
-# check, update, history, 2 × release; progress: 3 kinds of rows; previous period, report
-# and row
-EXPECTED_SAVE_QUERIES = 18
+# check, update, history, 2 × release; progress: 3 kinds of rows; the same item's row in
+# the period before (its period and report in the same query)
+EXPECTED_SAVE_QUERIES = 16
 
 
 class ReportRowDrawingTests(TestCase):

@@ -59,7 +59,7 @@ def row_attachments(index: AttachmentIndex | str, anchor: str, oob: bool = False
         title = f'<p class="row-files__title">Bilagor</p>{files}' if files else ""
         link = ""
         if index.writable:
-            url = f"{reverse('attachment-list', args=[index.report.pk])}?rad={anchor}#bilaga-form"
+            url = f"{index.list_url}?rad={anchor}#bilaga-form"
             link = (
                 f'<p><a href="{url}" aria-describedby="{anchor}-title">'
                 "Bifoga en fil till raden</a></p>"
