@@ -9,14 +9,13 @@ changed. Both rest on `selectors.catalog_changed_at`.
 """
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -24,11 +23,12 @@ from django.views.decorators.http import condition, require_safe
 
 from catalog import selectors
 from catalog.models import Activity, Board, Goal, Indicator, Programme
+from valdprogram import indented_json
+from valdprogram.indented_json import IndentedJsonResponse
 
 # Part of every ETag: raise it when a release changes what the catalog's JSON looks like,
 # so that no client keeps the old shape on a 304.
 REVISION = 1
-JSON_OPTIONS: dict[str, Any] = {"ensure_ascii": False, "indent": 2}
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -39,7 +39,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 def _json(payload: dict[str, Any]) -> HttpResponse:
-    return _public(JsonResponse(payload, json_dumps_params=JSON_OPTIONS))
+    return _public(IndentedJsonResponse(payload))
 
 
 def _changed_at(request: HttpRequest, **kwargs: Any) -> datetime | None:
@@ -157,7 +157,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if body is None:
         programme = get_object_or_404(selectors.programme_catalog(slug))
         document = programme_json(programme, request.build_absolute_uri)
-        body = json.dumps(document, **JSON_OPTIONS).encode()
+        body = indented_json.dumps(document).encode()
         cache.set(key, body, timeout=None)
     return _public(HttpResponse(body, content_type="application/json"))
 

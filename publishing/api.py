@@ -8,7 +8,6 @@ published or taken down.
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -23,8 +22,8 @@ from followup.excel.layout import needs_quote
 from publishing.models import PublicationKind
 from publishing.public import published_of
 from publishing.results import Published, results_rows, year_results
+from valdprogram import indented_json
 
-JSON_OPTIONS: dict[str, Any] = {"ensure_ascii": False, "indent": 2}
 View = Callable[..., HttpResponse]
 
 
@@ -52,7 +51,7 @@ def open_data(view: View) -> View:
 
 def _json(payload: dict[str, Any]) -> HttpResponse:
     return HttpResponse(
-        json.dumps(payload, **JSON_OPTIONS), content_type="application/json; charset=utf-8"
+        indented_json.dumps(payload), content_type="application/json; charset=utf-8"
     )
 
 
