@@ -57,6 +57,14 @@ class ParallelZipTests(TestCase):
         cls.programme, _ = programme_load(data=sodertalje_data())
         Coordinator.objects.create(user=user("samordnare"), programme=cls.programme)
 
+    def setUp(self) -> None:
+        # The test run's OpenID provider (tests/oidc.py) waits in a thread of its own once an
+        # SSO test has started it; as `db_worker`, this process is otherwise single-threaded.
+        # The test of a threaded process patches this again.
+        only_thread = mock.patch.object(parallel.threading, "active_count", lambda: 1)
+        only_thread.start()
+        self.addCleanup(only_thread.stop)
+
     def test_a_zip_made_in_worker_processes_holds_what_one_made_here_holds(self) -> None:
         started: list[int] = []
         original = parallel._pool
