@@ -343,7 +343,7 @@ def parse_args() -> argparse.Namespace:
         "--scale", type=int, default=1, help="demo data: N times Stockholm's boards and reports"
     )
     parser.add_argument(
-        "--reuse", action="store_true", help="keep bench/out/bench.sqlite3 from an earlier run"
+        "--reuse", action="store_true", help="keep the database of an earlier run at this scale (bench/out/bench-scaleN.sqlite3)"
     )
     parser.add_argument(
         "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
@@ -363,31 +363,34 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def bench_database(reuse: bool) -> str:
-    """The benchmark's own database URL: a SQLite file in bench/out/, or, when DATABASE_URL
-    points at PostgreSQL, `valdprogram_bench` on that server (made afresh unless `reuse`)."""
+def bench_database(scale: int, reuse: bool) -> str:
+    """The benchmark's own database URL for the demo data at `scale`: a SQLite file in
+    bench/out/ (bench-scale1.sqlite3, bench-scale100.sqlite3), or, when DATABASE_URL points at
+    PostgreSQL, `valdprogram_bench` (`valdprogram_bench_scale100`) on that server; made afresh
+    unless `reuse`. One per scale, so that runs at two scales compare without seeding again."""
     from urllib.parse import urlsplit, urlunsplit
 
     given = os.environ.get("DATABASE_URL", "")
     if not given.startswith(("postgres://", "postgresql://")):
-        database = OUT / "bench.sqlite3"
+        database = OUT / f"bench-scale{scale}.sqlite3"
         if not reuse or not database.exists():
-            for path in OUT.glob("bench.sqlite3*"):
+            for path in OUT.glob(f"{database.name}*"):
                 path.unlink()
         return f"sqlite:///{database}"
     import psycopg
 
+    name = "valdprogram_bench" if scale == 1 else f"valdprogram_bench_scale{scale}"
     parts = urlsplit(given)
     server = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(server, autocommit=True) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'valdprogram_bench'"
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if exists and not reuse:
-            connection.execute("DROP DATABASE valdprogram_bench WITH (FORCE)")
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         if not exists or not reuse:
-            connection.execute("CREATE DATABASE valdprogram_bench")
-    return urlunsplit(parts._replace(path="/valdprogram_bench"))
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def has_demo_data() -> bool:
@@ -399,7 +402,8 @@ def has_demo_data() -> bool:
 def configure(static_root: Path, scale: int, reuse: bool) -> None:
     """Production-like settings for this process and gunicorn, then Django itself, and the
     demo data (unless `reuse` and a database from an earlier run is there)."""
-    database = bench_database(reuse)
+    OUT.mkdir(parents=True, exist_ok=True)
+    database = bench_database(scale, reuse)
     os.environ.pop("BEHIND_TLS_PROXY", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
