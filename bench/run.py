@@ -343,7 +343,9 @@ def parse_args() -> argparse.Namespace:
         "--scale", type=int, default=1, help="demo data: N times Stockholm's boards and reports"
     )
     parser.add_argument(
-        "--reuse", action="store_true", help="keep the database of an earlier run at this scale (bench/out/bench-scaleN.sqlite3)"
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run at this scale (bench/out/bench-scaleN.sqlite3)",
     )
     parser.add_argument(
         "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
