@@ -241,12 +241,15 @@ def document_tasks(scale: int) -> None:
     print("\nlong documents as tasks (asked for, made by manage.py db_worker, one at a time)")
     print(f"{'document':<40} {'queued→done':>11} {'making':>8}")
     try:
-        for kind, year, goal in (
+        documents: list[tuple[str, int | None, float | None]] = [
             (DocumentKind.STYRKORT_STATUS, None, 4.0),
             (DocumentKind.STYRKORT_COMMITMENTS, None, 4.0),
             (DocumentKind.CITY_FOLLOWUP, 2024, 1.5),
             (DocumentKind.MIDTERM, 2023, 1.0),
-        ):
+        ]
+        if scale > 1:  # the city export is a task above CITY_EXPORT_STREAM_BOARDS boards
+            documents.append((DocumentKind.CITY_EXPORT, 2024, None))
+        for kind, year, goal in documents:
             jobs.jobs_for(kind, programme, year).delete()  # a reused one would take no time
             job = jobs.document_request(kind=kind, programme=programme, year=year, user=coordinator)
             while job.state not in (DocumentState.DONE, DocumentState.FAILED):
@@ -261,7 +264,9 @@ def document_tasks(scale: int) -> None:
             queued = (job.finished_at - job.created_at).total_seconds()
             making = (job.finished_at - job.started_at).total_seconds()
             # The goals are for Stockholm's size; at a larger scale the figure is reported.
-            verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}" if scale == 1 else ""
+            verdict = ""
+            if scale == 1 and goal is not None:
+                verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}"
             print(
                 f"{DocumentKind(kind).label:<40} {queued:>9.2f} s {making:>6.2f} s  "
                 f"({job.file.size / 2**10:.0f} kB, {job.progress_total} steps){verdict}",
@@ -611,7 +616,7 @@ def print_row(
         versus = f"  {growth:>5.1f}×"
         if page.is_html:
             goals.append(f"≤ 2× its 1× {_mark(growth <= SCALE_GROWTH_GOAL)}")
-    elif page.is_html and SCALED:
+    elif SCALED:  # no figure at scale 1 for this page
         versus = f"  {'–':>6}"
     print(
         f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
