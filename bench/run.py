@@ -355,6 +355,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
     )
+    parser.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="skip the long documents as tasks (at --scale 100 the ZIPs take many minutes)",
+    )
     load = parser.add_argument_group("load run (bench/load.py)")
     load.add_argument("--no-load", action="store_true", help="skip the load run")
     load.add_argument("--load-only", action="store_true", help="only the load run")
@@ -738,7 +743,7 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
     earlier = json.loads(kept.read_text()) if kept.exists() else {}
     kept.write_text(json.dumps({**earlier, **ratios}, indent=1, ensure_ascii=False))
     document_memory(pages, cookies)
-    if any("(offer)" in page.name for page in pages):
+    if any("(offer)" in page.name for page in pages) and not args.no_documents:
         document_tasks(args.scale)
 
 
