@@ -132,13 +132,21 @@ def board_list(request: HttpRequest, slug: str) -> HttpResponse:
         *(When(kind=kind, then=Value(index)) for index, kind in enumerate(BoardKind.values)),
         default=Value(len(BoardKind.values)),
     )
-    boards = selectors.responsible_boards_with_counts(programme).order_by(kind_order, "name")
+    boards = Board.objects.responsible_in(programme).order_by(kind_order, "name")
     page = Paginator(boards, BOARDS_PER_PAGE).get_page(request.GET.get("sida"))
+    # Commitments counted for the page's boards only.
+    counted = {
+        board.pk: board
+        for board in selectors.responsible_boards_with_counts(programme).filter(
+            pk__in=[board.pk for board in page]
+        )
+    }
+    shown = [counted[board.pk] for board in page]
     kinds = [
         (BoardKind(kind).plural, list(members))
-        for kind, members in groupby(page, key=lambda board: board.kind)
+        for kind, members in groupby(shown, key=lambda board: board.kind)
     ]
-    has_indicators = any(getattr(board, "indicator_count", 0) for board in page)
+    has_indicators = any(getattr(board, "indicator_count", 0) for board in shown)
     return render(
         request,
         "catalog/board_list.html",

@@ -231,8 +231,8 @@ class CatalogQueryCountTests(TestCase):
         self.assert_queries_constant(url, 3)
 
     def test_board_list(self) -> None:
-        # programme, the number of boards, a page of boards with commitment counts
-        self.assert_queries_constant(reverse("board-list", args=[SLUG]), 3)
+        # programme, the number of boards, a page of boards, their commitment counts
+        self.assert_queries_constant(reverse("board-list", args=[SLUG]), 4)
 
     def test_board_list_is_paged(self) -> None:
         grow_catalog(extra_boards=60)
