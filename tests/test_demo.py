@@ -410,3 +410,13 @@ class SeedDemoScaleTests(TestCase):
         self.assertEqual(notice.url, f"/rapporter/{report.pk}/#review")
         self.client.force_login(User.objects.get(username="samordnare"))
         self.assertEqual(self.client.get(notice.url).status_code, 200)
+
+    def test_the_years_samlad_uppfoljning_is_final_but_not_published(self) -> None:
+        from followup.models import CityFollowup, FollowupState
+        from publishing.models import Publication
+
+        followup = CityFollowup.objects.get(programme=self.programme, year=2024)
+        self.assertEqual(followup.state, FollowupState.FINAL)
+        names = {entry["board"] for entry in followup.figures["boards"]}
+        self.assertIn("Rinkeby-Kista stadsdelsnämnd (kopia 2)", names)
+        self.assertFalse(Publication.objects.filter(published_at__isnull=False).exists())
