@@ -197,7 +197,7 @@ def _clone(
     values: dict[str, str],
     *,
     where: str = "",
-    params: Sequence[object] = (),
+    params: Sequence[int] = (),
 ) -> None:
     """INSERT INTO the model's table every column but its own key, SELECTed from its rows `s`
     joined as `joins` says, each column as it is there or as `values` says."""
