@@ -241,12 +241,15 @@ def document_tasks(scale: int) -> None:
     print("\nlong documents as tasks (asked for, made by manage.py db_worker, one at a time)")
     print(f"{'document':<40} {'queued→done':>11} {'making':>8}")
     try:
-        for kind, year, goal in (
+        documents: list[tuple[str, int | None, float | None]] = [
             (DocumentKind.STYRKORT_STATUS, None, 4.0),
             (DocumentKind.STYRKORT_COMMITMENTS, None, 4.0),
             (DocumentKind.CITY_FOLLOWUP, 2024, 1.5),
             (DocumentKind.MIDTERM, 2023, 1.0),
-        ):
+        ]
+        if scale > 1:  # the city export is a task above CITY_EXPORT_STREAM_BOARDS boards
+            documents.append((DocumentKind.CITY_EXPORT, 2024, None))
+        for kind, year, goal in documents:
             jobs.jobs_for(kind, programme, year).delete()  # a reused one would take no time
             job = jobs.document_request(kind=kind, programme=programme, year=year, user=coordinator)
             while job.state not in (DocumentState.DONE, DocumentState.FAILED):
@@ -261,7 +264,9 @@ def document_tasks(scale: int) -> None:
             queued = (job.finished_at - job.created_at).total_seconds()
             making = (job.finished_at - job.started_at).total_seconds()
             # The goals are for Stockholm's size; at a larger scale the figure is reported.
-            verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}" if scale == 1 else ""
+            verdict = ""
+            if scale == 1 and goal is not None:
+                verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}"
             print(
                 f"{DocumentKind(kind).label:<40} {queued:>9.2f} s {making:>6.2f} s  "
                 f"({job.file.size / 2**10:.0f} kB, {job.progress_total} steps){verdict}",
@@ -343,10 +348,17 @@ def parse_args() -> argparse.Namespace:
         "--scale", type=int, default=1, help="demo data: N times Stockholm's boards and reports"
     )
     parser.add_argument(
-        "--reuse", action="store_true", help="keep bench/out/bench.sqlite3 from an earlier run"
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run at this scale (bench/out/bench-scaleN.sqlite3)",
     )
     parser.add_argument(
         "--timeout", type=int, default=120, help="seconds a request may take (client, gunicorn)"
+    )
+    parser.add_argument(
+        "--no-documents",
+        action="store_true",
+        help="skip the long documents as tasks (at --scale 100 the ZIPs take many minutes)",
     )
     load = parser.add_argument_group("load run (bench/load.py)")
     load.add_argument("--no-load", action="store_true", help="skip the load run")
@@ -363,31 +375,34 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def bench_database(reuse: bool) -> str:
-    """The benchmark's own database URL: a SQLite file in bench/out/, or, when DATABASE_URL
-    points at PostgreSQL, `valdprogram_bench` on that server (made afresh unless `reuse`)."""
+def bench_database(scale: int, reuse: bool) -> str:
+    """The benchmark's own database URL for the demo data at `scale`: a SQLite file in
+    bench/out/ (bench-scale1.sqlite3, bench-scale100.sqlite3), or, when DATABASE_URL points at
+    PostgreSQL, `valdprogram_bench` (`valdprogram_bench_scale100`) on that server; made afresh
+    unless `reuse`. One per scale, so that runs at two scales compare without seeding again."""
     from urllib.parse import urlsplit, urlunsplit
 
     given = os.environ.get("DATABASE_URL", "")
     if not given.startswith(("postgres://", "postgresql://")):
-        database = OUT / "bench.sqlite3"
+        database = OUT / f"bench-scale{scale}.sqlite3"
         if not reuse or not database.exists():
-            for path in OUT.glob("bench.sqlite3*"):
+            for path in OUT.glob(f"{database.name}*"):
                 path.unlink()
         return f"sqlite:///{database}"
     import psycopg
 
+    name = "valdprogram_bench" if scale == 1 else f"valdprogram_bench_scale{scale}"
     parts = urlsplit(given)
     server = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(server, autocommit=True) as connection:
         exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'valdprogram_bench'"
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
         ).fetchone()
         if exists and not reuse:
-            connection.execute("DROP DATABASE valdprogram_bench WITH (FORCE)")
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         if not exists or not reuse:
-            connection.execute("CREATE DATABASE valdprogram_bench")
-    return urlunsplit(parts._replace(path="/valdprogram_bench"))
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def has_demo_data() -> bool:
@@ -399,7 +414,8 @@ def has_demo_data() -> bool:
 def configure(static_root: Path, scale: int, reuse: bool) -> None:
     """Production-like settings for this process and gunicorn, then Django itself, and the
     demo data (unless `reuse` and a database from an earlier run is there)."""
-    database = bench_database(reuse)
+    OUT.mkdir(parents=True, exist_ok=True)
+    database = bench_database(scale, reuse)
     os.environ.pop("BEHIND_TLS_PROXY", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -608,7 +624,7 @@ def print_row(
         versus = f"  {growth:>5.1f}×"
         if page.is_html:
             goals.append(f"≤ 2× its 1× {_mark(growth <= SCALE_GROWTH_GOAL)}")
-    elif page.is_html and SCALED:
+    elif SCALED:  # no figure at scale 1 for this page
         versus = f"  {'–':>6}"
     print(
         f"{page.name:<{name_width}}  {page.path:<{path_width}}  "
@@ -731,7 +747,7 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
     earlier = json.loads(kept.read_text()) if kept.exists() else {}
     kept.write_text(json.dumps({**earlier, **ratios}, indent=1, ensure_ascii=False))
     document_memory(pages, cookies)
-    if any("(offer)" in page.name for page in pages):
+    if any("(offer)" in page.name for page in pages) and not args.no_documents:
         document_tasks(args.scale)
 
 

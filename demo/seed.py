@@ -36,14 +36,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from catalog.models import (
-    ActivityResponsibility,
-    Board,
-    Goal,
-    IndicatorKind,
-    IndicatorResponsibility,
-    Programme,
-)
+from catalog.models import Board, Goal, IndicatorKind, Programme
+from demo.copies import copies_create
 from followup.history import history_stamp
 from followup.models import (
     ActivityStatus,
@@ -180,12 +174,15 @@ def demo_seed(*, scale: int = 1, seed: int = DEFAULT_SEED) -> DemoSummary:
         if demo_exists(programme) or (second and demo_exists(second, SODERTALJE_COORDINATOR)):
             return DemoSummary(created=False)
         with _replaying(clock):
-            _seed(programme, clock=clock, scale=scale, seed=seed)
+            _seed(programme, clock=clock, seed=seed)
             if second is not None:
-                _seed(second, clock=clock, scale=1, seed=seed, coordinator=SODERTALJE_COORDINATOR)
+                _seed(second, clock=clock, seed=seed, coordinator=SODERTALJE_COORDINATOR)
                 _two_cities_person(clock)
-        if scale == 1:  # a benchmark's copies would only make the PDF slow
-            _results_publish(programme)
+        if scale > 1:
+            copies_create(programme, scale=scale)
+        # With a benchmark's copies the samlad uppföljning is made final but not published:
+        # publishing makes its PDF, which quotes every copy.
+        _results_publish(programme, publish=scale == 1)
         _notifications_settle()
     return _summary(programme)
 
@@ -210,9 +207,9 @@ PUBLISHED_NARRATIVE = (
 )
 
 
-def _results_publish(programme: Programme) -> None:
+def _results_publish(programme: Programme, *, publish: bool) -> None:
     """Stockholm's samlad uppföljning of PUBLISHED_YEAR, written by the samordnare, made
-    final and published, when that year's verksamhetsberättelse is locked."""
+    final and (if `publish`) published, when that year's verksamhetsberättelse is locked."""
     from followup.city import city_followup_draft_create, city_followup_finalise
     from publishing.models import PublicationKind
     from publishing.services import publication_publish
@@ -233,6 +230,8 @@ def _results_publish(programme: Programme) -> None:
         )
         part.save()
     city_followup_finalise(followup=followup, user=coordinator)
+    if not publish:
+        return
     publication_publish(
         programme=programme,
         kind=PublicationKind.CITY_FOLLOWUP,
@@ -356,7 +355,6 @@ def _seed(
     programme: Programme,
     *,
     clock: _Clock,
-    scale: int,
     seed: int,
     coordinator: str = COORDINATOR_USERNAME,
 ) -> None:
@@ -381,7 +379,6 @@ def _seed(
         coordinator=coordinator,
         key=key,
     )
-    _board_copies_create(boards, programme=programme, scale=scale)
     demo = _Demo(
         programme=programme,
         clock=clock,
@@ -457,49 +454,6 @@ def _users_create(
         reporters[other].append(people[shared][0])
     bulk_create_with_history(memberships, Membership)
     return coordinator_user, reporters
-
-
-def _board_copies_create(boards: Sequence[Board], *, programme: Programme, scale: int) -> None:
-    """N−1 copies of every board with commitments, each with its original's responsibilities:
-    more of the same, for measuring how pages grow."""
-    if scale == 1:
-        return
-    copies = bulk_create_with_history(
-        [
-            Board(
-                organisation=board.organisation,
-                name=f"{board.name} (kopia {number})",
-                slug=f"{board.slug}-k{number}",
-                kind=board.kind,
-            )
-            for number in range(2, scale + 1)
-            for board in boards
-        ],
-        Board,
-    )
-    copies_of: dict[int, list[Board]] = defaultdict(list)
-    for index, copy in enumerate(copies):
-        copies_of[boards[index % len(boards)].pk].append(copy)
-    for model, item_field in (
-        (ActivityResponsibility, "activity"),
-        (IndicatorResponsibility, "indicator"),
-    ):
-        originals = model.objects.filter(
-            board__in=boards, **{f"{item_field}__goal__programme": programme}
-        ).order_by("pk")
-        bulk_create_with_history(
-            [
-                model(
-                    board=copy,
-                    role=original.role,
-                    **{f"{item_field}_id": getattr(original, f"{item_field}_id")},
-                )
-                for original in originals
-                for copy in copies_of[original.board_id]
-            ],
-            model,
-            batch_size=BATCH_SIZE,
-        )
 
 
 # --- One period ------------------------------------------------------------------------

@@ -102,6 +102,11 @@ urlpatterns = [
         city.city_followup_analyses,
         name="city-followup-analyses",
     ),
+    path(
+        "samlad/<slug:slug>/<int:year>/mal/<int:number>/indikator/<int:indicator>/",
+        city.city_followup_values,
+        name="city-followup-values",
+    ),
     path("samlad/<slug:slug>/<int:year>.xlsx", city.city_followup_xlsx, name="city-followup-xlsx"),
     path("samlad/<slug:slug>/<int:year>.pdf", city.city_followup_pdf, name="city-followup-pdf"),
     path(

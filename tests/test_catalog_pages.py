@@ -231,8 +231,20 @@ class CatalogQueryCountTests(TestCase):
         self.assert_queries_constant(url, 3)
 
     def test_board_list(self) -> None:
-        # programme, boards with commitment counts
-        self.assert_queries_constant(reverse("board-list", args=[SLUG]), 2)
+        # programme, the number of boards, a page of boards, their commitment counts
+        self.assert_queries_constant(reverse("board-list", args=[SLUG]), 4)
+
+    def test_board_list_is_paged(self) -> None:
+        grow_catalog(extra_boards=60)
+        url = reverse("board-list", args=[SLUG])
+        first = self.client.get(url).content.decode()
+        self.assertEqual(first.count('<th scope="row">'), 50)
+        self.assertIn("Sida 1 av 2", first)
+        second = self.client.get(url, {"sida": 2}).content.decode()
+        self.assertEqual(second.count('<th scope="row">'), 23 + 60 - 50)
+        # The kinds keep their order across the pages: the housing companies come last.
+        self.assertIn(">Bolagsstyrelser</h2>", second)
+        self.assertNotIn(">Bolagsstyrelser</h2>", first)
 
     def test_board_page(self) -> None:
         # programme, board, goals, prerequisites, activities, indicators

@@ -168,6 +168,35 @@ class CityFollowupTests(TestCase):
         response = self.client.get(analyses, {"sida": "x"})
         self.assertContains(response, "2 analyser i 2023 års samlade uppföljning.")
 
+    def test_the_page_quotes_the_first_boards_values_and_links_to_the_rest(self) -> None:
+        self.client.force_login(self.analyst)
+        with mock.patch("followup.views.city.VALUES_INLINE", 1):
+            response = self.client.get(page_url())
+        goal, indicator = next(
+            (goal, each)
+            for goal in response.context["figures"]["goals"]
+            for each in goal["indicators"]
+            if len(each["boards"]) > 1
+        )
+        first, second = (entry["board"] for entry in indicator["boards"][:2])
+        url = reverse("city-followup-values", args=[SLUG, 2023, goal["number"], indicator["id"]])
+        count = len(indicator["boards"])
+        self.assertContains(response, f'<a href="{url}">Alla {count} nämnders värden</a>')
+        self.assertContains(response, f"<li>{first}: ")
+        with mock.patch("followup.views.city.VALUES_PER_PAGE", 1):
+            later = self.client.get(url, {"sida": "2"})
+        self.assertContains(later, f"<li>{second}: ")
+        self.assertNotContains(later, f"<li>{first}: ")
+        self.assertContains(later, f"Sida 2 av {count}")
+        for person in (self.world.reporter, self.world.reader):
+            self.client.force_login(person)
+            self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.world.coordinator)
+        missing = reverse("city-followup-values", args=[SLUG, 2023, goal["number"], 999999])
+        self.assertEqual(self.client.get(missing).status_code, 404)
+        with self.assertNumQueries(ANALYSES_PAGE_QUERIES):  # as the analyses' page
+            self.client.get(url)
+
     def test_analyses_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
         analyses = reverse("city-followup-analyses", args=[SLUG, 2023, 1])

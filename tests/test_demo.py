@@ -319,3 +319,104 @@ class SeedDemoRefusalTests(TestCase):
     def test_refuses_a_scale_below_one(self) -> None:
         with self.assertRaisesMessage(CommandError, "minst 1"):
             call_command("seed_demo", "--scale", "0", stdout=StringIO())
+
+
+class SeedDemoScaleTests(TestCase):
+    """`--scale 2`: the benchmark's city of twice Stockholm's boards, each copy a clone of
+    its original's five years."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.programme = stockholm()
+        call_command("seed_demo", "--scale", "2", stdout=StringIO())
+        cls.copy = Board.objects.get(slug="rinkeby-kista-stadsdelsnamnd-k2")
+        cls.original = Board.objects.get(slug="rinkeby-kista-stadsdelsnamnd")
+
+    @staticmethod
+    def states(board: Board) -> list[tuple[int, str, str]]:
+        return list(
+            Report.objects.filter(board=board)
+            .order_by("period__year", "period__position")
+            .values_list("period", "state", "summary")
+        )
+
+    def test_every_board_has_a_copy_with_its_responsibilities_and_groups(self) -> None:
+        boards = list(Board.objects.responsible_in(self.programme))
+        self.assertEqual(len(boards), 2 * 23)
+        self.assertEqual(self.copy.name, "Rinkeby-Kista stadsdelsnämnd (kopia 2)")
+        self.assertEqual(
+            set(self.copy.activity_roles.values_list("activity", "role")),
+            set(self.original.activity_roles.values_list("activity", "role")),
+        )
+        self.assertEqual(
+            list(self.copy.groups.values_list("slug", flat=True)),
+            list(self.original.groups.values_list("slug", flat=True)),
+        )
+
+    def test_a_copy_reports_as_its_original_did_row_by_row_with_history(self) -> None:
+        self.assertEqual(self.states(self.copy), self.states(self.original))
+        for model, item in (
+            (ActivityStatus, "activity"),
+            (IndicatorOutcome, "indicator"),
+            (GoalAssessment, "goal"),
+        ):
+            with self.subTest(model=model.__name__):
+                answers = ["report__period", item, *model.ANSWER_FIELDS, "version", "updated_at"]
+                rows = model.objects.order_by("report__period", item).values_list(*answers)
+                self.assertEqual(
+                    list(rows.filter(report__board=self.copy)),
+                    list(rows.filter(report__board=self.original)),
+                )
+                history = model.history.filter(report__board__in=[self.copy, self.original])
+                self.assertEqual(
+                    history.filter(report__board=self.copy).count(),
+                    history.filter(report__board=self.original).count(),
+                )
+        self.assertEqual(
+            Report.history.filter(board=self.copy).count(),
+            Report.history.filter(board=self.original).count(),
+        )
+        self.assertEqual(
+            ReportEvent.objects.filter(report__board=self.copy).count(),
+            ReportEvent.objects.filter(report__board=self.original).count(),
+        )
+
+    def test_a_copy_has_none_of_its_originals_own_items(self) -> None:
+        copy = Board.objects.get(slug="skarholmens-stadsdelsnamnd-k2")
+        self.assertTrue(
+            ActivityStatus.objects.filter(
+                report__board__slug="skarholmens-stadsdelsnamnd", activity__added_by__isnull=False
+            ).exists()
+        )
+        self.assertFalse(
+            ActivityStatus.objects.filter(report__board=copy, activity__added_by__isnull=False)
+            .union(
+                IndicatorOutcome.objects.filter(
+                    report__board=copy, indicator__added_by__isnull=False
+                )
+            )
+            .exists()
+        )
+
+    def test_the_samordnare_is_told_of_the_copies_reports(self) -> None:
+        from notifications.models import Notification
+
+        report = Report.objects.get(board=self.copy, period__year=2024, period__kind="VB")
+        told = Notification.objects.filter(report=report)
+        self.assertEqual(set(told.values_list("recipient__username", flat=True)), {"samordnare"})
+        notice = told.filter(kind="submitted").first()
+        assert notice is not None
+        self.assertIn("Rinkeby-Kista stadsdelsnämnd (kopia 2)", notice.title)
+        self.assertEqual(notice.url, f"/rapporter/{report.pk}/#review")
+        self.client.force_login(User.objects.get(username="samordnare"))
+        self.assertEqual(self.client.get(notice.url).status_code, 200)
+
+    def test_the_years_samlad_uppfoljning_is_final_but_not_published(self) -> None:
+        from followup.models import CityFollowup, FollowupState
+        from publishing.models import Publication
+
+        followup = CityFollowup.objects.get(programme=self.programme, year=2024)
+        self.assertEqual(followup.state, FollowupState.FINAL)
+        names = {entry["board"] for entry in followup.figures["boards"]}
+        self.assertIn("Rinkeby-Kista stadsdelsnämnd (kopia 2)", names)
+        self.assertFalse(Publication.objects.filter(published_at__isnull=False).exists())

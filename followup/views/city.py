@@ -38,6 +38,11 @@ from valdprogram.http import AuthenticatedHttpRequest
 
 # The boards' analyses of a goal shown at a time, on the page and on the analyses' own page.
 ANALYSES_PER_PAGE = 20
+# Boards whose value of an indicator the page quotes in place (Stockholm's longest list, 23,
+# fits); the rest a page at a time on the indicator's own page, so that the page stays the
+# same size however many boards.
+VALUES_INLINE = 25
+VALUES_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,14 @@ def _page(
         goals.append(
             {
                 "figures": goal,
+                "indicators": [
+                    {
+                        **indicator,
+                        "boards": indicator["boards"][:VALUES_INLINE],
+                        "boards_count": len(indicator["boards"]),
+                    }
+                    for indicator in goal["indicators"]
+                ],
                 "part": part,
                 "form": form,
                 "chart": assessment_chart(goal, followup.programme),
@@ -156,6 +169,31 @@ def city_followup_analyses(request: HttpRequest, slug: str, year: int, number: i
     page = Paginator(goal_analyses(figures), ANALYSES_PER_PAGE).get_page(request.GET.get("sida"))
     context = {"followup": followup, "programme": followup.programme, "goal": figures, "page": page}
     return render(request, "followup/city_followup_analyses.html", context)
+
+
+@require_safe
+def city_followup_values(
+    request: HttpRequest, slug: str, year: int, number: int, indicator: int
+) -> HttpResponse:
+    """One indicator's values board by board, a page at a time (`?sida=`), for the page's
+    readers."""
+    followup = _get_followup(request, slug, year).followup
+    goals = _figures(followup)["goals"]
+    goal = next((each for each in goals if each["number"] == number), None)
+    figures = next(
+        (each for each in (goal or {}).get("indicators", []) if each["id"] == indicator), None
+    )
+    if goal is None or figures is None:
+        raise Http404("Indikatorn finns inte.")
+    page = Paginator(figures["boards"], VALUES_PER_PAGE).get_page(request.GET.get("sida"))
+    context = {
+        "followup": followup,
+        "programme": followup.programme,
+        "goal": goal,
+        "indicator": figures,
+        "page": page,
+    }
+    return render(request, "followup/city_followup_values.html", context)
 
 
 @require_safe
