@@ -49,11 +49,12 @@ which grows with the text; around it, these costs were cut:
 - WeasyPrint made the contents' leader (the dots before each page number) one text box a
   dot: 4,400 of the samlad uppföljning's 14,800 boxes, on a page it lays out three times
   (its numbers are known only once the targets are). `speedups.py` makes each row of dots
-  one text box, at the same place.
+  one text box, at the same place (the samlad uppföljning −10 %, the halvtidsrapport −7 %).
 - The samlad uppföljning's appendix tables are laid out fixed from their first row, which
   is the table's title across every column: its five columns came out equal, whatever
   print.css said, and the text wrapped in narrow columns. Their `<col>`s now carry the
-  widths: 44 → 36 pages.
+  widths: 44 → 36 pages, −7 %. Every word is the same; only where the pages break, and so
+  where a continued table repeats its header, has moved.
 
 What remains is WeasyPrint's own work, which grows with the text. The samlad
 uppföljning (36 pages, ~1.9 s CPU): parse 55 ms, styles 140 ms, boxes 140 ms, layout
