@@ -4,6 +4,7 @@ uppföljning. Each PDF is read back as a reader would: its text, pages and outli
 import os
 import re
 from io import BytesIO
+from typing import Any
 from unittest import mock
 from zipfile import ZipFile
 
@@ -12,6 +13,9 @@ from django.contrib.auth.models import User
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import inline
 
 from catalog.models import Activity, Board
 from followup.city import city_followup_draft_create, city_followup_finalise
@@ -67,6 +71,19 @@ def embedded_font_families(content: bytes) -> set[str]:
             assert any(key.startswith("/FontFile") for key in descriptor), font["/BaseFont"]
             families.add(str(font["/BaseFont"]).split("+")[-1].rstrip(","))
     return families
+
+
+def laid_out(html: str) -> Any:
+    """The WeasyPrint document (pages of boxes) `pdf.html_to_pdf` would write for `html`."""
+    font_config, stylesheet = pdf_module.print_styles()
+    document = HTML(
+        string=html,
+        base_url=f"{DOCUMENT_ORIGIN}/",
+        url_fetcher=StaticFilesFetcher(fail_on_errors=False),
+    )
+    return document.render(
+        font_config=font_config, stylesheets=[stylesheet], **pdf_module.PDF_OPTIONS
+    )
 
 
 def page_count(content: bytes) -> int:
@@ -379,6 +396,31 @@ class CityFollowupPdfTests(TestCase):
         # The contents give page numbers: "Samlad bedömning ..... 3".
         self.assertRegex(text, r"Samlad bedömning[ .]*\d+")
 
+    def test_appendix_tables_have_the_column_widths_of_print_css(self) -> None:
+        """A fixed table takes its columns from its first row; the appendix's is its title
+        across them all, so the widths come from its <col>s: a narrow goal column, wide
+        text and comment columns, not five equal ones."""
+        htmls: list[str] = []
+        original = pdf_module.html_to_pdf
+
+        def keep(html: str) -> bytes:
+            htmls.append(html)
+            return original(html)
+
+        self.client.force_login(self.world.coordinator)
+        with mock.patch.object(pdf_module, "html_to_pdf", keep):
+            made_document(self, self.client, self.url())
+        document = laid_out(htmls[-1])
+        widths = {
+            len(table.column_widths): [round(w / table.width, 2) for w in table.column_widths]
+            for page in document.pages
+            for table in page._page_box.descendants()
+            if isinstance(table, boxes.TableBox)
+            and "board-values" in (table.element.get("class") or "")
+        }
+        self.assertEqual(widths[5], [0.06, 0.34, 0.16, 0.1, 0.34])  # indicators
+        self.assertEqual(widths[3][:2], [0.06, 0.22])  # fulfilment, then the analysis
+
     def test_final_document_keeps_its_frozen_figures(self) -> None:
         city_followup_finalise(followup=self.followup, user=self.world.coordinator)
         IndicatorOutcome.objects.filter(report=self.world.report, denominator=4).update(numerator=1)
@@ -477,6 +519,44 @@ class SpeedupTests(SimpleTestCase):
         self.assertEqual(text_up_to.pattern, "[^\\x26\\x3c\\x00]+")
         tinyhtml5.parse(html)  # nothing new is built the second time
         self.assertEqual(dict(inputstream.characters_until_regex), patterns)
+
+    def test_a_leaders_dots_are_one_text_box_where_the_dots_were(self) -> None:
+        """The contents' dots (print.css `.toc`): one text box of as many dots, beginning
+        where WeasyPrint put the first, as wide as all of them; the page numbers unmoved."""
+        html = (
+            '<html lang="sv"><head><title>Prov</title></head><body><nav class="toc"><ol>'
+            '<li><a href="#a">Samlad bedömning</a></li><li><a href="#b">Mål 1 Stadens '
+            "verksamheter arbetar våldsförebyggande</a></li></ol></nav>"
+            '<h1 id="a" class="break-before">A</h1><h1 id="b" class="break-before">B</h1>'
+            "</body></html>"
+        )
+
+        def leaders(document: Any) -> list[list[Any]]:
+            return [
+                [child for child in box.children if isinstance(child, boxes.TextBox)]
+                for box in document.pages[0]._page_box.descendants()
+                if getattr(box, "is_leader", False)
+            ]
+
+        def page_numbers(document: Any) -> list[tuple[str, float]]:
+            return [
+                (box.text, box.position_x)
+                for box in document.pages[0]._page_box.descendants()
+                if isinstance(box, boxes.TextBox) and box.text.strip().isdigit()
+            ]
+
+        merged = laid_out(html)
+        with mock.patch.object(inline, "handle_leader", speedups._handle_leader_original):
+            one_a_dot = laid_out(html)
+        self.assertEqual(len(leaders(merged)), 2)
+        for (run,), dots in zip(leaders(merged), leaders(one_a_dot), strict=True):
+            self.assertGreater(len(dots), 10)
+            self.assertEqual(run.text, "." * len(dots))
+            self.assertAlmostEqual(run.position_x, min(dot.position_x for dot in dots))
+            self.assertAlmostEqual(run.width, sum(dot.width for dot in dots))
+            self.assertEqual(run.position_y, dots[0].position_y)
+        self.assertEqual(page_numbers(merged), page_numbers(one_a_dot))
+        self.assertEqual([text for text, _ in page_numbers(merged)], [" 2", " 3"])
 
 
 class RenderTests(SimpleTestCase):

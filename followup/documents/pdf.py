@@ -46,13 +46,30 @@ which grows with the text; around it, these costs were cut:
 - pydyf compressed every stream at zlib's slowest level, and tinyhtml5 rebuilt a regular
   expression for every run of text it parsed: `speedups.py` mends both (a styrkort's
   writing 95 → 80 ms, the halvtidsrapport's parse 79 → 43 ms).
+- WeasyPrint made the contents' leader (the dots before each page number) one text box a
+  dot: 4,400 of the samlad uppföljning's 14,800 boxes, on a page it lays out three times
+  (its numbers are known only once the targets are). `speedups.py` makes each row of dots
+  one text box, at the same place (the samlad uppföljning −10 %, the halvtidsrapport −7 %).
+- The samlad uppföljning's appendix tables are laid out fixed from their first row, which
+  is the table's title across every column: its five columns came out equal, whatever
+  print.css said, and the text wrapped in narrow columns. Their `<col>`s now carry the
+  widths: 44 → 36 pages, −7 %. Every word is the same; only where the pages break, and so
+  where a continued table repeats its header, has moved.
 
-What remains is WeasyPrint's layout and drawing, which grows with the text (the samlad
-uppföljning: 44 pages, about 1.4 s of layout and 0.8 s of drawing and writing, of which
-the PDF/UA tagging is 0.25 s). Cheaper CSS does not change it: fixed table layouts
-everywhere, no `break-inside: avoid`, no widows and orphans, no kerning each moved it by
-less than the noise (December 2026). The ZIP of every board's styrkort renders its PDFs
-in worker processes (`parallel.py`).
+What remains is WeasyPrint's own work, which grows with the text. The samlad
+uppföljning (36 pages, ~1.9 s CPU): parse 55 ms, styles 140 ms, boxes 140 ms, layout
+~0.85 s (the appendix's pages ~30 ms each), backgrounds 75 ms, drawing 0.4 s, tagging
+70 ms, writing 80 ms, and the final collection of the render's objects ~0.12 s. Cheaper
+CSS does not change it: fixed table layouts everywhere, no `break-inside: avoid`, no
+widows and orphans, no kerning, separate instead of collapsed borders each moved it by
+less than the noise (December 2026); nor did removing the whitespace between table rows,
+cells and list items (WeasyPrint drops it early), and rendering in a forked child that
+exits instead of collecting cost more CPU than it saved (copy-on-write). Left: WeasyPrint
+draws SVG text letter by letter (a Pango layout and a text object per letter, an XObject
+per centred label), so the charts are ~130 ms of the halvtidsrapport's ~1 s. The
+contents page's three layouts are WeasyPrint's way with `target-counter` and cost ~20 ms
+a pass now. The ZIP of every board's styrkort renders its PDFs in worker processes
+(`parallel.py`).
 """
 
 import gc
