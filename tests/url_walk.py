@@ -114,6 +114,10 @@ class WalkWorld:
             "variant": "status",
             "key": "sammanfattning",
             "attachment_pk": self.attachment.pk,
+            # A goal-1 indicator's boards' values on the samlad page.
+            "indicator": report.period.programme.goals.get(number=1).indicators.values_list(
+                "pk", flat=True
+            )[0],
         }
         return str(values[name])
 
