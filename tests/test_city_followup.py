@@ -251,6 +251,23 @@ class CityFollowupTests(TestCase):
         first = sorted([self.world.report.board.name, self.world.other_report.board.name])[0]
         self.assertContains(response, f"<dt>{first} (delvis uppfyllt)</dt>")
 
+    def test_final_page_query_count_does_not_grow_with_reports(self) -> None:
+        followup = self.finalised()
+        self.client.force_login(self.analyst)
+        with self.assertNumQueries(FINAL_PAGE_QUERIES):
+            self.client.get(page_url())
+        document_reopen(followup)
+        report = Report.objects.filter(period=self.world.period, state="utkast").first()
+        fill_report(report)
+        report_submit(report=report, user=self.world.coordinator, on_behalf=True)
+        report_review(report=report, user=self.world.coordinator, approve=True, comment="")
+        followup = city_followup_finalise(
+            followup=CityFollowup.objects.get(year=2023), user=self.world.coordinator
+        )
+        self.assertEqual(followup.summary["completeness"]["reported"], 3)
+        with self.assertNumQueries(FINAL_PAGE_QUERIES):
+            self.client.get(page_url())
+
     def test_reopening_clears_the_summary_and_the_page_follows_the_reports(self) -> None:
         followup = self.finalised()
         document_reopen(followup)
