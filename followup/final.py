@@ -43,7 +43,8 @@ def document_reopen(document: FinalDocument) -> None:
         if not locked.is_final:
             raise FollowupError("Dokumentet är redan ett utkast.")
         locked.state = FollowupState.DRAFT
-        locked.figures = None
+        for name in locked.FROZEN_FIELDS:
+            setattr(locked, name, None)
         locked.finalised_at = None
         locked.finalised_by = None
         locked.save()

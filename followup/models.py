@@ -789,6 +789,9 @@ class FinalDocument(models.Model):
         verbose_name="gjord slutlig av",
     )
 
+    # The fields frozen when the document becomes final, cleared when it is reopened.
+    FROZEN_FIELDS: tuple[str, ...] = ("figures",)
+
     class Meta:
         abstract = True
 
@@ -815,8 +818,17 @@ class CityFollowup(FinalDocument):
         help_text=PRIVACY_HINT,
         validators=[no_personal_data],
     )
+    # Once final, what the page reads of `figures`: the city-wide figures and only the
+    # boards' values and analyses the page quotes (`city.figures_summary`), so that the page
+    # does not decode every board's. Derived, hence not in the history.
+    summary = models.JSONField(
+        "sammanfattade siffror när den blev slutlig", null=True, blank=True, editable=False
+    )
     version = AutoIncVersionField()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["summary"])
+
+    # What is frozen with `figures` and cleared with it (`final.document_reopen`).
+    FROZEN_FIELDS = ("figures", "summary")
 
     class Meta:
         verbose_name = "samlad uppföljning"

@@ -1,5 +1,6 @@
 """The samlad uppföljning: live figures as a draft, narratives, frozen when final."""
 
+import re
 from io import BytesIO
 from unittest import mock
 from zipfile import ZipFile
@@ -10,6 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from catalog.models import IndicatorKind
+from followup.city import city_followup_finalise, figures_summary, goal_analyses
+from followup.final import document_reopen
 from followup.models import (
     CityFollowup,
     CityReader,
@@ -17,10 +20,16 @@ from followup.models import (
     IndicatorOutcome,
     Report,
 )
+from followup.rollup import year_figures
 from followup.services import CREATED_VERSION, report_review, report_submit
 from tests.followup_data import build_world, fill_report, user
 
 SLUG = "stockholm-2021-2025"
+
+
+def without_tokens(content: bytes) -> bytes:
+    """A page without its per-request tokens (CSRF, nonces), to compare two drawings."""
+    return re.sub(rb"[A-Za-z0-9_+/=-]{32,}", b"", content)
 
 
 def page_url(year: int = 2023) -> str:
@@ -197,6 +206,79 @@ class CityFollowupTests(TestCase):
         with self.assertNumQueries(ANALYSES_PAGE_QUERIES):  # as the analyses' page
             self.client.get(url)
 
+    def finalised(self) -> CityFollowup:
+        self.client.force_login(self.world.coordinator)
+        self.save("helhet", "Arbetet går framåt i hela staden.")
+        for number in range(1, 8):
+            self.save(str(number), f"Bedömning av mål {number}.")
+        return city_followup_finalise(
+            followup=CityFollowup.objects.get(year=2023), user=self.world.coordinator
+        )
+
+    def test_summary_keeps_the_city_wide_figures_and_the_first_boards(self) -> None:
+        figures = year_figures(self.world.programme, 2023)
+        with (
+            mock.patch("followup.city.VALUES_INLINE", 1),
+            mock.patch("followup.city.ANALYSES_PER_PAGE", 1),
+        ):
+            summary = figures_summary(figures)
+        self.assertNotIn("boards", summary)
+        self.assertEqual(summary["completeness"], figures["completeness"])
+        goal, full = summary["goals"][0], figures["goals"][0]
+        self.assertEqual(goal["activities"], full["activities"])
+        indicator, values = goal["indicators"][0], full["indicators"][0]["boards"]
+        self.assertEqual(indicator["value"], full["indicators"][0]["value"])
+        self.assertEqual(indicator["boards"], values[:1])
+        self.assertEqual(indicator["boards_count"], len(values))
+        self.assertEqual(goal["analyses"], goal_analyses(full)[:1])
+        self.assertEqual(goal["analyses_count"], 2)
+        for bucket in goal["fulfilment"]["by_fulfilment"].values():
+            self.assertNotIn("rows", bucket)  # the analyses are in "analyses"
+            self.assertIn("count", bucket)
+
+    def test_final_page_reads_the_frozen_summary_not_every_boards_figures(self) -> None:
+        followup = self.finalised()
+        self.assertEqual(followup.summary, figures_summary(followup.figures))
+        self.client.force_login(self.analyst)
+        drawn = without_tokens(self.client.get(page_url()).content)
+        # Without the per-board figures the page is the same: it never reads them
+        # (publishing, the PDF and the paged lists do).
+        CityFollowup.objects.filter(pk=followup.pk).update(figures={"goals": []})
+        with self.assertNumQueries(FINAL_PAGE_QUERIES):
+            response = self.client.get(page_url())
+        self.assertEqual(without_tokens(response.content), drawn)
+        self.assertContains(response, "6 av 8 (75,0\u00a0%)")
+        first = sorted([self.world.report.board.name, self.world.other_report.board.name])[0]
+        self.assertContains(response, f"<dt>{first} (delvis uppfyllt)</dt>")
+
+    def test_final_page_query_count_does_not_grow_with_reports(self) -> None:
+        followup = self.finalised()
+        self.client.force_login(self.analyst)
+        with self.assertNumQueries(FINAL_PAGE_QUERIES):
+            self.client.get(page_url())
+        document_reopen(followup)
+        report = Report.objects.filter(period=self.world.period, state="utkast").first()
+        fill_report(report)
+        report_submit(report=report, user=self.world.coordinator, on_behalf=True)
+        report_review(report=report, user=self.world.coordinator, approve=True, comment="")
+        followup = city_followup_finalise(
+            followup=CityFollowup.objects.get(year=2023), user=self.world.coordinator
+        )
+        self.assertEqual(followup.summary["completeness"]["reported"], 3)
+        with self.assertNumQueries(FINAL_PAGE_QUERIES):
+            self.client.get(page_url())
+
+    def test_reopening_clears_the_summary_and_the_page_follows_the_reports(self) -> None:
+        followup = self.finalised()
+        document_reopen(followup)
+        followup.refresh_from_db()
+        self.assertIsNone(followup.summary)
+        IndicatorOutcome.objects.filter(
+            report=self.world.report, indicator__kind=IndicatorKind.SHARE
+        ).update(numerator=4)
+        self.client.force_login(self.world.coordinator)
+        self.assertNotContains(self.client.get(page_url()), "6 av 8 (75,0\u00a0%)")
+
     def test_analyses_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
         analyses = reverse("city-followup-analyses", args=[SLUG, 2023, 1])
@@ -249,3 +331,5 @@ class CityFollowupTests(TestCase):
 CITY_PAGE_QUERIES = 21
 # The same without the document's goal narratives and the programme's goals (no forms).
 ANALYSES_PAGE_QUERIES = 19
+# A final document's page: the figures are its frozen summary, not the roll-up's queries.
+FINAL_PAGE_QUERIES = 8

@@ -10,7 +10,8 @@ from zipfile import ZipFile
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import SimpleTestCase, TestCase
+from django.template.loader import render_to_string
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -18,9 +19,17 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import inline
 
 from catalog.models import Activity, Board
-from followup.city import city_followup_draft_create, city_followup_finalise
+from followup.city import (
+    city_followup_draft_create,
+    city_followup_figures,
+    city_followup_finalise,
+    city_followup_get,
+    city_followup_parts,
+)
+from followup.documents import city as city_documents
 from followup.documents import pdf as pdf_module
 from followup.documents import speedups
+from followup.documents.city import city_followup_context
 from followup.documents.pdf import (
     DOCUMENT_ORIGIN,
     StaticFilesFetcher,
@@ -428,6 +437,41 @@ class CityFollowupPdfTests(TestCase):
         text = pdf_text(made_document(self, self.client, self.url()).content)
         self.assertIn("6 av 8 (75,0 %)", text)
         self.assertIn("Slutlig sedan", text)
+
+    def html(self) -> str:
+        """The document's HTML, without WeasyPrint's layout (the PDF renders this)."""
+        followup = city_followup_get(programme=self.world.programme, year=2023)
+        context = city_followup_context(
+            followup, city_followup_figures(followup), city_followup_parts(followup), {}
+        )
+        return render_to_string(city_documents.TEMPLATE, context)
+
+    def test_up_to_the_threshold_it_quotes_every_board(self) -> None:
+        analysed = {self.world.report.board.name, self.world.other_report.board.name}
+        for threshold in (100, 23):  # the default, and exactly Stockholm's 23 boards
+            with (
+                self.subTest(threshold=threshold),
+                self.settings(CITY_FOLLOWUP_PDF_BOARDS=threshold),
+            ):
+                html = self.html()
+                self.assertEqual(html.count('<section id="bilaga-'), 23)
+                self.assertEqual(html.count('<div class="analysis">'), 7 * len(analysed))
+                self.assertNotIn('class="rest"', html)
+                self.assertNotIn('class="meta rest"', html)
+
+    @override_settings(CITY_FOLLOWUP_PDF_BOARDS=1, SITE_URL="https://uppfoljning.example.se")
+    def test_beyond_the_threshold_it_quotes_that_many_and_says_where_the_rest_is(self) -> None:
+        html = self.html()
+        self.assertEqual(html.count('<section id="bilaga-'), 1)
+        self.assertEqual(html.count('<div class="analysis">'), 7)  # one a goal, of two
+        page = "https://uppfoljning.example.se" + reverse("city-followup", args=[SLUG, 2023])
+        export = "https://uppfoljning.example.se" + reverse("city-export", args=[SLUG, 2023])
+        self.assertIn("Bilagan visar de första 1 av 23 nämnderna, i bokstavsordning.", html)
+        self.assertIn(f'<a href="{page}">{page}</a>', html)
+        self.assertIn(f'<a href="{export}">{export}</a>', html)
+        self.assertIn("Här står de första 1 av 2 analyserna.", html)
+        self.assertIn(f'<a href="{page}#mal1">{page}</a>', html)
+        self.assertEqual(html.count('class="meta rest"'), 7)
 
     def test_only_city_wide_readers_get_it(self) -> None:
         self.client.force_login(self.world.reporter)

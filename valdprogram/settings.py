@@ -254,6 +254,12 @@ if DOCUMENT_LOGO_DIR and not Path(DOCUMENT_LOGO_DIR).is_dir():
 # (2,300 boards take seconds, too long to hold a web worker's thread and the connection).
 CITY_EXPORT_STREAM_BOARDS = env_int("CITY_EXPORT_STREAM_BOARDS", 200)
 
+# The samlad uppföljning's PDF quotes the boards' analyses of a goal and its appendix the
+# boards' values for up to this many boards (Stockholm's 23 all); beyond, the first this many
+# and where the rest is (the samlad page's paged lists, the city export), so that the document
+# stays readable and the task worker's memory bounded (2,300 boards: 8 GB, 451 s).
+CITY_FOLLOWUP_PDF_BOARDS = env_int("CITY_FOLLOWUP_PDF_BOARDS", 100)
+
 # Retention (gallring, README "Gallring"): how many days each kind of data is kept before
 # `manage.py gallra` removes it; what is not named here (reports, figures, comments,
 # attachments, history) is kept. A proposal for the city's gallringsbeslut; checked by

@@ -11,10 +11,18 @@ that the document adds no arithmetic of its own.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from catalog.models import IndicatorKind
+from followup.city import (
+    ANALYSES_PER_PAGE,
+    city_followup_figures,
+    city_followup_get,
+    goal_analyses,
+)
 from followup.documents.issuer import document_issuer
 from followup.documents.pdf import render_pdf
 from followup.models import (
@@ -65,8 +73,9 @@ class BoardTable:
     assessments: list[BoardAssessment] = field(default_factory=list)
 
 
-def board_tables(figures: dict[str, Any]) -> list[BoardTable]:
-    """The figures regrouped by board, in the figures' board order (by name)."""
+def board_tables(figures: dict[str, Any], limit: int | None = None) -> list[BoardTable]:
+    """The figures regrouped by board, in the figures' board order (by name): the first
+    `limit` boards' (all without)."""
     tables = {
         board["board_slug"]: BoardTable(
             name=board["board"],
@@ -74,7 +83,7 @@ def board_tables(figures: dict[str, Any]) -> list[BoardTable]:
             state_label=STATE_LABELS.get(board["state"], board["state"]),
             reported=board["reported"],
         )
-        for board in figures["boards"]
+        for board in figures["boards"][:limit]
     }
     for goal in figures["goals"]:
         for indicator in goal["indicators"]:
@@ -103,22 +112,10 @@ def board_tables(figures: dict[str, Any]) -> list[BoardTable]:
     return list(tables.values())
 
 
-def goal_analyses(goal: dict[str, Any]) -> list[dict[str, str]]:
-    """A goal's figures' board analyses, fulfilment by fulfilment as the figures order them:
-    the board, the fulfilment's label and the analysis."""
-    return [
-        {"board": row["board"], "fulfilment": bucket["label"], "analysis": row["analysis"]}
-        for bucket in goal["fulfilment"]["by_fulfilment"].values()
-        for row in bucket.get("rows", [])
-    ]
-
-
 def previous_year_figures(followup: CityFollowup) -> dict[str, Any] | None:
     """The figures of the year before, where the programme has them (a year of the
     programme with an annual period and some report in it), for the comparison: frozen
     if that year's samlad uppföljning is final, live if not. None otherwise."""
-    from followup.city import city_followup_figures, city_followup_get
-
     year = followup.year - 1
     if year < followup.programme.start_year:
         return None
@@ -161,19 +158,27 @@ def city_followup_context(
 ) -> dict[str, Any]:
     """What the document shows. `charts` holds each goal's chart (by goal number), drawn as
     on the page and made ready for print with `pdf.chart_for_print`; `previous` the year
-    before's figures (`previous_year_figures`), for the column "Föregående år"."""
+    before's figures (`previous_year_figures`), for the column "Föregående år".
+
+    It quotes the analyses and the appendix of no more than `CITY_FOLLOWUP_PDF_BOARDS`
+    boards; beyond, `rest` links to where they all are (`rest_links`)."""
+    quoted = settings.CITY_FOLLOWUP_PDF_BOARDS
     narratives = {part.goal.number: part.narrative for part in parts}
-    goals = [
-        {
-            "figures": goal,
-            "narrative": narratives.get(goal["number"], ""),
-            "chart": charts.get(goal["number"], ""),
-            "analyses": goal_analyses(goal),
-            "compared": _with_previous(goal, previous),
-        }
-        for goal in figures["goals"]
-    ]
+    goals = []
+    for goal in figures["goals"]:
+        analyses = goal_analyses(goal)
+        goals.append(
+            {
+                "figures": goal,
+                "narrative": narratives.get(goal["number"], ""),
+                "chart": charts.get(goal["number"], ""),
+                "analyses": analyses[:quoted],
+                "analyses_count": len(analyses),
+                "compared": _with_previous(goal, previous),
+            }
+        )
     programme = followup.programme
+    boards_count = len(figures["boards"])
     final = followup.state == FollowupState.FINAL
     return {
         "title": f"Samlad uppföljning {followup.year} · {programme.short_name}",
@@ -189,8 +194,23 @@ def city_followup_context(
         "figures": figures,
         "previous": previous,
         "goals": goals,
-        "boards": board_tables(figures),
+        "boards": board_tables(figures, quoted),
+        "boards_count": boards_count,
+        "rest": rest_links(followup) if boards_count > quoted else None,
         "generated_on": timezone.localdate(),
+    }
+
+
+def rest_links(followup: CityFollowup) -> dict[str, Any]:
+    """Where a document that quotes only some boards sends the reader for all of them: the
+    samlad page (each goal's analyses and each indicator's values, a page at a time) and the
+    city export, as addresses on the site (the document is made without a request)."""
+    site = settings.SITE_URL.rstrip("/")
+    slug, year = followup.programme.slug, followup.year
+    return {
+        "page": site + reverse("city-followup", args=[slug, year]),
+        "export": site + reverse("city-export", args=[slug, year]),
+        "analyses_per_page": ANALYSES_PER_PAGE,
     }
 
 

@@ -1,6 +1,7 @@
 """The samlad uppföljning as a page: figures per goal, the samordnare's narrative, final."""
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from concurrency.api import get_revision_of_object
@@ -18,14 +19,17 @@ from catalog.models import Programme, with_annual_name
 from followup import access, guard
 from followup.charts import Bar, bar_chart
 from followup.city import (
+    ANALYSES_PER_PAGE,
+    VALUES_INLINE,
     city_followup_figures,
     city_followup_finalise,
     city_followup_get,
     city_followup_missing,
     city_followup_parts,
+    city_followup_summary,
     city_followup_text_save,
+    goal_analyses,
 )
-from followup.documents.city import goal_analyses
 from followup.excel.document import city_followup_filename, city_followup_workbook
 from followup.forms import CityFollowupForm, CityFollowupGoalForm
 from followup.models import CityFollowup, DocumentKind, FollowupState, ReportingPeriod
@@ -36,12 +40,8 @@ from followup.views.confirm import Confirmation, confirm_page
 from followup.views.jobs import document_page
 from valdprogram.http import AuthenticatedHttpRequest
 
-# The boards' analyses of a goal shown at a time, on the page and on the analyses' own page.
-ANALYSES_PER_PAGE = 20
-# Boards whose value of an indicator the page quotes in place (Stockholm's longest list, 23,
-# fits); the rest a page at a time on the indicator's own page, so that the page stays the
-# same size however many boards.
-VALUES_INLINE = 25
+# The boards' values of an indicator a page at a time on its own page (the page quotes the
+# first VALUES_INLINE, the analyses ANALYSES_PER_PAGE at a time: `followup.city`).
 VALUES_PER_PAGE = 50
 
 
@@ -54,11 +54,14 @@ class FollowupPage:
     editable: bool
 
 
-def _get_followup(request: HttpRequest, slug: str, year: int) -> FollowupPage:
+def _get_followup(
+    request: HttpRequest, slug: str, year: int, *, summary_only: bool = False
+) -> FollowupPage:
     """The year's document (unsaved until someone writes in it), for city-wide readers; 404
-    for everyone else."""
+    for everyone else. `summary_only`: for `city_followup_summary`, without the frozen
+    figures."""
     granted = access.get_programme(request.user, slug, year=year)
-    followup = city_followup_get(programme=granted.programme, year=year)
+    followup = city_followup_get(programme=granted.programme, year=year, summary_only=summary_only)
     return FollowupPage(
         followup=followup,
         editable=granted.can_write and followup.state == FollowupState.DRAFT,
@@ -74,10 +77,13 @@ def _get_writable_followup(request: HttpRequest, slug: str, year: int) -> CityFo
     return city_followup_get(programme=granted.programme, year=year)
 
 
-def _figures(followup: CityFollowup) -> dict:
-    """The document's figures; 404 for a year without a verksamhetsberättelse period."""
+def _figures(
+    followup: CityFollowup, figures: Callable[[CityFollowup], dict] = city_followup_figures
+) -> dict:
+    """The document's `figures` (all, or their summary); 404 for a year without a
+    verksamhetsberättelse period."""
     try:
-        return city_followup_figures(followup)
+        return figures(followup)
     except ReportingPeriod.DoesNotExist:
         raise Http404("Året har ingen verksamhetsberättelse.") from None
 
@@ -90,7 +96,7 @@ def _page(
     conflict: StaleRow | None = None,
 ) -> HttpResponse:
     followup, editable = page.followup, page.editable
-    figures = _figures(followup)
+    figures = _figures(followup, city_followup_summary)
     bound = bound or {}
     part_list = city_followup_parts(followup)
     parts = {part.goal.number: part for part in part_list}
@@ -100,16 +106,11 @@ def _page(
         form = None
         if editable and part is not None:
             form = bound.get(f"mal{goal['number']}") or CityFollowupGoalForm(instance=part)
-        analyses = goal_analyses(goal)
         goals.append(
             {
                 "figures": goal,
                 "indicators": [
-                    {
-                        **indicator,
-                        "boards": indicator["boards"][:VALUES_INLINE],
-                        "boards_count": len(indicator["boards"]),
-                    }
+                    {**indicator, "boards": indicator["boards"][:VALUES_INLINE]}
                     for indicator in goal["indicators"]
                 ],
                 "part": part,
@@ -117,8 +118,8 @@ def _page(
                 "chart": assessment_chart(goal, followup.programme),
                 # The first page of the boards' analyses; the rest a page at a time on their
                 # own page, so that the page stays the same size however many boards.
-                "analyses": analyses[:ANALYSES_PER_PAGE],
-                "analyses_count": len(analyses),
+                "analyses": goal["analyses"][:ANALYSES_PER_PAGE],
+                "analyses_count": goal["analyses_count"],
             }
         )
     overall_form = None
@@ -216,7 +217,7 @@ def city_followup_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def city_followup(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    return _page(request, _get_followup(request, slug, year))
+    return _page(request, _get_followup(request, slug, year, summary_only=True))
 
 
 @require_POST
