@@ -10,6 +10,7 @@ from catalog.models import (
     Indicator,
     Prerequisite,
 )
+from catalog.selectors import INLINE_BOARDS
 from catalog.services import programme_load
 from tests.catalog_data import sodertalje_data, stockholm
 
@@ -175,7 +176,15 @@ class ResponsibleBoardsTests(TestCase):
         self.assertEqual(self.board_links(first), self.board_links(second))
         count = self.activity.responsibilities.count()
         self.assertIn(f"Alla {count} rapporterande enheter", second)
-        self.assertIn(f"({count - 20} till)", second)
+        self.assertIn(f"{self.list_url}?grupp=stadsdelsnamnderna", second)
+
+    def test_goal_page_names_the_boards_of_an_item_with_few(self) -> None:
+        goal_url = reverse("goal-detail", args=[SLUG, 4])
+        grow_catalog(extra_boards=INLINE_BOARDS - self.activity.responsibilities.count())
+        response = self.client.get(goal_url)
+        self.assertContains(response, f"{INLINE_BOARDS} rapporterande enheter")
+        self.assertContains(response, "Rinkeby-Kista stadsdelsnämnd")
+        self.assertNotContains(response, f"Alla {INLINE_BOARDS} rapporterande enheter")
 
     def test_the_list_of_every_responsible_board_is_paged(self) -> None:
         grow_catalog(extra_boards=60)
