@@ -7,6 +7,7 @@ programme, a goal or a board costs the same few queries however large the catalo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -193,6 +194,19 @@ def _responsible(
         )
         for item in listed
     ]
+
+
+def goal_responsible(goal: Goal) -> tuple[list[Responsible], list[Responsible]]:
+    """The goal's activities and indicators with who is responsible, computed once per
+    catalog change (`catalog_changed_at`) and kept in the cache: counting a goal's boards
+    by group reads every responsibility of its items, thousands at a region's size."""
+    changed = catalog_changed_at()
+    key = f"goal-responsible:{goal.pk}:{changed.isoformat() if changed else ''}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (goal_activities(goal), goal_indicators(goal))
+        cache.set(key, kept, timeout=None)
+    return kept
 
 
 def goal_activities(goal: Goal) -> list[Responsible]:
