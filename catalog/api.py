@@ -3,9 +3,9 @@
 The shapes here are a public contract; add fields freely, never rename or remove them
 within v1.
 
-A programme's whole catalog is computed once per catalog change and kept in the cache;
-clients revalidate with `If-None-Match` or `If-Modified-Since` and get 304 while nothing
-changed. Both rest on `selectors.catalog_changed_at`.
+A programme's whole catalog and the list of boards are computed once per catalog change and
+kept in the cache; clients revalidate with `If-None-Match` or `If-Modified-Since` and get 304
+while nothing changed. Both rest on `selectors.catalog_changed_at`.
 """
 
 import hashlib
@@ -62,6 +62,21 @@ def _version(request: HttpRequest) -> str | None:
 
 def _etag(request: HttpRequest, **kwargs: Any) -> str | None:
     return _version(request)
+
+
+def _cached_json(
+    request: HttpRequest, name: str, document: Callable[[], dict[str, Any]]
+) -> HttpResponse:
+    """A catalog document computed once per catalog change (`_version`) and kept in the
+    cache: `name` says which document (a programme's catalog, the boards), `document`
+    computes it."""
+    # A digest: the name holds whatever the address says, of any length.
+    key = "catalog-api:" + hashlib.sha256(f"{name} {_version(request)}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        body = indented_json.dumps(document()).encode()
+        cache.set(key, body, timeout=None)
+    return _public(HttpResponse(body, content_type="application/json"))
 
 
 def board_json(board: Board) -> dict[str, Any]:
@@ -151,27 +166,24 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @condition(etag_func=_etag, last_modified_func=_changed_at)
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # A digest: the slug is whatever the address says, of any length.
-    key = "catalog-api:" + hashlib.sha256(f"{slug} {_version(request)}".encode()).hexdigest()
-    body = cache.get(key)
-    if body is None:
+    def document() -> dict[str, Any]:
         programme = get_object_or_404(selectors.programme_catalog(slug))
-        document = programme_json(programme, request.build_absolute_uri)
-        body = indented_json.dumps(document).encode()
-        cache.set(key, body, timeout=None)
-    return _public(HttpResponse(body, content_type="application/json"))
+        return programme_json(programme, request.build_absolute_uri)
+
+    return _cached_json(request, f"programme {slug}", document)
 
 
 @login_not_required
 @require_safe
 @condition(etag_func=_etag, last_modified_func=_changed_at)
 def board_list(request: HttpRequest) -> HttpResponse:
-    boards = Board.objects.prefetch_related("groups").order_by("name")
-    return _json(
-        {
+    def document() -> dict[str, Any]:
+        boards = Board.objects.prefetch_related("groups").order_by("name")
+        return {
             "boards": [
                 {**board_json(board), "groups": [group.name for group in board.groups.all()]}
                 for board in boards
             ]
-        },
-    )
+        }
+
+    return _cached_json(request, "boards", document)

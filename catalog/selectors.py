@@ -7,6 +7,7 @@ programme, a goal or a board costs the same few queries however large the catalo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -40,9 +41,11 @@ CATALOG_MODELS = (
     BoardGroup,
 )
 
-# Boards a page names in place for one activity or indicator; the rest are a click away, so
-# that a goal's page is the same size whether a group has thirteen boards or thirteen hundred.
-INLINE_BOARDS = 20
+# An item's responsible boards a page names in place when there are no more than this many
+# (every item at Stockholm's size); beyond, it counts them by group and links to the paged
+# list, so that a goal's page is the same size whether a group has thirteen boards or
+# thirteen hundred.
+INLINE_BOARDS = 25
 
 
 def _responsibilities(model: type[ActivityResponsibility | IndicatorResponsibility]) -> Prefetch:
@@ -133,9 +136,9 @@ class GroupCount:
 
 @dataclass(frozen=True)
 class Responsible:
-    """Who answers for one activity or indicator, as a page shows it: the first boards by
-    name (with their role), how many there are in all, and how many of them are in each
-    group of boards."""
+    """Who answers for one activity or indicator, as a page shows it: its boards by name
+    (with their role) if there are no more than INLINE_BOARDS, else none, how many there are
+    in all, and how many of them are in each group of boards."""
 
     item: Activity | Indicator
     boards: list[Responsibility]
@@ -143,9 +146,9 @@ class Responsible:
     groups: list[GroupCount]
 
     @property
-    def more(self) -> int:
-        """Boards not named in place."""
-        return self.count - len(self.boards)
+    def named(self) -> bool:
+        """Whether the boards are named in place (else the page links to their list)."""
+        return self.count <= INLINE_BOARDS
 
     @property
     def co_responsible(self) -> list[Responsibility]:
@@ -158,13 +161,19 @@ def _responsible(
     model: type[ActivityResponsibility | IndicatorResponsibility],
     item_field: str,
 ) -> list[Responsible]:
-    """The items with their first INLINE_BOARDS boards and their group counts: two queries
-    and a count, whatever the number of boards."""
-    # A sliced prefetch fetches the first boards of every item in one query (a window).
-    first = model.objects.select_related("board").order_by("board__name", "pk")[:INLINE_BOARDS]
+    """The items with their boards (for those with no more than INLINE_BOARDS) and their
+    group counts: three queries, each reading an item's responsibilities without sorting
+    them unless it names them, whatever the number of boards."""
+    counted = items.annotate(responsible_count=Count("responsibilities"))
+    few = counted.filter(responsible_count__lte=INLINE_BOARDS).values("pk")
+    named = (
+        model.objects.filter(**{f"{item_field}__in": few})
+        .select_related("board")
+        .order_by("board__name", "pk")
+    )
     listed = list(
-        items.annotate(responsible_count=Count("responsibilities")).prefetch_related(
-            Prefetch("responsibilities", queryset=first, to_attr="first_responsibilities")
+        counted.prefetch_related(
+            Prefetch("responsibilities", queryset=named, to_attr="named_responsibilities")
         )
     )
     groups: dict[int, list[GroupCount]] = {}
@@ -179,12 +188,25 @@ def _responsible(
     return [
         Responsible(
             item=item,
-            boards=item.first_responsibilities,
+            boards=item.named_responsibilities,
             count=item.responsible_count,
             groups=groups.get(item.pk, []),
         )
         for item in listed
     ]
+
+
+def goal_responsible(goal: Goal) -> tuple[list[Responsible], list[Responsible]]:
+    """The goal's activities and indicators with who is responsible, computed once per
+    catalog change (`catalog_changed_at`) and kept in the cache: counting a goal's boards
+    by group reads every responsibility of its items, thousands at a region's size."""
+    changed = catalog_changed_at()
+    key = f"goal-responsible:{goal.pk}:{changed.isoformat() if changed else ''}"
+    kept = cache.get(key)
+    if kept is None:
+        kept = (goal_activities(goal), goal_indicators(goal))
+        cache.set(key, kept, timeout=None)
+    return kept
 
 
 def goal_activities(goal: Goal) -> list[Responsible]:

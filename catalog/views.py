@@ -56,7 +56,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     goal = get_object_or_404(selectors.goal_in_programme(slug, number))
-    activities = selectors.goal_activities(goal)
+    activities, indicators = selectors.goal_responsible(goal)
     # Södertälje marks each measure with its prevention level: the reader may show one level.
     level_of = {r.item.pk: cast(Activity, r.item).prevention_level for r in activities}
     levels = [
@@ -76,7 +76,7 @@ def goal_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "goal_heading": f"{goal.programme.goal_label} {goal.number}",
             "prerequisites": goal.prerequisites.all(),
             "activities": activities,
-            "indicators": selectors.goal_indicators(goal),
+            "indicators": indicators,
             "has_indicators": getattr(goal, "programme_has_indicators", True),
             "levels": levels,
             "level": level,

@@ -152,12 +152,19 @@ class ReportSummary:
         return round(100 * self.filled / self.total) if self.total else 100
 
 
-def _row_count(model: type[Row], condition: Q | None = None) -> Coalesce:
-    rows = model.objects.filter(report=OuterRef("pk"))
+def _counted(rows: QuerySet, outer: str, condition: Q | None = None) -> Coalesce:
+    """How many of `rows` point at the outer query's row through `outer` (and meet
+    `condition`), as a subquery: a join of them all grouped by the outer query's columns
+    would sort every one."""
+    rows = rows.filter(**{outer: OuterRef("pk")})
     if condition is not None:
         rows = rows.filter(condition)
-    counted = rows.order_by().values("report").annotate(n=Count("pk")).values("n")
+    counted = rows.order_by().values(outer).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted), 0)
+
+
+def _row_count(model: type[Row], condition: Q | None = None) -> Coalesce:
+    return _counted(model.objects.all(), "report", condition)
 
 
 def _with_fill_counts(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -284,8 +291,8 @@ def periods_for_coordinator(user: User) -> QuerySet[ReportingPeriod]:
         ReportingPeriod.objects.filter(programme__in=coordinated_programmes(user))
         .select_related("programme")
         .annotate(
-            report_count=Count("reports"),
-            reported_count=Count("reports", filter=reported("reports__")),
+            report_count=_counted(Report.objects.all(), "period"),
+            reported_count=_counted(Report.objects.all(), "period", reported("")),
         )
         .order_by("programme", "-year", "-position")
     )

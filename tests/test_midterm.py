@@ -6,6 +6,7 @@ from io import BytesIO
 from unittest import mock
 
 from concurrency.forms import get_signer
+from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
@@ -18,7 +19,7 @@ from catalog.models import (
     IndicatorResponsibility,
     Programme,
 )
-from followup.documents.midterm import middle_year, midterm_document
+from followup.documents.midterm import middle_year, midterm_document, midterm_figures
 from followup.documents.midterm_narrative import midterm_section_get
 from followup.documents.pdf import StaticFilesFetcher
 from followup.models import (
@@ -239,13 +240,14 @@ class MidtermDataTests(TestCase):
         self.assertEqual(len(self.goal(self.document(), 2).excerpts), 1)
 
     def test_queries_do_not_grow_with_boards_or_years(self) -> None:
-        # The programme's periods; the reports per VB period and state; goals;
+        # The programme's periods; what the figures are read from (the VB reports, the
+        # catalog's last change); the reports per VB period and state; goals;
         # prerequisites; the indicators' responsible boards, their values per year and the
         # indicators; activity rows and goal rows counted per goal and year; the boards most
         # off track; activities nobody started; the analyses quoted; the sections.
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(15):
             self.document(2023)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(15):
             self.document(2022)
         for n in range(3):
             board = Board.objects.create(
@@ -263,9 +265,29 @@ class MidtermDataTests(TestCase):
             Report.objects.filter(board__slug__startswith="ny-namnd", period=vb(year)).update(
                 state=ReportState.SUBMITTED
             )
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(15):
             document = self.document(2023)
         self.assertEqual(document.basis.completeness.reported, 5)
+
+    def test_figures_are_computed_once_per_change_of_the_reports(self) -> None:
+        first = self.document(2023)
+        # The periods, what the figures are read from, the sections: the rest is cached.
+        with self.assertNumQueries(4):
+            again = self.document(2023)
+        self.assertEqual(midterm_figures(again), midterm_figures(first))
+        self.assertEqual(again.top_boards, first.top_boards)
+        self.assertEqual(
+            [part.excerpts for part in again.goals], [part.excerpts for part in first.goals]
+        )
+        reported = first.basis.completeness.reported
+        set_state("farsta-stadsdelsnamnd", 2023, ReportState.DRAFT)
+        self.assertEqual(self.document(2023).basis.completeness.reported, reported - 1)
+        board = Board.objects.get(slug="farsta-stadsdelsnamnd")
+        board.name = "Farsta stadsdelsnämnd (ny)"
+        board.save()  # the catalog changed: a board quoted by name
+        set_state("farsta-stadsdelsnamnd", 2023, ReportState.SUBMITTED)
+        names = [excerpt.board for part in self.document(2023).goals for excerpt in part.excerpts]
+        self.assertIn("Farsta stadsdelsnämnd (ny)", names)
 
 
 def section_url(key: str, year: int = 2023) -> str:
@@ -449,9 +471,9 @@ class MidtermPageTests(TestCase):
         self.client.force_login(self.analyst)
         url = reverse("midterm-preview", args=[SLUG, 2023])
         # Session, user, the programme (city-wide readers, with whether the user is its
-        # samordnare), whether the halvtidsrapport is final, the document's thirteen (see
+        # samordnare), whether the halvtidsrapport is final, the document's fifteen (see
         # MidtermDataTests), and the header's unread notifications.
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(20):
             self.client.get(url)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
@@ -459,7 +481,7 @@ class MidtermPageTests(TestCase):
         IndicatorResponsibility.objects.create(indicator=indicator(2, 0), board=board)
         reports_sync_for_programme(programme=self.world.programme)  # the new board's report
         set_state("ny-namnd", 2023, ReportState.SUBMITTED)
-        with self.assertNumQueries(18):
+        with self.assertNumQueries(20):
             response = self.client.get(url)
         self.assertContains(response, "3 av 24")  # the new board's report is expected too
 
@@ -468,9 +490,11 @@ class MidtermPageTests(TestCase):
         self.save("stod", "Skrivet, så att utkastet finns.")
         url = reverse("midterm-edit", args=[SLUG, 2023])
         # Session, user, the programme with whether the user is its samordnare, whether the
-        # halvtidsrapport is final; the document's thirteen; the halvtidsrapport, the goals,
+        # halvtidsrapport is final; the document's fifteen; the halvtidsrapport, the goals,
         # their prerequisites and the sections to write; the header's unread notifications.
-        with self.assertNumQueries(22):
+        # The figures as computed, not from the cache (the page above put them there).
+        cache.clear()
+        with self.assertNumQueries(24):
             self.client.get(url)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
@@ -479,7 +503,7 @@ class MidtermPageTests(TestCase):
         reports_sync_for_programme(programme=self.world.programme)  # the new board's report
         set_state("ny-namnd", 2023, ReportState.SUBMITTED)
         self.save("sammanfattning", "Sparad av samordnaren.")
-        with self.assertNumQueries(22):
+        with self.assertNumQueries(24):
             self.client.get(url)
 
     # --- The PDF ----------------------------------------------------------------------------

@@ -4,10 +4,13 @@ page that asks before each step that cannot be undone."""
 
 from datetime import date, timedelta
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import Board
 from followup import services
 from followup.models import (
     PeriodState,
@@ -160,6 +163,23 @@ class PeriodPageTests(TestCase):
         response = self.client.get(reverse("period-list"))
         self.assertContains(response, "Inskickade eller godkända")
         self.assertContains(response, "<td>1 av 2</td>", html=True)
+
+    def test_the_page_costs_the_same_queries_however_many_reports(self) -> None:
+        url = reverse("period-list")
+        self.client.get(url)  # the session read once
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(url)
+        boards = Board.objects.bulk_create(
+            Board(organisation="Stockholms stad", name=f"Ny nämnd {n}", slug=f"ny-{n}")
+            for n in range(5)
+        )
+        Report.objects.bulk_create(
+            Report(period=self.world.period, board=board, state=ReportState.SUBMITTED)
+            for board in boards
+        )
+        with self.assertNumQueries(len(before)):
+            response = self.client.get(url)
+        self.assertContains(response, "<td>5 av 7</td>", html=True)
 
     def test_the_coordinator_moves_a_deadline_on_the_page(self) -> None:
         period = self.world.period

@@ -35,13 +35,15 @@ figures (they are part of the boards' work under the goal), but their own indica
 one board's indicator has no city-wide value.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Choices, Count, F, Q, Window
+from django.core.cache import cache
+from django.db.models import Choices, Count, F, Max, Q, Sum, Window
 from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -55,6 +57,7 @@ from catalog.models import (
     Programme,
     annual_plural,
 )
+from catalog.selectors import catalog_changed_at
 from followup.charts import Bar, trend_chart
 from followup.documents.pdf import chart_for_print
 from followup.models import (
@@ -67,7 +70,9 @@ from followup.models import (
     MidtermSectionKind,
     PrerequisiteState,
     Progress,
+    Report,
     ReportingPeriod,
+    ReportState,
     reported,
 )
 from followup.rollup import (
@@ -89,6 +94,10 @@ from followup.rollup import (
     report_counts,
 )
 
+# The figures kept in the cache per change of their data (`_figures_key`): raise the
+# revision when a release changes what they hold; a day's timeout lets old ones go.
+FIGURES_REVISION = 1
+FIGURES_CACHE_SECONDS = 24 * 3600
 TOP_BOARDS = 5  # boards named under "where more support is needed"
 EXCERPTS_PER_LEVEL = 2  # analyses quoted per goal and level of fulfilment
 EXCERPT_FETCH = 4  # fetched per level, so that boards repeating each other can be skipped
@@ -323,10 +332,73 @@ def midterm_document(
 ) -> MidtermDocument:
     """Everything the halvtidsrapport for `year` shows, from the programme's first year up to
     `year`. The caller checks that the user may read the programme and that `year` is one
-    of its years. `for_print` sets the charts in the PDF's fonts."""
+    of its years. `for_print` sets the charts in the PDF's fonts.
+
+    The figures are computed once per change of what they are read from (`_figures_key`)
+    and kept in the cache: at a hundred times Stockholm they read every board's reports of
+    every year. The samordnare's sections are read fresh each time."""
+    periods = programme_periods(programme)
+    key = _figures_key(programme, year, periods, for_print=for_print)
+    document: MidtermDocument | None = cache.get(key)
+    if document is None:
+        document = _figures(programme, year, periods, for_print=for_print)
+        cache.set(key, document, timeout=FIGURES_CACHE_SECONDS)
+    sections = {
+        section.key: section
+        for section in MidtermSection.objects.filter(
+            report__programme=programme, report__year=year
+        ).select_related("goal", "updated_by", "report")
+    }
+    goals = []
+    for part in document.goals:
+        section = sections.get(part.anchor)
+        states = section.prerequisite_states if section else {}
+        prerequisites = [
+            PrerequisiteView(item, _state(states.get(str(item.pk))))
+            for item in part.goal.prerequisites.all()
+        ]
+        goals.append(replace(part, section=section, prerequisites=prerequisites))
+    return replace(
+        document,
+        goals=goals,
+        sections=sections,
+        generated_on=date.today(),
+        # Made final only once every section is written: the sections' report tells.
+        final=any(section.report.is_final for section in sections.values()),
+    )
+
+
+def _figures_key(
+    programme: Programme, year: int, periods: list[ReportingPeriod], *, for_print: bool
+) -> str:
+    """What the figures of the halvtidsrapport for `year` are read from: the catalog (goals,
+    items, boards and who answers for what), the programme's periods as they stand, and its
+    VB reports up to `year` (how many in each state, the newest change and the sum of their
+    versions: a report's rows change only while it is not sent in, and leaving that state
+    saves it). Two queries."""
+    annual = [p.pk for p in periods if p.is_annual and p.year <= year]
+    reports = Report.objects.filter(period_id__in=annual).aggregate(
+        changed=Max("updated_at"),
+        versions=Sum("version"),
+        **{state: Count("pk", filter=Q(state=state)) for state in ReportState.values},
+    )
+    state = [
+        tuple(getattr(period, f.attname) for f in period._meta.concrete_fields)
+        for period in periods
+    ]
+    source = (
+        f"{FIGURES_REVISION} {programme.pk} {year} {for_print} {catalog_changed_at()} "
+        f"{reports} {state}"
+    )
+    return "midterm-figures:" + hashlib.sha256(source.encode()).hexdigest()
+
+
+def _figures(
+    programme: Programme, year: int, periods: list[ReportingPeriod], *, for_print: bool
+) -> MidtermDocument:
+    """The document without the samordnare's sections (`midterm_document` adds them)."""
     finish: Callable[[SafeString], SafeString] = chart_for_print if for_print else _same
     years = range(programme.start_year, year + 1)
-    periods = programme_periods(programme)
     by_year = {p.year: p for p in periods if p.is_annual and p.year in years}
     vb_periods = list(by_year.values())
     period_ids = [period.pk for period in vb_periods]
@@ -367,13 +439,6 @@ def midterm_document(
         indicators = indicator_figures(scope, vb_periods, counts, years=years)
         progress_tallies, assessment_tallies = activity_tallies(scope.activity_rows(period_ids))
         fulfilment_counts = fulfilment_tallies(scope.goal_rows(period_ids))
-    sections = {
-        section.key: section
-        for section in MidtermSection.objects.filter(
-            report__programme=programme, report__year=year
-        ).select_related("goal", "updated_by", "report")
-    }
-
     top_boards: list[BoardOffTrack] = []
     not_started: list[NotStarted] = []
     excerpts: dict[int, list[Excerpt]] = {}
@@ -393,16 +458,11 @@ def midterm_document(
     parts = []
     for goal in goals:
         progress = distributions(progress_tallies, [goal.pk], Progress)
-        section = sections.get(f"mal-{goal.number}")
-        states = section.prerequisite_states if section else {}
         parts.append(
             GoalPart(
                 goal=goal,
-                prerequisites=[
-                    PrerequisiteView(item, _state(states.get(str(item.pk))))
-                    for item in goal.prerequisites.all()
-                ],
-                section=section,
+                prerequisites=[],  # with the sections, by midterm_document
+                section=None,
                 progress=progress,
                 assessment=distributions(assessment_tallies, [goal.pk], Assessment),
                 fulfilment=distributions(fulfilment_counts, [goal.pk], Fulfilment),
@@ -444,9 +504,6 @@ def midterm_document(
         ),
         top_boards=top_boards,
         not_started=not_started,
-        sections=sections,
-        # Made final only once every section is written: the sections' report tells.
-        final=any(section.report.is_final for section in sections.values()),
         annual_name=next(
             (period.name for period in periods if period.is_annual), "Verksamhetsberättelse"
         ),
