@@ -82,6 +82,9 @@ NOT_STARTED = "ej_paborjad"  # an expected board without a report in the period
 NOT_OPENED = "ej öppnad"  # how a period that was never opened reads, wherever it is shown
 MISSING_SHOWN = 30  # boards named on the dashboard; the rest are a click away
 TOP = 10  # boards and activities with the most "Ej enligt plan"
+# Boards drawn in the dashboard's matrix: every one up to this many (Stockholm's 23), beyond
+# it those most off track, with a link to every board's row a page at a time.
+MATRIX_SHOWN = 25
 
 # The kinds of board a reader can filter by; the city's board and its companies go together.
 BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -737,7 +740,7 @@ def report_counts(scope: Scope, periods: list[ReportingPeriod]) -> ReportCounts:
     return ReportCounts(states=states, completeness=completeness)
 
 
-def _board_state(board: "BoardWithReport", period: ReportingPeriod, today: date) -> BoardState:
+def board_state(board: "BoardWithReport", period: ReportingPeriod, today: date) -> BoardState:
     """A board of `Scope.board_states` with its report, overdue by the report's own rule."""
     if not board.report_pk:
         return BoardState(board=board, report=None, overdue=False)
@@ -807,8 +810,14 @@ class Matrix:
     what the dashboard's first screen shows of where the city is off track."""
 
     goals: list[Goal]
-    rows: list[MatrixRow]  # one per expected board, by name
+    rows: list[MatrixRow]  # the boards shown (`matrix_boards`, or a page of them all)
     totals: list[MatrixCell]  # per goal, over every board
+    boards: int = 0  # every expected board, shown or not
+
+    @property
+    def partial(self) -> bool:
+        """Whether some expected boards are left out (beyond MATRIX_SHOWN)."""
+        return len(self.rows) < self.boards
 
     @property
     def off_track(self) -> int:
@@ -822,15 +831,27 @@ _MATRIX_FIELDS = {
 }
 
 
-def assessment_matrix(scope: Scope, goals: list[Goal], boards: list[BoardState]) -> Matrix:
-    """Goals × `boards` (the expected boards, `Scope.board_states`) in the scope's period:
-    per cell the reported activity rows by assessment ("Ej aktuell" left out, as
-    everywhere). One query whatever the number of boards and goals (GROUP BY board, goal,
-    assessment)."""
+def assessment_matrix(
+    scope: Scope,
+    goals: list[Goal],
+    boards: list[BoardState],
+    totals: list[MatrixCell] | None = None,
+    expected: int | None = None,
+) -> Matrix:
+    """Goals × `boards` (some of the expected boards, `Scope.board_states`) in the scope's
+    period: per cell the reported activity rows by assessment ("Ej aktuell" left out, as
+    everywhere). `totals` are those over every board (the sums of the rows' cells if not
+    given), of `expected` boards (len(boards) if not given). One query whatever the number
+    of boards and goals (GROUP BY board, goal, assessment, for `boards` only)."""
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
     for board_id, goal_id, value, n in (
         scope.activity_rows()
-        .filter(reported(), ASSESSED, assessment__in=list(_MATRIX_FIELDS))
+        .filter(
+            reported(),
+            ASSESSED,
+            assessment__in=list(_MATRIX_FIELDS),
+            report__board__in=[board.board.pk for board in boards],
+        )
         .values_list("report__board_id", "activity__goal_id", "assessment")
         .annotate(n=Count("pk"))
         .order_by()
@@ -846,10 +867,46 @@ def assessment_matrix(scope: Scope, goals: list[Goal], boards: list[BoardState])
         )
         for board in boards
     ]
-    totals = [MatrixCell(goal.number) for goal in goals]
-    for row in rows:
-        totals = [total.plus(cell) for total, cell in zip(totals, row.cells, strict=True)]
-    return Matrix(goals=goals, rows=rows, totals=totals)
+    if totals is None:
+        totals = [MatrixCell(goal.number) for goal in goals]
+        for row in rows:
+            totals = [total.plus(cell) for total, cell in zip(totals, row.cells, strict=True)]
+    return Matrix(
+        goals=goals,
+        rows=rows,
+        totals=totals,
+        boards=len(boards) if expected is None else expected,
+    )
+
+
+def _matrix_total(goal_number: int, tally: Tally) -> MatrixCell:
+    """A goal's cell over every board, from its tally of assessments (the same rows)."""
+    return MatrixCell(
+        goal_number, **{name: tally.counts[value] for value, name in _MATRIX_FIELDS.items()}
+    )
+
+
+def matrix_boards(scope: Scope, expected: int) -> "QuerySet[BoardWithReport]":
+    """The boards of the dashboard's matrix, of `expected`: every expected board by name up
+    to MATRIX_SHOWN, beyond that the MATRIX_SHOWN with the most rows "Ej enligt plan" (then
+    "Delvis enligt plan"). One query at any number of boards."""
+    boards = scope.board_states()
+    if expected <= MATRIX_SHOWN:
+        return boards
+    rows = (
+        scope.activity_rows()
+        .filter(reported(), ASSESSED, report__board=OuterRef("pk"))
+        .order_by()
+        .values("report__board")
+    )
+
+    def assessed(value: str) -> Coalesce:
+        count = rows.filter(assessment=value).annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(count), SqlValue(0))
+
+    return boards.annotate(
+        matrix_off=assessed(Assessment.OFF_TRACK), matrix_partly=assessed(Assessment.PARTLY)
+    ).order_by("-matrix_off", "-matrix_partly", "name")[:MATRIX_SHOWN]
 
 
 # --- The roll-up of a period ----------------------------------------------------------------
@@ -899,15 +956,31 @@ def period_rollup(
     ]
     # Before the period is opened nobody has been asked to report: nobody is missing yet.
     missing_count = completeness.expected - completeness.reported if completeness.opened else 0
-    # Every expected board with its report, once (one query): the boards missing, those
-    # waiting for review and the rows of the goals × boards matrix are all drawn from it.
-    boards = [] if figures_only else [_board_state(b, period, today) for b in scope.board_states()]
-    missing = (
-        [b for b in boards if not (b.report and b.report.is_reported)] if missing_count else []
-    )
-    waiting = [b for b in boards if b.report and b.report.state == ReportState.SUBMITTED]
+    # The boards named on the first screen, a bounded query each: the first MISSING_SHOWN
+    # missing and waiting for review, by name, and the boards of the matrix.
     waiting_count = by_state.get(ReportState.SUBMITTED, 0)
-    overdue_count = sum(b.overdue for b in boards)
+    missing: list[BoardState] = []
+    waiting: list[BoardState] = []
+    boards: list[BoardState] = []
+    overdue_count = 0
+    if not figures_only:
+        if missing_count:
+            missing = [
+                board_state(b, period, today) for b in scope.board_states("saknas")[:MISSING_SHOWN]
+            ]
+        if waiting_count:
+            waiting = [
+                board_state(b, period, today)
+                for b in scope.board_states(ReportState.SUBMITTED)[:MISSING_SHOWN]
+            ]
+        boards = [
+            board_state(b, period, today) for b in matrix_boards(scope, completeness.expected)
+        ]
+        overdue_count = (
+            scope.reports()
+            .filter(Report.overdue(today), board__in=scope.expected_boards().order_by())
+            .count()
+        )
 
     # Whether the goal has activities marked with a prevention level (Södertälje's measures),
     # in the same query: the dashboard then offers the level as a filter.
@@ -952,11 +1025,19 @@ def period_rollup(
         completeness=completeness,
         states=states,
         overdue=overdue_count,
-        missing=missing[:MISSING_SHOWN],
+        missing=missing,
         missing_count=missing_count,
-        waiting=waiting[:MISSING_SHOWN],
+        waiting=waiting,
         waiting_count=waiting_count,
-        matrix=None if figures_only else assessment_matrix(scope, goals, boards),
+        matrix=None
+        if figures_only
+        else assessment_matrix(
+            scope,
+            goals,
+            boards,
+            totals=[_matrix_total(goal.number, assessment[(goal.pk, period.pk)]) for goal in goals],
+            expected=completeness.expected,
+        ),
         goals=goal_figures,
         off_track=sum(assessment[(g.pk, period.pk)].counts[Assessment.OFF_TRACK] for g in goals),
         off_track_boards=[
