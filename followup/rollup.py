@@ -640,6 +640,16 @@ class Scope:
         if self.previous is None:
             # No rows, so none without the annotations.
             return cast("QuerySet[ChangedRow]", ActivityStatus.objects.none())
+        return (
+            self.rows_with_previous()
+            .filter(before_progress__isnull=False)
+            .exclude(before_progress=F("progress"), before_assessment=F("assessment"))
+        )
+
+    def rows_with_previous(self) -> "QuerySet[ChangedRow]":
+        """Every reported activity row, with the same board's reported row's values for the
+        same activity in the previous period (`before_progress`, `before_assessment`; None
+        without one). `changed_rows` keeps those that differ."""
         before = ActivityStatus.objects.filter(
             reported(),
             report__period=self.previous,
@@ -653,8 +663,6 @@ class Scope:
                 before_progress=Subquery(before.values("progress")[:1]),
                 before_assessment=Subquery(before.values("assessment")[:1]),
             )
-            .filter(before_progress__isnull=False)
-            .exclude(before_progress=F("progress"), before_assessment=F("assessment"))
         )
 
 
@@ -1065,8 +1073,11 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     and how many activity rows changed at all."""
     if scope.previous is None:
         return [], 0
+    # Grouped over every reported row, the unchanged ones left out here rather than in SQL
+    # (as `Scope.changed_rows` does): SQLite would evaluate the previous values' subqueries
+    # again for each condition (a fifth of the query at a hundred times Stockholm's boards).
     counts = (
-        scope.changed_rows()
+        scope.rows_with_previous()
         .values_list("before_assessment", "assessment", "before_progress", "progress")
         .annotate(n=Count("pk"))
         .order_by()
@@ -1074,6 +1085,11 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     pairs: dict[tuple[str, str, str], int] = defaultdict(int)
     changed = 0
     for before_assessment, after_assessment, before_progress, after_progress, n in counts:
+        if before_progress is None or (before_progress, before_assessment) == (
+            after_progress,
+            after_assessment,
+        ):
+            continue  # no row in the previous period, or none changed
         changed += n
         if before_assessment != after_assessment:
             pairs[("bedomning", before_assessment, after_assessment)] += n
