@@ -79,6 +79,7 @@ from followup.numbers import number_text, percent_text
 __all__ = ["percent_text"]  # where the documents and views have always found it
 
 NOT_STARTED = "ej_paborjad"  # an expected board without a report in the period
+OVERDUE = "forsenad"  # a board whose report is overdue (`Report.is_overdue`)
 NOT_OPENED = "ej öppnad"  # how a period that was never opened reads, wherever it is shown
 MISSING_SHOWN = 30  # boards named on the dashboard; the rest are a click away
 TOP = 10  # boards and activities with the most "Ej enligt plan"
@@ -593,11 +594,17 @@ class Scope:
             boards = self.responsible_boards()
         return boards.order_by("name")
 
-    def board_states(self, state: str | None = None) -> "QuerySet[BoardWithReport]":
+    def board_states(
+        self, state: str | None = None, today: date | None = None
+    ) -> "QuerySet[BoardWithReport]":
         """The expected boards with their report's id and state in the period (`report_pk`,
-        `report_state`), optionally only those in `state` (a ReportState, NOT_STARTED, or
-        "saknas" for every board that has not reported)."""
+        `report_state`), optionally only those in `state` (a ReportState, NOT_STARTED,
+        "saknas" for every board that has not reported, or OVERDUE for those whose report
+        is overdue on `today`)."""
         report = Report.objects.filter(period=self.period, board=OuterRef("pk"))
+        if state == OVERDUE:
+            overdue = report.filter(Report.overdue(today or date.today()))
+            return self.board_states().filter(Exists(overdue))
         boards = self.expected_boards().annotate(
             report_pk=Subquery(report.values("pk")[:1]),
             report_state=Coalesce(Subquery(report.values("state")[:1]), SqlValue(NOT_STARTED)),

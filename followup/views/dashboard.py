@@ -220,13 +220,15 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
     shown = params.get("visa")
     rows: QuerySet  # of boards or of one kind of row, as the table asks
     if shown == "namnder":
-        state = _choice(params, "lage", [rollup.NOT_STARTED, "saknas", *ReportState.values])
+        states = [rollup.NOT_STARTED, rollup.OVERDUE, "saknas", *ReportState.values]
+        state = _choice(params, "lage", states)
         title = {
             None: "Alla nämnder",
             "saknas": "Nämnder som inte har rapporterat",
             rollup.NOT_STARTED: "Ej påbörjad",
+            rollup.OVERDUE: "Försenade nämnder",
         }.get(state) or f"Nämnder: {ReportState(cast(str, state)).label.lower()}"
-        rows = scope.board_states(state or None)
+        rows = scope.board_states(state or None, timezone.localdate())
     elif shown == "aktiviteter":
         progress = _choice(params, "status", Progress)
         assessment = _choice(params, "bedomning", Assessment)
