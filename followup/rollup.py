@@ -901,27 +901,35 @@ def _matrix_total(goal_number: int, tally: Tally) -> MatrixCell:
     )
 
 
-def matrix_boards(scope: Scope, expected: int) -> "QuerySet[BoardWithReport]":
-    """The boards of the dashboard's matrix, of `expected`: every expected board by name up
-    to MATRIX_SHOWN, beyond that the MATRIX_SHOWN with the most rows "Ej enligt plan" (then
-    "Delvis enligt plan"). One query at any number of boards."""
-    boards = scope.board_states()
-    if expected <= MATRIX_SHOWN:
-        return boards
-    rows = (
+def boards_off_track(scope: Scope) -> list[tuple[int, str, int, int]]:
+    """The boards with reported rows "Ej enligt plan" or "Delvis enligt plan": (board id,
+    name, how many of each), the most off track first, then by name. One query."""
+    return list(
         scope.activity_rows()
-        .filter(reported(), ASSESSED, report__board=OuterRef("pk"))
-        .order_by()
-        .values("report__board")
+        .filter(reported(), ASSESSED, assessment__in=[Assessment.OFF_TRACK, Assessment.PARTLY])
+        .values_list("report__board_id", "report__board__name")
+        .annotate(
+            off=Count("pk", filter=Q(assessment=Assessment.OFF_TRACK)),
+            partly=Count("pk", filter=Q(assessment=Assessment.PARTLY)),
+        )
+        .order_by("-off", "report__board__name")
     )
 
-    def assessed(value: str) -> Coalesce:
-        count = rows.filter(assessment=value).annotate(n=Count("pk")).values("n")[:1]
-        return Coalesce(Subquery(count), SqlValue(0))
 
-    return boards.annotate(
-        matrix_off=assessed(Assessment.OFF_TRACK), matrix_partly=assessed(Assessment.PARTLY)
-    ).order_by("-matrix_off", "-matrix_partly", "name")[:MATRIX_SHOWN]
+def matrix_boards(
+    scope: Scope, expected: int, off_track: list[tuple[int, str, int, int]]
+) -> list["BoardWithReport"]:
+    """The boards of the dashboard's matrix, of `expected`: every expected board by name up
+    to MATRIX_SHOWN; beyond that the MATRIX_SHOWN of `off_track` (`boards_off_track`) with
+    the most rows "Ej enligt plan", then "Delvis enligt plan", then by name. One query at
+    any number of boards."""
+    boards = scope.board_states()
+    if expected <= MATRIX_SHOWN:
+        return list(boards)
+    # A stable sort: the database's order by name stays within equal counts.
+    ranked = sorted(off_track, key=lambda board: (-board[2], -board[3]))[:MATRIX_SHOWN]
+    chosen = {board.pk: board for board in boards.filter(pk__in=[pk for pk, *_ in ranked])}
+    return [chosen[pk] for pk, *_ in ranked if pk in chosen]
 
 
 # --- The roll-up of a period ----------------------------------------------------------------
@@ -978,6 +986,7 @@ def period_rollup(
     waiting: list[BoardState] = []
     boards: list[BoardState] = []
     overdue_count = 0
+    off_track_boards: list[tuple[int, str, int, int]] = []
     if not figures_only:
         if missing_count:
             missing = [
@@ -988,8 +997,10 @@ def period_rollup(
                 board_state(b, period, today)
                 for b in scope.board_states(ReportState.SUBMITTED)[:MISSING_SHOWN]
             ]
+        off_track_boards = boards_off_track(scope)
         boards = [
-            board_state(b, period, today) for b in matrix_boards(scope, completeness.expected)
+            board_state(b, period, today)
+            for b in matrix_boards(scope, completeness.expected, off_track_boards)
         ]
         overdue_count = (
             scope.reports()
@@ -1055,12 +1066,7 @@ def period_rollup(
         ),
         goals=goal_figures,
         off_track=sum(assessment[(g.pk, period.pk)].counts[Assessment.OFF_TRACK] for g in goals),
-        off_track_boards=[
-            Ranked(pk, name, n)
-            for pk, name, n in off_track.values_list("report__board_id", "report__board__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "report__board__name")[:TOP]
-        ],
+        off_track_boards=[Ranked(pk, name, n) for pk, name, n, _ in off_track_boards if n][:TOP],
         off_track_activities=[
             Ranked(pk, text, n)
             for pk, text, n in off_track.values_list("activity_id", "activity__text")
