@@ -281,7 +281,8 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
         return Rows(kind=shown, title=title, page=page)
     today = timezone.localdate()
     goals = list(Goal.objects.filter(scope.goal_filter("")).order_by("number"))
-    boards = [rollup.board_state(board, scope.period, today) for board in page]
+    page_boards = cast("list[rollup.BoardWithReport]", page.object_list)
+    boards = [rollup.board_state(board, scope.period, today) for board in page_boards]
     matrix = rollup.assessment_matrix(scope, goals, boards, totals=[], expected=paginator.count)
     return Rows(kind=shown, title=title, page=page, matrix=matrix)
 

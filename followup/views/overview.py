@@ -30,7 +30,11 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     for entry in coordinator_periods:
         # Every report in a state, a page at a time, where the page names only the first.
         period = entry.period
-        query = {"program": period.programme.slug, "ar": period.year, "period": period.kind}
+        query: dict[str, str | int] = {
+            "program": period.programme.slug,
+            "ar": period.year,
+            "period": period.kind,
+        }
         entry.rows_url = f"{reverse('dashboard-rows')}?{urlencode({**query, 'visa': 'namnder'})}"
     reopened_reports = selectors.reopened_reports(request.user, today) if is_coordinator else []
     boards = [
