@@ -34,6 +34,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.db.models import (
+    CharField,
     Choices,
     Count,
     Exists,
@@ -46,7 +47,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models import Value as SqlValue
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Concat, RowNumber
 
 from catalog.models import (
     Activity,
@@ -86,6 +87,7 @@ TOP = 10  # boards and activities with the most "Ej enligt plan"
 # Boards drawn in the dashboard's matrix: every one up to this many (Stockholm's 23), beyond
 # it those most off track, with a link to every board's row a page at a time.
 MATRIX_SHOWN = 25
+PAIR_SEPARATOR = "|"  # between a row's progress and assessment in one value (never in them)
 
 # The kinds of board a reader can filter by; the city's board and its companies go together.
 BOARD_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -111,12 +113,17 @@ class Before(TypedDict):
     before_assessment: str
 
 
+class BeforePair(TypedDict):
+    before: str | None
+
+
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
     # What Scope.board_states and Scope.changed_rows annotate.
     BoardWithReport = WithAnnotations[Board, ReportOfBoard]
     ChangedRow = WithAnnotations[ActivityStatus, Before]
+    RowWithPrevious = WithAnnotations[ActivityStatus, BeforePair]
 
 
 def is_opened(period: ReportingPeriod) -> bool:
@@ -653,16 +660,21 @@ class Scope:
             .exclude(before_progress=F("progress"), before_assessment=F("assessment"))
         )
 
-    def rows_with_previous(self) -> "QuerySet[ChangedRow]":
-        """Every reported activity row, with the same board's reported row's values for the
-        same activity in the previous period (`before_progress`, `before_assessment`; None
-        without one). `changed_rows` keeps those that differ."""
-        before = ActivityStatus.objects.filter(
+    def _previous_row(self) -> QuerySet[ActivityStatus]:
+        """The same board's reported row for the same activity in the previous period, of
+        an outer activity row."""
+        return ActivityStatus.objects.filter(
             reported(),
             report__period=self.previous,
             report__board=OuterRef("report__board"),
             activity=OuterRef("activity"),
         )
+
+    def rows_with_previous(self) -> "QuerySet[ChangedRow]":
+        """Every reported activity row, with the previous period's values of its board and
+        activity (`before_progress`, `before_assessment`; None without one). `changed_rows`
+        keeps those that differ."""
+        before = self._previous_row()
         return (
             self.activity_rows()
             .filter(reported())
@@ -671,6 +683,13 @@ class Scope:
                 before_assessment=Subquery(before.values("assessment")[:1]),
             )
         )
+
+    def rows_with_previous_pair(self) -> "QuerySet[RowWithPrevious]":
+        """As `rows_with_previous` but with both previous values in one, `before`
+        ("progress|assessment"), for the counts: one subquery a row instead of two."""
+        both = Concat("progress", SqlValue(PAIR_SEPARATOR), "assessment", output_field=CharField())
+        before = self._previous_row().annotate(both=both).values("both")[:1]
+        return self.activity_rows().filter(reported()).annotate(before=Subquery(before))
 
 
 def make_scope(
@@ -1087,22 +1106,23 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     if scope.previous is None:
         return [], 0
     # Grouped over every reported row, the unchanged ones left out here rather than in SQL
-    # (as `Scope.changed_rows` does): SQLite would evaluate the previous values' subqueries
-    # again for each condition (a fifth of the query at a hundred times Stockholm's boards).
+    # (as `Scope.changed_rows` does): SQLite would evaluate the previous values' subquery
+    # again for each condition, and one subquery for both values halves the lookups (at a
+    # hundred times Stockholm's boards 230 -> 133 ms).
     counts = (
-        scope.rows_with_previous()
-        .values_list("before_assessment", "assessment", "before_progress", "progress")
+        scope.rows_with_previous_pair()
+        .values_list("before", "assessment", "progress")
         .annotate(n=Count("pk"))
         .order_by()
     )
     pairs: dict[tuple[str, str, str], int] = defaultdict(int)
     changed = 0
-    for before_assessment, after_assessment, before_progress, after_progress, n in counts:
-        if before_progress is None or (before_progress, before_assessment) == (
-            after_progress,
-            after_assessment,
-        ):
-            continue  # no row in the previous period, or none changed
+    for before, after_assessment, after_progress, n in counts:
+        if before is None:
+            continue  # no row in the previous period
+        before_progress, before_assessment = before.split(PAIR_SEPARATOR)
+        if (before_progress, before_assessment) == (after_progress, after_assessment):
+            continue
         changed += n
         if before_assessment != after_assessment:
             pairs[("bedomning", before_assessment, after_assessment)] += n
