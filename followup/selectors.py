@@ -6,8 +6,8 @@ from itertools import chain
 from typing import Generic, TypeVar
 
 from django.contrib.auth.models import User
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from attachments.selectors import attachments_prefetch
 from catalog.models import Goal
@@ -229,37 +229,80 @@ def earlier_reports(user: User) -> list[ReportYear]:
     return list(years.values())
 
 
+# Reports named per state (and overdue) on the samordnare's start page; the rest are counted,
+# with a link to them all a page at a time (`/oversikt/rader/`). Stockholm's 23 all fit.
+OVERVIEW_SHOWN = 25
+
+
+@dataclass
+class ReportGroup:
+    """Some reports of a period: how many, and the first OVERVIEW_SHOWN by board."""
+
+    count: int
+    shown: list[ReportSummary]
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.shown)
+
+
 @dataclass
 class CoordinatorPeriod:
     period: ReportingPeriod
-    by_state: dict[str, list[ReportSummary]]
-    overdue: list[ReportSummary]
+    by_state: dict[str, ReportGroup]
+    overdue: ReportGroup
+    rows_url: str = ""  # the dashboard's list of the period's boards (`lage=` to add)
 
     @property
     def count(self) -> int:
-        return sum(len(reports) for reports in self.by_state.values())
+        return sum(group.count for group in self.by_state.values())
 
 
 def coordinator_overview(user: User, today: date) -> list[CoordinatorPeriod]:
     """For each open period of the user's programmes, its reports by state and the
-    overdue ones (not submitted, deadline passed)."""
+    overdue ones (not submitted, deadline passed): counted, and the first OVERVIEW_SHOWN of
+    each by board named. Three queries whatever the number of boards."""
     periods = list(
         ReportingPeriod.objects.filter(
             programme__in=coordinated_programmes(user), state=PeriodState.OPEN
         ).select_related("programme")
     )
-    reports = reports_visible_to(user).filter(period__in=periods).order_by("board__name")
+    reports = reports_visible_to(user).filter(period__in=periods)
+    overdue = Report.overdue(today)
     by_period: dict[int, CoordinatorPeriod] = {
         period.pk: CoordinatorPeriod(
-            period=period, by_state={state: [] for state in ReportState.values}, overdue=[]
+            period=period,
+            by_state={state: ReportGroup(0, []) for state in ReportState.values},
+            overdue=ReportGroup(0, []),
         )
         for period in periods
     }
-    for summary in _summaries(reports, today):
+    for period_id, state, n, n_overdue in (
+        reports.values_list("period_id", "state")
+        .annotate(n=Count("pk"), n_overdue=Count("pk", filter=overdue))
+        .order_by()
+    ):
+        by_period[period_id].by_state[state].count = n
+        by_period[period_id].overdue.count += n_overdue
+
+    def first(partition: list[str], queryset: QuerySet[Report]) -> Q:
+        # The reports first by board in each partition, before their fill counts are asked.
+        rank = Window(RowNumber(), partition_by=partition, order_by=[F("board__name"), F("pk")])
+        ranked = queryset.annotate(rank=rank).filter(rank__lte=OVERVIEW_SHOWN).values("pk")
+        return Q(pk__in=ranked)
+
+    # The first of each state and the first overdue, in one query, by board as ranked.
+    shown = Report.objects.filter(
+        first(["period", "state"], reports) | first(["period"], reports.filter(overdue))
+    ).order_by("board__name", "pk")
+    for summary in _summaries(shown, today):
         entry = by_period[summary.report.period_id]
-        entry.by_state[summary.report.state].append(summary)
-        if summary.overdue:
-            entry.overdue.append(summary)
+        for group, belongs in (
+            (entry.by_state[summary.report.state], True),
+            (entry.overdue, summary.overdue),
+        ):
+            if belongs and len(group.shown) < OVERVIEW_SHOWN:
+                group.shown.append(summary)
     return list(by_period.values())
 
 

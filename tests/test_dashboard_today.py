@@ -13,7 +13,14 @@ from django.urls import reverse
 
 from catalog.models import ActivityResponsibility, Board
 from followup.models import ActivityStatus, Assessment, PeriodKind, Progress, Report, ReportState
-from followup.rollup import BoardState, Scope, assessment_matrix, make_scope, period_rollup
+from followup.rollup import (
+    MATRIX_SHOWN,
+    BoardState,
+    Scope,
+    assessment_matrix,
+    make_scope,
+    period_rollup,
+)
 from tests.followup_data import DISTRICT, OTHER, build_world
 from tests.test_rollup import activity_rows, set_state
 
@@ -90,6 +97,75 @@ class MatrixTests(TestCase):
         rollup = period_rollup(self.world.programme, 2023, PeriodKind.T1)
         assert rollup.matrix is not None
         self.assertEqual(rollup.matrix.off_track, 6)
+
+
+class ManyBoardsMatrixTests(TestCase):
+    """Beyond MATRIX_SHOWN boards the matrix names those most off track, with the totals over
+    every board and a link to every board's row, a page at a time, at the same queries."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        set_state(DISTRICT, ReportState.SUBMITTED)
+        set_state(OTHER, ReportState.APPROVED)
+        assess(DISTRICT, 1, Assessment.OFF_TRACK)
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.coordinator)
+
+    def add_boards(self, n: int) -> None:
+        activity = activity_rows(DISTRICT).first().activity
+        for i in range(n):
+            board = Board.objects.create(
+                organisation="Stockholms stad", name=f"Ny {i}", slug=f"ny-{i}", kind="facknamnd"
+            )
+            ActivityResponsibility.objects.create(activity=activity, board=board)
+            report = Report.objects.create(period=self.world.period, board=board)
+            ActivityStatus.objects.create(
+                report=report,
+                activity=activity,
+                progress=Progress.STARTED,
+                assessment=Assessment.OFF_TRACK if i == 0 else Assessment.PARTLY,
+            )
+            report.state = ReportState.SUBMITTED
+            report.save()
+
+    def queries(self, url: str, params: dict[str, object] | None = None) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url, params).status_code, 200)
+        return len(queries)
+
+    def test_the_matrix_names_the_boards_most_off_track_and_links_to_them_all(self) -> None:
+        matrix_rows = {"ar": 2023, "period": "T1", "visa": "matris"}
+        before = (self.queries(URL), self.queries(reverse("dashboard-rows"), matrix_rows))
+        self.assertNotContains(self.client.get(URL), "visa=matris")
+        self.add_boards(MATRIX_SHOWN + 2 - 23)  # two boards more than the matrix shows
+        self.assertEqual(
+            (self.queries(URL), self.queries(reverse("dashboard-rows"), matrix_rows)), before
+        )
+        rollup = period_rollup(self.world.programme, 2023, PeriodKind.T1)
+        matrix = rollup.matrix
+        assert matrix is not None
+        # The boards with rows "Ej enligt plan" first, then "Delvis enligt plan", then by
+        # name (at most MATRIX_SHOWN; here five, the others have neither).
+        self.assertEqual((len(matrix.rows), matrix.boards), (5, MATRIX_SHOWN + 2))
+        self.assertTrue(matrix.partial)
+        names = [row.board.board.name for row in matrix.rows]
+        self.assertEqual(names[:2], ["Ny 0", "Rinkeby-Kista stadsdelsnämnd"])
+        self.assertEqual(names[2], "Ny 1")
+        # The totals are over every board, shown or not.
+        self.assertEqual(matrix.off_track, 2)
+        self.assertEqual(matrix.totals[0].partly, MATRIX_SHOWN + 2 - 23 - 1)
+        response = self.client.get(URL)
+        self.assertContains(response, f"Alla {MATRIX_SHOWN + 2} nämnder per mål, 50 i taget")
+        self.assertContains(response, "visa=matris")
+        # The page of them all: every expected board, by name, each cell a link.
+        page = self.client.get(reverse("dashboard-rows"), matrix_rows)
+        content = page.content.decode()
+        self.assertEqual(content.count('<th scope="row">'), MATRIX_SHOWN + 2)
+        self.assertLess(content.index("Bromma"), content.index("Ny 0"))
+        self.assertContains(page, 'id="matris-legend"')
+        self.assertContains(page, "Inte inskickad (utkast")
 
 
 class FirstScreenTests(TestCase):

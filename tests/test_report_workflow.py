@@ -15,6 +15,7 @@ from followup.models import (
     ReportingPeriod,
     ReportState,
 )
+from followup.selectors import OVERVIEW_SHOWN
 from followup.services import (
     period_lock,
     period_open,
@@ -349,18 +350,49 @@ class StartPageTests(TestCase):
         self.assertContains(response, "⚠ Försenade: 22 av 23")
         self.assertContains(response, "Inskickad</span> 1")
 
+    def test_beyond_overview_shown_reports_are_counted_and_linked(self) -> None:
+        period = self.world.period
+        period.deadline = timezone.localdate() - timedelta(days=2)
+        period.save()
+        for n in range(OVERVIEW_SHOWN + 2 - 23):
+            board = Board.objects.create(
+                organisation="Stockholms stad", name=f"Ö {n}", slug=f"o-{n}", kind="facknamnd"
+            )
+            Report.objects.create(period=period, board=board)
+        self.client.force_login(self.world.coordinator)
+        with self.assertNumQueries(11):
+            response = self.client.get(reverse("start"))
+        content = response.content.decode()
+        # 26 drafts, the first 25 by board named ("Ö 3" before "Östermalms"); 26 overdue.
+        self.assertContains(response, "⚠ Försenade: 26 av 27")
+        self.assertContains(response, "Utkast</span> 26")
+        self.assertEqual(content.count("Ö 3</a>"), 2)  # overdue and draft
+        self.assertNotIn("Östermalms stadsdelsnämnd</a>", content)
+        rows = f"{reverse('dashboard-rows')}?program={self.world.programme.slug}&amp;ar=2023"
+        self.assertContains(response, f"{rows}&amp;period=T1&amp;visa=namnder&amp;lage=utkast")
+        self.assertContains(response, "Visa alla 26 försenade")
+        overdue = self.client.get(
+            reverse("dashboard-rows"),
+            {"program": self.world.programme.slug, "ar": 2023, "period": "T1"}
+            | {"visa": "namnder", "lage": "forsenad"},
+        )
+        self.assertContains(overdue, "Försenade nämnder")
+        self.assertContains(overdue, "26 rader")
+        self.assertContains(overdue, "Ö 1")
+
     def test_start_page_query_count_does_not_grow_with_reports(self) -> None:
         self.client.force_login(self.world.coordinator)
         # session, user, whether the user coordinates, the user's open reports with fill
         # counts, their earlier reports, the coordinated programmes' open periods, those
-        # periods' reports with fill counts, reports reopened in locked periods, the boards
+        # periods' reports counted by state, the first of each state and the first overdue
+        # (OVERVIEW_SHOWN each) with fill counts, reports reopened in locked periods, the boards
         # the user only reads, the header's unread notifications
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             self.client.get(reverse("start"))
         period_open(
             period=ReportingPeriod.objects.get(programme=self.world.programme, year=2024, kind="T1")
         )
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(11):
             response = self.client.get(reverse("start"))
         self.assertContains(response, "Tertialrapport 1 2024")
 

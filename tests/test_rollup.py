@@ -319,11 +319,12 @@ class TrendAndChangeTests(TestCase):
         before = count()
         # Reports per period and state (this period's and the trend's), the responsible
         # boards (for the trend's periods not yet opened), whether the period has reports,
-        # the expected boards with their reports (missing, waiting for review, the matrix's
-        # rows), goals, activity tallies, indicator responsibilities, indicator sums,
-        # indicators, off track per board and per activity, changes, own indicators, and
-        # the goals × boards matrix's counts.
-        self.assertEqual(before, 14)
+        # the first expected boards missing and those waiting for review (MISSING_SHOWN
+        # each), the matrix's boards (`matrix_boards`), the overdue reports' count, goals,
+        # activity tallies, indicator responsibilities, indicator sums, indicators, off
+        # track per board and per activity, changes, own indicators, and the goals × boards
+        # matrix's counts.
+        self.assertEqual(before, 17)
         board = Board.objects.create(
             organisation="Stockholms stad", name="Ny nämnd", slug="ny-namnd", kind="facknamnd"
         )

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from catalog.models import IndicatorKind, PreventionLevel, Programme
+from catalog.models import Goal, IndicatorKind, PreventionLevel, Programme
 from followup import access, rollup
 from followup.charts import Bar, bar_chart, trend_chart
 from followup.models import (
@@ -212,6 +212,7 @@ class Rows:
     kind: str  # which table the template draws
     title: str
     page: Page
+    matrix: rollup.Matrix | None = None  # "matris": the page's boards × the goals
 
 
 def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
@@ -219,13 +220,15 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
     shown = params.get("visa")
     rows: QuerySet  # of boards or of one kind of row, as the table asks
     if shown == "namnder":
-        state = _choice(params, "lage", [rollup.NOT_STARTED, "saknas", *ReportState.values])
+        states = [rollup.NOT_STARTED, rollup.OVERDUE, "saknas", *ReportState.values]
+        state = _choice(params, "lage", states)
         title = {
             None: "Alla nämnder",
             "saknas": "Nämnder som inte har rapporterat",
             rollup.NOT_STARTED: "Ej påbörjad",
+            rollup.OVERDUE: "Försenade nämnder",
         }.get(state) or f"Nämnder: {ReportState(cast(str, state)).label.lower()}"
-        rows = scope.board_states(state or None)
+        rows = scope.board_states(state or None, timezone.localdate())
     elif shown == "aktiviteter":
         progress = _choice(params, "status", Progress)
         assessment = _choice(params, "bedomning", Assessment)
@@ -254,6 +257,9 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
     elif shown == "indikator" and (indicator := _int(params.get("indikator"))):
         rows = rollup.indicator_rows_behind(scope, indicator)
         title = "Indikatorns utfall per nämnd"
+    elif shown == "matris":
+        rows = scope.board_states()
+        title = f"Bedömningar per {scope.programme.goal_label.lower()} och nämnd"
     elif shown == "egna-indikatorer":
         rows = rollup.own_indicator_rows(scope)
         title = "Nämndernas egna indikatorer"
@@ -271,7 +277,14 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
         raise Http404("Okänt urval.")
     paginator = Paginator(rows, ROWS_PER_PAGE)
     page = paginator.get_page(params.get("sida"))
-    return Rows(kind=shown, title=title, page=page)
+    if shown != "matris":
+        return Rows(kind=shown, title=title, page=page)
+    today = timezone.localdate()
+    goals = list(Goal.objects.filter(scope.goal_filter("")).order_by("number"))
+    page_boards = cast("list[rollup.BoardWithReport]", page.object_list)
+    boards = [rollup.board_state(board, scope.period, today) for board in page_boards]
+    matrix = rollup.assessment_matrix(scope, goals, boards, totals=[], expected=paginator.count)
+    return Rows(kind=shown, title=title, page=page, matrix=matrix)
 
 
 @require_safe
@@ -305,6 +318,7 @@ def dashboard_rows(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": rows,
             "page_query": page_query.urlencode(),
             "dashboard_query": selection.query,
+            "query": selection.query,  # for the matrix's links (`rows_href`)
             "target": request.htmx.target if request.htmx else "",
             "report_states": ReportState.choices,
         },

@@ -27,6 +27,15 @@ def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     # The boards whose reports the user only reads, to say so.
     read_only_boards = list(access.boards_of(request.user, BoardRole.READER).order_by("name"))
     coordinator_periods = selectors.coordinator_overview(request.user, today)
+    for entry in coordinator_periods:
+        # Every report in a state, a page at a time, where the page names only the first.
+        period = entry.period
+        query: dict[str, str | int] = {
+            "program": period.programme.slug,
+            "ar": period.year,
+            "period": period.kind,
+        }
+        entry.rows_url = f"{reverse('dashboard-rows')}?{urlencode({**query, 'visa': 'namnder'})}"
     reopened_reports = selectors.reopened_reports(request.user, today) if is_coordinator else []
     boards = [
         *read_only_boards,
