@@ -9,8 +9,7 @@ import zipfile
 import pytest
 from playwright.sync_api import Page, expect
 
-from followup.documents import jobs
-from followup.models import GeneratedDocument
+from tests.browser.test_document_jobs import make_while_polled
 from tests.browser.test_report import MOBILE, assert_no_sideways_scroll, log_in
 from tests.document_jobs import DUMMY_TASKS
 from tests.followup_data import World, build_small_world
@@ -68,7 +67,7 @@ def test_the_archive_package_from_the_button_to_the_download(
     expect(page.get_by_text("I kö, väntar på att göras")).to_be_visible()
     assert_accessible(page)
 
-    jobs.make(GeneratedDocument.objects.get())  # what the worker would do
+    make_while_polled()  # what the worker would do
 
     name = f"arkiv-{world.programme.slug}-2023.zip"
     link = page.get_by_role("link", name=f"Ladda ner {name}")
