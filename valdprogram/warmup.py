@@ -11,32 +11,35 @@ Nothing here touches the database.
 """
 
 import logging
+import sysconfig
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.template import TemplateSyntaxError, engines
 from django.template.backends.django import DjangoTemplates
+from django.template.utils import get_app_template_dirs
 from django.urls import get_resolver
 from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
 
-def _own_template_names() -> list[str]:
-    """The names of the templates of the project and its own apps (not third-party ones)."""
+def _own_template_names(engine: DjangoTemplates) -> list[str]:
+    """The names of the engine's templates in the project's own folders (not third-party
+    apps')."""
     base = Path(settings.BASE_DIR).resolve()
-    folders = [Path(folder) for folder in getattr(settings, "TEMPLATES", [{}])[0].get("DIRS", [])]
-    folders += [
-        Path(config.path) / "templates"
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base)
+    installed = Path(sysconfig.get_paths()["purelib"]).resolve()  # .venv may be inside base
+    # The apps' folders too: django-template-partials turns APP_DIRS into an explicit loader.
+    folders = [
+        Path(folder) for folder in [*engine.engine.dirs, *get_app_template_dirs("templates")]
     ]
     return sorted(
         {
             path.relative_to(folder).as_posix()
             for folder in folders
             if folder.is_dir()
+            and folder.resolve().is_relative_to(base)
+            and not folder.resolve().is_relative_to(installed)
             for path in folder.rglob("*")
             if path.suffix in {".html", ".txt", ".xml", ".svg"} and path.is_file()
         }
@@ -54,7 +57,7 @@ def warm() -> int:
     for engine in engines.all():
         if not isinstance(engine, DjangoTemplates):
             continue
-        for name in _own_template_names():
+        for name in _own_template_names(engine):
             try:
                 engine.get_template(name)
             except TemplateSyntaxError:
