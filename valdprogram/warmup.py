@@ -30,9 +30,8 @@ def _own_template_names(engine: DjangoTemplates) -> list[str]:
     base = Path(settings.BASE_DIR).resolve()
     installed = Path(sysconfig.get_paths()["purelib"]).resolve()  # .venv may be inside base
     # The apps' folders too: django-template-partials turns APP_DIRS into an explicit loader.
-    folders = [
-        Path(folder) for folder in [*engine.engine.dirs, *get_app_template_dirs("templates")]
-    ]
+    folders = [Path(str(folder)) for folder in engine.engine.dirs]
+    folders += [Path(folder) for folder in get_app_template_dirs("templates")]
     return sorted(
         {
             path.relative_to(folder).as_posix()
