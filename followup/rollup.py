@@ -39,6 +39,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -61,6 +62,7 @@ from catalog.models import (
     Programme,
     programme_item,
 )
+from catalog.selectors import catalog_changed_at
 from followup.models import (
     REPORTED_STATES,
     ActivityStatus,
@@ -728,6 +730,37 @@ def make_scope(
     )
 
 
+# --- What the figures rest on ------------------------------------------------------------
+
+
+def figures_stamp(periods: Iterable[ReportingPeriod], read: Iterable[int]) -> str:
+    """A stamp of what figures counted from the reports of the periods `read` (their ids)
+    rest on, which changes whenever one of the figures would: for keeping them in the cache
+    until then. It is the catalog's last change (goals, items, boards and who answers for
+    what: `catalog_changed_at`), the programme's `periods` as they stand, and the reports of
+    `read`: how many in each state, the newest change, the sum of their versions, and how
+    many are reopened or have a deadline of their own (which locking a period clears
+    without saving the reports).
+
+    The rows need nothing of their own. The figures count the values of the reports that
+    count (`reported`) and of the others only their rows; a report's values change only
+    while it is being written, and leaving that state saves it; and rows come and go only
+    with a change of the catalog, a period or a report, in the same transaction. Two
+    queries, the second reading the reports of `read` only."""
+    reports = Report.objects.filter(period_id__in=list(read)).aggregate(
+        changed=Max("updated_at"),
+        versions=Sum("version"),
+        reopened=Count("pk", filter=Q(reopened=True)),
+        deadlines=Count("deadline"),
+        **{state: Count("pk", filter=Q(state=state)) for state in ReportState.values},
+    )
+    state = [
+        tuple(getattr(period, f.attname) for f in period._meta.concrete_fields)
+        for period in periods
+    ]
+    return f"{catalog_changed_at()} {reports} {state}"
+
+
 # --- Who has reported ---------------------------------------------------------------------
 
 
@@ -1098,6 +1131,15 @@ def period_rollup(
         programme_goals=programme_goals,
         has_prevention_levels=has_prevention_levels,
     )
+
+
+def rollup_stamp(scope: Scope) -> str:
+    """`figures_stamp` of what `period_rollup` reads for the scope: the reports of its
+    period, of the period before (the changes) and of the trend's periods. Two queries."""
+    read = {scope.period.pk, *(p.pk for p in _trend_periods(scope))}
+    if scope.previous is not None:
+        read.add(scope.previous.pk)
+    return figures_stamp(scope.periods, sorted(read))
 
 
 def _transitions(scope: Scope) -> tuple[list[Transition], int]:

@@ -43,7 +43,7 @@ from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Choices, Count, F, Max, Q, Sum, Window
+from django.db.models import Choices, Count, F, Q, Window
 from django.db.models.functions import Length, RowNumber
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -57,7 +57,6 @@ from catalog.models import (
     Programme,
     annual_plural,
 )
-from catalog.selectors import catalog_changed_at
 from followup.charts import Bar, trend_chart
 from followup.documents.pdf import chart_for_print
 from followup.models import (
@@ -70,9 +69,7 @@ from followup.models import (
     MidtermSectionKind,
     PrerequisiteState,
     Progress,
-    Report,
     ReportingPeriod,
-    ReportState,
     reported,
 )
 from followup.rollup import (
@@ -86,6 +83,7 @@ from followup.rollup import (
     TallyKey,
     TrendPoint,
     activity_tallies,
+    figures_stamp,
     fulfilment_tallies,
     indicator_figures,
     is_opened,
@@ -371,24 +369,11 @@ def midterm_document(
 def _figures_key(
     programme: Programme, year: int, periods: list[ReportingPeriod], *, for_print: bool
 ) -> str:
-    """What the figures of the halvtidsrapport for `year` are read from: the catalog (goals,
-    items, boards and who answers for what), the programme's periods as they stand, and its
-    VB reports up to `year` (how many in each state, the newest change and the sum of their
-    versions: a report's rows change only while it is not sent in, and leaving that state
-    saves it). Two queries."""
+    """What the figures of the halvtidsrapport for `year` are read from: the catalog, the
+    programme's periods and its VB reports up to `year` (`figures_stamp`). Two queries."""
     annual = [p.pk for p in periods if p.is_annual and p.year <= year]
-    reports = Report.objects.filter(period_id__in=annual).aggregate(
-        changed=Max("updated_at"),
-        versions=Sum("version"),
-        **{state: Count("pk", filter=Q(state=state)) for state in ReportState.values},
-    )
-    state = [
-        tuple(getattr(period, f.attname) for f in period._meta.concrete_fields)
-        for period in periods
-    ]
     source = (
-        f"{FIGURES_REVISION} {programme.pk} {year} {for_print} {catalog_changed_at()} "
-        f"{reports} {state}"
+        f"{FIGURES_REVISION} {programme.pk} {year} {for_print} {figures_stamp(periods, annual)}"
     )
     return "midterm-figures:" + hashlib.sha256(source.encode()).hexdigest()
 

@@ -5,10 +5,13 @@ The dashboard shows counts and sums only; every number links to the rows behind 
 own without JavaScript. Both cost the same few queries whatever the number of boards.
 """
 
+import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import cast
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import QuerySet
@@ -34,6 +37,10 @@ ROWS_PER_PAGE = 50
 PROGRESS_LABELS = dict(Progress.choices)
 ASSESSMENT_LABELS = dict(Assessment.choices)
 BLANK = "-"  # in a link: the rows where the scale was left blank ("Ej angivet")
+# The figures kept in the cache per change of their data (`_figures`): raise the revision
+# when a release changes what they hold; a day's timeout lets old ones go.
+FIGURES_REVISION = 1
+FIGURES_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -153,20 +160,47 @@ def _selection(request: HttpRequest) -> Selection:
     return Selection(programmes=programmes, programme=programme, scope=scope)
 
 
+@dataclass
+class Figures:
+    """What the dashboard shows of a selection: the roll-up and each goal's charts."""
+
+    rollup: rollup.Rollup
+    goals: list[GoalView]
+
+
+def _figures(selection: Selection, today: date) -> Figures:
+    """The selection's figures, computed once per change of what they are read from
+    (`rollup.rollup_stamp`, and `today` for what is overdue) and kept in the cache: at a
+    hundred times Stockholm they count hundreds of thousands of rows."""
+    scope = selection.scope
+    source = (
+        f"{FIGURES_REVISION} {scope.period.pk} {scope.goal_number} {scope.board_group} "
+        f"{scope.prevention_level} {today} {rollup.rollup_stamp(scope)}"
+    )
+    key = "dashboard-figures:" + hashlib.sha256(source.encode()).hexdigest()
+    figures: Figures | None = cache.get(key)
+    if figures is None:
+        counted = rollup.period_rollup(
+            selection.programme,
+            scope.period.year,
+            scope.period.kind,
+            goal_number=scope.goal_number,
+            board_group=scope.board_group,
+            today=today,
+            periods=list(scope.periods),
+            prevention_level=scope.prevention_level,
+        )
+        goals = [_goal_view(figure, selection.programme) for figure in counted.goals]
+        figures = Figures(rollup=counted, goals=goals)
+        cache.set(key, figures, timeout=FIGURES_CACHE_SECONDS)
+    return figures
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     selection = _selection(request)
     scope = selection.scope
-    figures = rollup.period_rollup(
-        selection.programme,
-        scope.period.year,
-        scope.period.kind,
-        goal_number=scope.goal_number,
-        board_group=scope.board_group,
-        today=timezone.localdate(),
-        periods=list(scope.periods),
-        prevention_level=scope.prevention_level,
-    )
+    figures = _figures(selection, timezone.localdate())
     return render(
         request,
         "followup/dashboard.html",
@@ -178,10 +212,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "board_groups": [(key, label) for key, (label, _) in rollup.BOARD_GROUPS.items()],
             "selected_group": scope.board_group or "",
             # Offered where the programme marks its activities with a prevention level.
-            "levels": PreventionLevel.choices if figures.has_prevention_levels else [],
+            "levels": PreventionLevel.choices if figures.rollup.has_prevention_levels else [],
             "selected_level": scope.prevention_level or "",
-            "rollup": figures,
-            "goals": [_goal_view(figure, selection.programme) for figure in figures.goals],
+            "rollup": figures.rollup,
+            "goals": figures.goals,
             "query": selection.query,
             "rows_url": reverse("dashboard-rows"),
         },
