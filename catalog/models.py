@@ -50,22 +50,24 @@ class BoardQuerySet(models.QuerySet):
         """The boards the programme itself makes responsible for at least one of its
         activities or indicators (boards' own items aside), by name. These are the boards
         with commitments: each gets a report when a period opens and a styrkort."""
-        # Subqueries, not joins: a join of every board's responsibilities needs a DISTINCT
-        # over them all, which at a hundred times Stockholm's boards took most of a second.
+        # One EXISTS per board, not a join nor `pk IN (subquery)`: a join of every board's
+        # responsibilities needs a DISTINCT over them all, and the IN list reads every
+        # responsibility of the programme (70,000 at a hundred times Stockholm's boards, 15 ms
+        # a query on SQLite), where EXISTS reads a board's responsibilities through their
+        # board index and stops at the first one (2,300 boards in 2 ms).
         activities = ActivityResponsibility.objects.filter(
             reports_on("", "activity"),
+            board=models.OuterRef("pk"),
             activity__goal__programme=programme,
             activity__added_by__isnull=True,
         )
         indicators = IndicatorResponsibility.objects.filter(
             reports_on("", "indicator"),
+            board=models.OuterRef("pk"),
             indicator__goal__programme=programme,
             indicator__added_by__isnull=True,
         )
-        return self.filter(
-            models.Q(pk__in=activities.values("board_id"))
-            | models.Q(pk__in=indicators.values("board_id"))
-        ).order_by("name")
+        return self.filter(models.Exists(activities) | models.Exists(indicators)).order_by("name")
 
 
 class Board(models.Model):

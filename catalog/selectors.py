@@ -4,12 +4,26 @@ Every function returns a queryset whose related rows are prefetched, so that ren
 programme, a goal or a board costs the same few queries however large the catalog is.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from catalog.cycles import STOCKHOLM_CYCLE
@@ -18,6 +32,7 @@ from catalog.models import (
     ActivityResponsibility,
     Board,
     BoardGroup,
+    BoardKind,
     Goal,
     Indicator,
     IndicatorResponsibility,
@@ -28,6 +43,8 @@ from catalog.models import (
     ResponsibilityRole,
     programme_item,
 )
+
+Kept = TypeVar("Kept")
 
 CATALOG_MODELS = (
     Programme,
@@ -200,11 +217,19 @@ def goal_responsible(goal: Goal) -> tuple[list[Responsible], list[Responsible]]:
     """The goal's activities and indicators with who is responsible, computed once per
     catalog change (`catalog_changed_at`) and kept in the cache: counting a goal's boards
     by group reads every responsibility of its items, thousands at a region's size."""
+    return kept_per_catalog_change(
+        f"goal-responsible:{goal.pk}", lambda: (goal_activities(goal), goal_indicators(goal))
+    )
+
+
+def kept_per_catalog_change(name: str, compute: Callable[[], Kept]) -> Kept:
+    """What `compute` returns, kept in the cache under `name` until the catalog next changes
+    (`catalog_changed_at`, one query): then computed anew."""
     changed = catalog_changed_at()
-    key = f"goal-responsible:{goal.pk}:{changed.isoformat() if changed else ''}"
+    key = f"{name}:{changed.isoformat() if changed else ''}"
     kept = cache.get(key)
     if kept is None:
-        kept = (goal_activities(goal), goal_indicators(goal))
+        kept = compute()
         cache.set(key, kept, timeout=None)
     return kept
 
@@ -230,23 +255,46 @@ def responsible_boards(
     return responsibilities
 
 
-def responsible_boards_with_counts(programme: Programme) -> QuerySet[Board]:
-    """The boards the programme makes responsible (`Board.objects.responsible_in`), by name,
-    each with its number of the programme's activities and indicators (`activity_count`,
-    `indicator_count`; boards' own items aside)."""
-    in_programme_activities = Q(activity_roles__activity__goal__programme=programme) & (
-        programme_item("activity_roles__activity__")
+def responsible_board_ids(programme: Programme) -> list[int]:
+    """The boards the programme makes responsible (`Board.objects.responsible_in`), as pks in
+    the catalog's order: by kind as `BoardKind` declares them, then by name. Computed once per
+    catalog change and kept in the cache: which boards report is read from every board's
+    responsibilities (70,000 at a hundred times Stockholm), so a page of them would not stay
+    the same size however many boards."""
+    kind_order = Case(
+        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(BoardKind.values)),
+        default=Value(len(BoardKind.values)),
     )
-    in_programme_indicators = Q(indicator_roles__indicator__goal__programme=programme) & (
-        programme_item("indicator_roles__indicator__")
+    return kept_per_catalog_change(
+        f"responsible-boards:{programme.pk}",
+        lambda: list(
+            Board.objects.responsible_in(programme)
+            .order_by(kind_order, "name")
+            .values_list("pk", flat=True)
+        ),
     )
-    return (
-        Board.objects.filter(pk__in=Board.objects.responsible_in(programme).values("pk"))
-        .annotate(
-            activity_count=Count("activity_roles", filter=in_programme_activities, distinct=True),
-            indicator_count=Count("indicator_roles", filter=in_programme_indicators, distinct=True),
-        )
-        .order_by("name")
+
+
+def boards_with_counts(programme: Programme, pks: list[int]) -> dict[int, Board]:
+    """The boards of `pks` by pk, each with its number of the programme's activities and
+    indicators (`activity_count`, `indicator_count`; boards' own items aside)."""
+    counted: QuerySet[Board] = Board.objects.annotate(
+        activity_count=_commitment_count(ActivityResponsibility, "activity", programme),
+        indicator_count=_commitment_count(IndicatorResponsibility, "indicator", programme),
+    )
+    return counted.in_bulk(pks)
+
+
+def _commitment_count(
+    model: type[ActivityResponsibility | IndicatorResponsibility], item: str, programme: Programme
+) -> Subquery:
+    """The board's number of the programme's own items of one kind, counted per board (a
+    subquery reads one board's responsibilities; a join of both kinds multiplies them)."""
+    responsibilities = model.objects.filter(
+        programme_item(f"{item}__"), board=OuterRef("pk"), **{f"{item}__goal__programme": programme}
+    )
+    return Subquery(
+        responsibilities.order_by().annotate(count=Func("pk", function="COUNT")).values("count")
     )
 
 

@@ -5,7 +5,6 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.db.models import Case, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -128,20 +127,11 @@ def board_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The responsible boards by kind, a page of BOARDS_PER_PAGE at a time: the page stays
     the same size however many boards."""
     programme = _get_programme(slug)
-    kind_order = Case(
-        *(When(kind=kind, then=Value(index)) for index, kind in enumerate(BoardKind.values)),
-        default=Value(len(BoardKind.values)),
+    page = Paginator(selectors.responsible_board_ids(programme), BOARDS_PER_PAGE).get_page(
+        request.GET.get("sida")
     )
-    boards = Board.objects.responsible_in(programme).order_by(kind_order, "name")
-    page = Paginator(boards, BOARDS_PER_PAGE).get_page(request.GET.get("sida"))
-    # Commitments counted for the page's boards only.
-    counted = {
-        board.pk: board
-        for board in selectors.responsible_boards_with_counts(programme).filter(
-            pk__in=[board.pk for board in page]
-        )
-    }
-    shown = [counted[board.pk] for board in page]
+    counted = selectors.boards_with_counts(programme, list(page))
+    shown = [counted[pk] for pk in page]
     kinds = [
         (BoardKind(kind).plural, list(members))
         for kind, members in groupby(shown, key=lambda board: board.kind)
