@@ -654,10 +654,8 @@ class Scope:
         if self.previous is None:
             # No rows, so none without the annotations.
             return cast("QuerySet[ChangedRow]", ActivityStatus.objects.none())
-        return (
-            self.rows_with_previous()
-            .filter(before_progress__isnull=False)
-            .exclude(before_progress=F("progress"), before_assessment=F("assessment"))
+        return self.rows_with_previous().exclude(
+            before_progress=F("progress"), before_assessment=F("assessment")
         )
 
     def _previous_row(self) -> QuerySet[ActivityStatus]:
@@ -671,17 +669,25 @@ class Scope:
         )
 
     def rows_with_previous(self) -> "QuerySet[ChangedRow]":
-        """Every reported activity row, with the previous period's values of its board and
-        activity (`before_progress`, `before_assessment`; None without one). `changed_rows`
-        keeps those that differ."""
-        before = self._previous_row()
-        return (
-            self.activity_rows()
-            .filter(reported())
-            .annotate(
-                before_progress=Subquery(before.values("progress")[:1]),
-                before_assessment=Subquery(before.values("assessment")[:1]),
-            )
+        """The reported activity rows that have a row in the previous period (the same
+        board's reported row for the same activity, as `_previous_row`), with its values
+        (`before_progress`, `before_assessment`). `changed_rows` keeps those that differ.
+
+        The previous row is joined (the board's report in the previous period, and its row
+        for the activity: one of each, by the unique constraints) rather than read by a
+        subquery per value: SQLite evaluated the subquery again for each condition on the
+        values, four to six lookups a row (the changed rows' page at a hundred times
+        Stockholm's boards 212 -> 60 ms)."""
+        previous = "report__board__reports__"
+        rows = self.activity_rows().filter(reported())
+        # In one filter() call, so that the conditions and the values are of one join.
+        return rows.filter(
+            reported(previous),
+            **{f"{previous}period": self.previous},
+            **{f"{previous}activity_rows__activity": F("activity")},
+        ).annotate(
+            before_progress=F(f"{previous}activity_rows__progress"),
+            before_assessment=F(f"{previous}activity_rows__assessment"),
         )
 
     def rows_with_previous_pair(self) -> "QuerySet[RowWithPrevious]":
@@ -1241,7 +1247,11 @@ def activity_rows_behind(
     if activity is not None:
         rows = rows.filter(activity=activity)
     return rows.select_related("report__board", "activity__goal").order_by(
-        "report__board__name", "activity__goal__number", "activity__position", "pk"
+        "report__board__name",
+        "report__board_id",
+        "activity__goal__number",
+        "activity__position",
+        "pk",
     )
 
 
@@ -1272,7 +1282,13 @@ def own_indicator_rows(scope: Scope) -> QuerySet[IndicatorOutcome]:
         .filter(reported())
         .exclude(programme_item("indicator__"))
         .select_related("report__board", "indicator__goal")
-        .order_by("report__board__name", "indicator__goal__number", "indicator__position")
+        .order_by(
+            "report__board__name",
+            "report__board_id",
+            "indicator__goal__number",
+            "indicator__position",
+            "pk",
+        )
     )
 
 
@@ -1289,7 +1305,11 @@ def changed_rows_behind(
         if before is not None and after is not None:
             rows = rows.filter(before_progress=before, progress=after)
     return rows.select_related("report__board", "activity__goal").order_by(
-        "report__board__name", "activity__goal__number", "activity__position"
+        "report__board__name",
+        "report__board_id",
+        "activity__goal__number",
+        "activity__position",
+        "pk",
     )
 
 
