@@ -114,7 +114,7 @@ class Before(TypedDict):
 
 
 class BeforePair(TypedDict):
-    before: str | None
+    before: str
 
 
 if TYPE_CHECKING:
@@ -658,20 +658,11 @@ class Scope:
             before_progress=F("progress"), before_assessment=F("assessment")
         )
 
-    def _previous_row(self) -> QuerySet[ActivityStatus]:
-        """The same board's reported row for the same activity in the previous period, of
-        an outer activity row."""
-        return ActivityStatus.objects.filter(
-            reported(),
-            report__period=self.previous,
-            report__board=OuterRef("report__board"),
-            activity=OuterRef("activity"),
-        )
-
     def rows_with_previous(self) -> "QuerySet[ChangedRow]":
         """The reported activity rows that have a row in the previous period (the same
-        board's reported row for the same activity, as `_previous_row`), with its values
-        (`before_progress`, `before_assessment`). `changed_rows` keeps those that differ.
+        board's row for the same activity, in its report if that counts: submitted or
+        approved), with its values (`before_progress`, `before_assessment`).
+        `changed_rows` keeps those that differ; `rows_with_previous_pair` counts them.
 
         The previous row is joined (the board's report in the previous period, and its row
         for the activity: one of each, by the unique constraints) rather than read by a
@@ -692,10 +683,16 @@ class Scope:
 
     def rows_with_previous_pair(self) -> "QuerySet[RowWithPrevious]":
         """As `rows_with_previous` but with both previous values in one, `before`
-        ("progress|assessment"), for the counts: one subquery a row instead of two."""
-        both = Concat("progress", SqlValue(PAIR_SEPARATOR), "assessment", output_field=CharField())
-        before = self._previous_row().annotate(both=both).values("both")[:1]
-        return self.activity_rows().filter(reported()).annotate(before=Subquery(before))
+        ("progress|assessment"), for the counts."""
+        previous = "report__board__reports__activity_rows__"
+        return self.rows_with_previous().annotate(
+            before=Concat(
+                F(f"{previous}progress"),
+                SqlValue(PAIR_SEPARATOR),
+                F(f"{previous}assessment"),
+                output_field=CharField(),
+            )
+        )
 
 
 def make_scope(
@@ -1111,10 +1108,9 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     and how many activity rows changed at all."""
     if scope.previous is None:
         return [], 0
-    # Grouped over every reported row, the unchanged ones left out here rather than in SQL
-    # (as `Scope.changed_rows` does): SQLite would evaluate the previous values' subquery
-    # again for each condition, and one subquery for both values halves the lookups (at a
-    # hundred times Stockholm's boards 230 -> 133 ms).
+    # Grouped over every reported row with a row in the previous period, the unchanged
+    # ones left out here rather than in SQL (as `Scope.changed_rows` does): a group per
+    # pair of values rather than a condition per row.
     counts = (
         scope.rows_with_previous_pair()
         .values_list("before", "assessment", "progress")
@@ -1124,8 +1120,6 @@ def _transitions(scope: Scope) -> tuple[list[Transition], int]:
     pairs: dict[tuple[str, str, str], int] = defaultdict(int)
     changed = 0
     for before, after_assessment, after_progress, n in counts:
-        if before is None:
-            continue  # no row in the previous period
         before_progress, before_assessment = before.split(PAIR_SEPARATOR)
         if (before_progress, before_assessment) == (after_progress, after_assessment):
             continue

@@ -5,9 +5,10 @@ The dashboard shows counts and sums only; every number links to the rows behind 
 own without JavaScript. Both cost the same few queries whatever the number of boards.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import cast
+from typing import cast, overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -236,8 +237,17 @@ class ByReport:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, page: slice) -> list:
-        start, stop = page.start or 0, page.stop
+    def __iter__(self) -> Iterator[models.Model]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> models.Model: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[models.Model]: ...
+    def __getitem__(self, index: int | slice) -> models.Model | list[models.Model]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
         reports: list[int] = []
         first = end = 0  # where the first chosen report's rows begin; where the last end
         for report, n in self._reports:
