@@ -146,6 +146,14 @@ def data_pages() -> list[Page]:
             "/oversikt/rader/?ar=2024&period=VB&visa=aktiviteter&mal=2&bedomning=enligt_plan",
             COORDINATOR,
         ),
+        Page(
+            "dashboard rows: changes",
+            "/oversikt/rader/?ar=2025&period=T1&visa=forandringar",
+            COORDINATOR,
+        ),
+        Page(
+            "dashboard rows: matrix", "/oversikt/rader/?ar=2024&period=VB&visa=matris", COORDINATOR
+        ),
         Page("samlad uppföljning 2024", "/samlad/stockholm-2021-2025/2024/", COORDINATOR),
         Page("report excel template", f"/rapporter/{report.pk}/excel/", REPORTER),
         Page(

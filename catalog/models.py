@@ -88,6 +88,9 @@ class Board(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="board_unique_name"),
         ]
+        # Lists of boards come by name, a page at a time: read in the index's order, a page
+        # of 50 of 2,300 boards stops after 50 instead of sorting them all.
+        indexes = [models.Index(fields=["name"], name="board_name")]
 
     def __str__(self) -> str:
         return self.name

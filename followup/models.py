@@ -411,6 +411,14 @@ class ActivityStatus(ReportRow):
         constraints = [
             models.UniqueConstraint(fields=["report", "activity"], name="activity_status_unique"),
         ]
+        indexes = [
+            # The dashboard's rows behind a number: a report's rows by assessment and
+            # status, read from the index alone when counted (`rollup.activity_rows_behind`).
+            models.Index(
+                fields=["report", "assessment", "progress", "activity"],
+                name="activity_status_scales",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report}: {self.activity_id}"

@@ -248,3 +248,65 @@ class DashboardMenuTests(TestCase):
                 response = self.client.get(reverse("programme-list"))
                 nav = response.content.decode().split("</nav>")[0]
                 self.assertEqual(">Översikt</a>" in nav, shown)
+
+
+class DashboardRowsPagingTests(TestCase):
+    """The rows behind a number come a page at a time in board order, each row once, with
+    the count and the page's number, at the same cost on every page (`dashboard.ByReport`:
+    the rows of each report counted, then the rows of the page's reports read)."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.world = build_world()
+        set_state(DISTRICT, ReportState.SUBMITTED)
+        set_state(OTHER, ReportState.APPROVED)
+        cls.params = {"ar": 2023, "period": "T1", "visa": "aktiviteter"}
+        rows = ActivityStatus.objects.filter(
+            report__period__year=2023,
+            report__period__kind="T1",
+            report__state__in=[ReportState.SUBMITTED, ReportState.APPROVED],
+        )
+        cls.expected = [
+            (row.report_id, row.activity.text[:40])
+            for row in rows.select_related("activity", "report__board").order_by(
+                "report__board__name", "activity__goal__number", "activity__position", "pk"
+            )
+        ]
+
+    def setUp(self) -> None:
+        self.client.force_login(self.world.coordinator)
+
+    def shown(self, content: str) -> list[tuple[int, str]]:
+        """The page's rows: (report id, the activity's wording's start)."""
+        return [
+            (int(report), html.unescape(text)[:40])
+            for report, text in re.findall(
+                r'<th scope="row"><a href="/rapporter/(\d+)/">[^<]*</a></th>\s*'
+                r"<td>Mål \d+: ([^<]*)</td>",
+                content,
+            )
+        ]
+
+    def test_pages_list_every_row_once_in_board_order_across_reports(self) -> None:
+        per_page = 7
+        pages = -(-len(self.expected) // per_page)
+        self.assertGreater(len({report for report, _ in self.expected}), 1)
+        shown = []
+        with mock.patch.object(dashboard, "ROWS_PER_PAGE", per_page):
+            for number in range(1, pages + 1):
+                # Session, user, programmes, periods, the rows of each report (the count
+                # and where each report's rows begin), the page's rows, notifications.
+                with self.assertNumQueries(7):
+                    response = self.client.get(
+                        reverse("dashboard-rows"), {**self.params, "sida": number}
+                    )
+                content = response.content.decode()
+                self.assertIn(f"{len(self.expected)} rader, sida {number} av {pages}.", content)
+                shown.extend(self.shown(content))
+        self.assertEqual(shown, self.expected)
+
+    def test_a_page_past_the_last_shows_the_last(self) -> None:
+        with mock.patch.object(dashboard, "ROWS_PER_PAGE", 10):
+            response = self.client.get(reverse("dashboard-rows"), {**self.params, "sida": 999})
+        last = len(self.expected) % 10 or 10
+        self.assertEqual(self.shown(response.content.decode()), self.expected[-last:])
