@@ -96,11 +96,13 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 from followup import charts
-from followup.documents import artifacts, speedups
+from followup.documents import artifacts, layout_speedups, speedups
 
 artifacts.install()  # the running header and page numbers as artifacts, not content
 
 speedups.install()  # pydyf's compression level, tinyhtml5's scanning expressions
+
+layout_speedups.install()  # text layouts and used lengths made once, not for every pass
 
 # The documents' base URL. ".invalid" is reserved (RFC 2606) and never resolves, so even a
 # fetcher bug could not reach a real host through it.
