@@ -18,7 +18,8 @@ from followup.documents.pdf import html_to_pdf
 # What a styrkort, a halvtidsrapport and a samlad uppföljning are made of: headings, a
 # vision box with letter spacing, lists, collapsed tables with fixed and automatic widths,
 # rows that carry on onto the next page, inline tags with borders, a justified paragraph,
-# underlined and struck-out text, text in another language, and the status symbols.
+# underlined and struck-out text, text in another language, the status symbols, and
+# text whose line breaks are kept (white-space: pre-line).
 DOCUMENT = (
     '<html lang="sv"><head><title>Prov</title><style>'
     ".just { text-align: justify; } .u { text-decoration: underline; }"
@@ -36,6 +37,7 @@ DOCUMENT = (
     + "</p>"
     '<p><span class="u">understruken</span> och <span class="s">struken</span> text, '
     '<span lang="en">in English</span>, ✔ ◐ ✖ →</p>'
+    '<p class="narrative">Första stycket, på en rad.\nAndra raden\n\nefter en tom rad.</p>'
     '<div class="box">En låda med border-box, halva bredden.</div>'
     '<ol class="prerequisites"><li>Kunskap</li><li>Samverkan</li><li>Uppföljning</li></ol>'
     '<table class="commitments"><thead><tr><th class="col-item">Åtgärder</th>'
@@ -63,7 +65,7 @@ def page_contents(pdf: bytes) -> list[bytes]:
 def weasyprints_own_layout() -> Iterator[None]:
     """WeasyPrint as it comes: a context per layout, lengths worked out on every pass."""
     with ExitStack() as stack:
-        for name in ("setup", "deactivate", "reactivate"):
+        for name in ("setup", "deactivate", "reactivate", "set_text"):
             original = getattr(layout_speedups, f"_{name}_original")
             stack.enter_context(mock.patch.object(line_break.Layout, name, original))
         for module in (percent, *layout_speedups._USERS):
