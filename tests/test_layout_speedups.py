@@ -9,7 +9,7 @@ from unittest import mock
 
 import pikepdf
 from django.test import SimpleTestCase
-from weasyprint.layout import percent
+from weasyprint.layout import inline, percent
 from weasyprint.text import line_break
 
 from followup.documents import layout_speedups
@@ -63,7 +63,8 @@ def page_contents(pdf: bytes) -> list[bytes]:
 
 @contextmanager
 def weasyprints_own_layout() -> Iterator[None]:
-    """WeasyPrint as it comes: a context per layout, lengths worked out on every pass."""
+    """WeasyPrint as it comes: a context per layout, lengths and struts worked out on every
+    pass."""
     with ExitStack() as stack:
         for name in ("setup", "deactivate", "reactivate", "set_text"):
             original = getattr(layout_speedups, f"_{name}_original")
@@ -76,6 +77,7 @@ def weasyprints_own_layout() -> Iterator[None]:
                     layout_speedups._resolve_percentages_original,
                 )
             )
+        stack.enter_context(mock.patch.object(inline, "strut", layout_speedups._strut_original))
         yield
 
 
