@@ -1,18 +1,23 @@
 """Benchmark the pages under gunicorn: latency per page over HTTP, SQL queries per page,
-and a load run of many users at once on two servers (bench/load.py).
+the long documents as tasks, and a load run of many users at once on two servers
+(bench/load.py).
 
     make bench
+    make bench BENCH_ARGS="--scale 100 --reuse"    # after `make bench`: each page against 1×
     .venv/bin/python bench/run.py --warmup 20 --requests 200 --match api
     .venv/bin/python bench/run.py --load-only --reporters 60 --readers 10 --duration 65
+    .venv/bin/python bench/run.py --match offer --no-load --documents samlad-pdf
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/valdprogram make bench
 
 Prepares its own database (SQLite in bench/out/; with a PostgreSQL DATABASE_URL, a database
 `valdprogram_bench` on that server, never the one named), starts gunicorn on 127.0.0.1 with
 the repository's gunicorn.conf.py and production-like settings, times sequential requests to
 every page in PAGES, counts each page's queries in-process with Django's test client, prints a
-table, runs the load and stops gunicorn. The last column of the table is the time to the
-response's head: for a streamed download, when it starts. Latency is shown next to the trivial
-/healthz view's so that runs on different machines compare.
+table, has a task worker make the long documents (`document_tasks`), runs the load and stops
+gunicorn. The last column of the table is the time to the response's head: for a streamed
+download, when it starts. Latency is shown next to the trivial /healthz view's so that runs on
+different machines compare. Last comes a summary of issue 12's goals at the run's scale, each
+with the run's figure and ✔ or ✖ (`Summary`), and what the run did not measure and why.
 """
 
 import argparse
@@ -588,7 +593,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--no-documents",
         action="store_true",
-        help="skip the long documents as tasks (at --scale 100 the ZIPs take many minutes)",
+        help="skip the long documents as tasks (at --scale 100 each ZIP takes minutes)",
     )
     parser.add_argument(
         "--documents",
