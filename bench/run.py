@@ -1,21 +1,27 @@
 """Benchmark the pages under gunicorn: latency per page over HTTP, SQL queries per page,
-and a load run of many users at once on two servers (bench/load.py).
+the long documents as tasks, and a load run of many users at once on two servers
+(bench/load.py).
 
     make bench
+    make bench BENCH_ARGS="--scale 100 --reuse"    # after `make bench`: each page against 1×
     .venv/bin/python bench/run.py --warmup 20 --requests 200 --match api
     .venv/bin/python bench/run.py --load-only --reporters 60 --readers 10 --duration 65
+    .venv/bin/python bench/run.py --match offer --no-load --documents samlad-pdf
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/valdprogram make bench
 
 Prepares its own database (SQLite in bench/out/; with a PostgreSQL DATABASE_URL, a database
 `valdprogram_bench` on that server, never the one named), starts gunicorn on 127.0.0.1 with
 the repository's gunicorn.conf.py and production-like settings, times sequential requests to
 every page in PAGES, counts each page's queries in-process with Django's test client, prints a
-table, runs the load and stops gunicorn. The last column of the table is the time to the
-response's head: for a streamed download, when it starts. Latency is shown next to the trivial
-/healthz view's so that runs on different machines compare.
+table, has a task worker make the long documents (`document_tasks`), runs the load and stops
+gunicorn. The last column of the table is the time to the response's head: for a streamed
+download, when it starts. Latency is shown next to the trivial /healthz view's so that runs on
+different machines compare. Last comes a summary of issue 12's goals at the run's scale, each
+with the run's figure and ✔ or ✖ (`Summary`), and what the run did not measure and why.
 """
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -28,9 +34,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import load
@@ -57,6 +64,9 @@ class Page:
     goal_ratio: float | None = None
     goal_ms: float | None = None
     goal_first_ms: float | None = None
+    # The goal is stated for Stockholm's size (1) or for a hundred times it (100); None: at
+    # every scale. The closing summary lists a goal in the runs at its scale.
+    goal_scale: int | None = None
 
     @property
     def is_html(self) -> bool:
@@ -73,19 +83,75 @@ class Page:
     def status(self) -> int:
         return 304 if self.revalidate else 200
 
-    def goal(self, median: float, baseline: float, first: float) -> str:
-        """The goal and whether this run met it ("≤ 25× ✔"), or "" without a goal."""
+    @property
+    def has_goal(self) -> bool:
+        return any(goal is not None for goal in (self.goal_ratio, self.goal_ms, self.goal_first_ms))
+
+    @property
+    def goal_label(self) -> str:
+        """The page's goal ("≤ 25× healthz"); the page must have one."""
         if self.goal_ratio is not None:
-            return f"≤ {self.goal_ratio:g}× {_mark(median / baseline <= self.goal_ratio)}"
+            return f"≤ {self.goal_ratio:g}× healthz"
         if self.goal_ms is not None:
-            return f"≤ {self.goal_ms:g} ms {_mark(median <= self.goal_ms)}"
-        if self.goal_first_ms is not None:
-            return f"1st byte ≤ {self.goal_first_ms:g} ms {_mark(first <= self.goal_first_ms)}"
-        return ""
+            return f"≤ {self.goal_ms:g} ms"
+        return f"1st byte ≤ {self.goal_first_ms:g} ms"
+
+    def goal_applies(self, scale: int) -> bool:
+        """Whether the page's goal is one of a run at `scale` (any scale above 1 stands for
+        a hundred times Stockholm's)."""
+        return self.has_goal and (self.goal_scale is None or (self.goal_scale == 1) == (scale == 1))
+
+    def verdict(self, median: float, baseline: float, first: float) -> tuple[str, bool]:
+        """This run's figure for the page's goal and whether it met it."""
+        if self.goal_ratio is not None:
+            ratio = median / baseline
+            return f"{ratio:.1f}× ({median:.1f} ms)", ratio <= self.goal_ratio
+        if self.goal_ms is not None:
+            return f"{median:.0f} ms", median <= self.goal_ms
+        assert self.goal_first_ms is not None  # the page has a goal
+        return f"{first:.0f} ms", first <= self.goal_first_ms
+
+    def goal(self, median: float, baseline: float, first: float) -> str:
+        """The goal and whether this run met it ("≤ 25× healthz ✔"), or "" without a goal."""
+        if not self.has_goal:
+            return ""
+        return f"{self.goal_label} {_mark(self.verdict(median, baseline, first)[1])}"
 
 
-def _mark(met: bool) -> str:
-    return "✔" if met else "✖"
+def _mark(met: bool | None) -> str:
+    return "✔" if met else "–" if met is None else "✖"
+
+
+@dataclass
+class Summary:
+    """Issue 12's goals at the run's scale, each with the run's figure and whether it was
+    met, printed last: the run's verdict in one place. What the run did not measure is
+    listed with the reason; figures without a goal at this scale are shown as information."""
+
+    scale: int
+    rows: list[tuple[str, str, bool | None]] = field(default_factory=list)
+
+    def add(self, goal: str, figure: str, met: bool | None) -> None:
+        self.rows.append((goal, figure, met))
+
+    def skip(self, goal: str, why: str) -> None:
+        self.add(goal, f"not measured: {why}", None)
+
+    def print(self) -> None:
+        size = "Stockholm's size" if self.scale == 1 else f"{self.scale}× Stockholm"
+        print(f"\nsummary: issue 12's goals at {size}")
+        width = max((len(goal) for goal, _, _ in self.rows), default=4)
+        print(f"met  {'goal':<{width}}  this run")
+        for goal, figure, met in self.rows:
+            print(f" {_mark(met)}   {goal:<{width}}  {figure}")
+        verdicts = [met for _, _, met in self.rows if met is not None]
+        unmeasured = sum(1 for _, figure, _ in self.rows if figure.startswith("not measured"))
+        print(
+            f"{sum(verdicts)} of {len(verdicts)} goals met"
+            + (f", {unmeasured} not measured" if unmeasured else "")
+            + f"; all goals met: {'yes' if all(verdicts) and not unmeasured else 'no'}",
+            flush=True,
+        )
 
 
 BASELINE = Page("healthz (baseline)", "/healthz")
@@ -161,6 +227,7 @@ def data_pages() -> list[Page]:
             "/oversikt/export/stockholm-2021-2025/2024.xlsx",
             COORDINATOR,
             goal_first_ms=200,
+            goal_scale=100,
         ),
         *document_pages(),
     ]
@@ -177,6 +244,7 @@ def document_pages() -> list[Page]:
             f"{PROGRAMME}/namnder/rinkeby-kista-stadsdelsnamnd/styrkort.pdf",
             REPORTER,
             goal_ms=250,
+            goal_scale=1,
         ),
         Page("styrkort all boards (offer)", f"{PROGRAMME}/styrkort-status.zip", COORDINATOR),
         Page("samlad 2024 pdf (offer)", "/samlad/stockholm-2021-2025/2024.pdf", COORDINATOR),
@@ -216,12 +284,83 @@ def document_memory(pages: list[Page], cookies: dict[str, str]) -> None:
         print(f"{page.name:<32}  {peak / 2**20:>7.1f} MB  ({size / 2**10:.0f} kB)", flush=True)
 
 
-def document_tasks(scale: int) -> None:
+# While the task worker makes the ZIP of every styrkort at scale, these pages are asked for a
+# few times a second (issue 12, point 6: the ZIP "finishes as a task while the pages stay
+# responsive"), and for RESPONSIVE_IDLE seconds before, the worker idle, to compare with.
+RESPONSIVE_PAGES = ("healthz (baseline)", "report (rapportör)", "goal 1")
+RESPONSIVE_EVERY = 0.3  # seconds between two requests to one page
+RESPONSIVE_IDLE = 20.0
+PROGRESS_EVERY = 60.0  # seconds between two lines of a long document's progress
+RESPONSIVE_GOAL = (
+    f"pages answer while the ZIPs are made (healthz p99 ≤ {load.HEALTHZ_P99_GOAL_MS} ms, "
+    f"p95 ≤ {load.P95_GOAL_MS} ms, 0 errors)"
+)
+LOAD_GOALS = (
+    f"0 errors, healthz p99 ≤ {load.HEALTHZ_P99_GOAL_MS} ms, p95 ≤ {load.P95_GOAL_MS} ms a kind"
+)
+
+
+Document = tuple[str, int | None, float | None]  # kind, year, goal in seconds
+
+
+def long_documents(scale: int) -> list[Document]:
+    """The documents made by the task worker, each of a kind, of a year (or none), with
+    issue 12's goal in seconds at Stockholm's size (or none)."""
+    from followup.models import DocumentKind
+
+    documents: list[Document] = [
+        (DocumentKind.STYRKORT_STATUS, None, 4.0),
+        (DocumentKind.STYRKORT_COMMITMENTS, None, 4.0),
+        (DocumentKind.CITY_FOLLOWUP, 2024, 1.5),
+        (DocumentKind.MIDTERM, 2023, 1.0),
+    ]
+    if scale > 1:  # the city export is a task above CITY_EXPORT_STREAM_BOARDS boards
+        documents.append((DocumentKind.CITY_EXPORT, 2024, None))
+    return documents
+
+
+def chosen_documents(scale: int, kinds: list[str] | None) -> list[Document]:
+    """The long documents of `kinds` (`--documents`), or all of them."""
+    documents = long_documents(scale)
+    unknown = set(kinds or []) - {kind for kind, _, _ in documents}
+    if unknown:
+        known = " ".join(kind for kind, _, _ in documents)
+        raise SystemExit(f"--documents: no {' '.join(sorted(unknown))} at this scale; {known}")
+    return [document for document in documents if not kinds or document[0] in kinds]
+
+
+def document_goal(kind: str, goal: float | None, scale: int) -> str | None:
+    """The summary's line for a long document's goal at `scale`, or None if it has none
+    there: at Stockholm's size its time, at scale that every board's ZIP is made at all."""
+    from followup.documents.jobs import STYRKORT_KINDS
+    from followup.models import DocumentKind
+
+    label = DocumentKind(kind).label
+    if scale == 1:
+        return None if goal is None else f"{label} ≤ {goal:g} s as a task"
+    return f"{label} of every board finishes as a task" if kind in STYRKORT_KINDS else None
+
+
+def skip_documents(scale: int, kinds: set[str], why: str, summary: Summary) -> None:
+    """The goals of the long documents of `kinds`, not measured for the reason `why`."""
+    from followup.documents.jobs import STYRKORT_KINDS
+
+    for kind, _, goal in long_documents(scale):
+        line = document_goal(kind, goal, scale)
+        if kind in kinds and line:
+            summary.skip(line, why)
+    if scale > 1 and set(STYRKORT_KINDS) <= kinds:
+        summary.skip(RESPONSIVE_GOAL, why)
+
+
+def document_tasks(scale: int, port: int, documents: list[Document], summary: Summary) -> None:
     """The long documents as a user gets them: each asked for (`documents.jobs.
     document_request`, which queues the task) and made by a `manage.py db_worker` started
-    here with the benchmark's settings, one document at a time. Prints the time from queued
-    to done, and of it the time the worker spent making the document (the goals of issue 12
-    are for that, at Stockholm's size)."""
+    here with the benchmark's settings at the README's unit's priority (`Nice=10`), one
+    document at a time. Prints the time from queued to done, and of it the time the worker
+    spent making the document (the goals of issue 12 are for that, at Stockholm's size),
+    and the worker's peak memory while making it (its PDF processes aside). At scale, the
+    `RESPONSIVE_PAGES` are asked for over HTTP while each ZIP is made."""
     from django.contrib.auth import get_user_model
     from django.test.utils import override_settings
 
@@ -240,43 +379,64 @@ def document_tasks(scale: int) -> None:
     command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval=0.1"]
     with log.open("wb") as log_file:
         worker = subprocess.Popen(  # noqa: S603
-            command,
+            ["nice", "-n", "10", *command],  # noqa: S607
             cwd=ROOT,
             env={**os.environ, "MEDIA_ROOT": str(media)},
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
-    print("\nlong documents as tasks (asked for, made by manage.py db_worker, one at a time)")
-    print(f"{'document':<40} {'queued→done':>11} {'making':>8}")
+    zips = [kind for kind, _, _ in documents if kind in jobs.STYRKORT_KINDS]
+    sampled = [
+        (page.name, page.path, login_session(page.user) if page.user else None)
+        for page in PAGES + data_pages()
+        if scale > 1 and zips and page.name in RESPONSIVE_PAGES
+    ]
+    idle, during = load.Results(), load.Results()
     try:
-        documents: list[tuple[str, int | None, float | None]] = [
-            (DocumentKind.STYRKORT_STATUS, None, 4.0),
-            (DocumentKind.STYRKORT_COMMITMENTS, None, 4.0),
-            (DocumentKind.CITY_FOLLOWUP, 2024, 1.5),
-            (DocumentKind.MIDTERM, 2023, 1.0),
-        ]
-        if scale > 1:  # the city export is a task above CITY_EXPORT_STREAM_BOARDS boards
-            documents.append((DocumentKind.CITY_EXPORT, 2024, None))
+        if sampled:
+            print(
+                f"\n{', '.join(name for name, _, _ in sampled)} asked for every "
+                f"{RESPONSIVE_EVERY:g} s each: {RESPONSIVE_IDLE:g} s with the worker idle, "
+                "then while it makes each ZIP",
+                flush=True,
+            )
+            with load.Sampler(request, port, sampled, RESPONSIVE_EVERY, idle):
+                time.sleep(RESPONSIVE_IDLE)
+        print(
+            "\nlong documents as tasks (asked for, made by manage.py db_worker at nice 10, "
+            "one at a time)"
+        )
+        print(f"{'document':<40} {'queued→done':>11} {'making':>8} {'worker peak':>11}")
         for kind, year, goal in documents:
+            label, line = DocumentKind(kind).label, document_goal(kind, goal, scale)
             jobs.jobs_for(kind, programme, year).delete()  # a reused one would take no time
+            _reset_peak_memory(worker.pid)
             job = jobs.document_request(kind=kind, programme=programme, year=year, user=coordinator)
-            while job.state not in (DocumentState.DONE, DocumentState.FAILED):
-                if worker.poll() is not None:
-                    failure = f"db_worker exited with {worker.returncode}"
-                    raise SystemExit(f"{failure}:\n{log.read_text()}")
-                time.sleep(0.05)
-                job.refresh_from_db()
+            asked = sampled if kind in jobs.STYRKORT_KINDS else []
+            with load.Sampler(request, port, asked, RESPONSIVE_EVERY, during):
+                wait_for(job, worker, log)
+            peak = _peak_memory(worker.pid)
             if job.state == DocumentState.FAILED:
-                raise SystemExit(f"{DocumentKind(kind).label} failed: {job.error}")
+                print(f"{label:<40} failed: {job.error}", flush=True)
+                summary.add(line or f"{label} as a task", f"failed: {job.error}", False)
+                continue
             assert job.started_at and job.finished_at  # a finished job has both
             queued = (job.finished_at - job.created_at).total_seconds()
             making = (job.finished_at - job.started_at).total_seconds()
-            # The goals are for Stockholm's size; at a larger scale the figure is reported.
+            memory = f"{peak:.0f} MB" if peak is not None else "–"
+            # The times' goals are for Stockholm's size; at a larger scale the time is shown.
             verdict = ""
             if scale == 1 and goal is not None:
                 verdict = f"  goal ≤ {goal:g} s {_mark(making <= goal)}"
+                summary.add(f"{line}", f"{making:.2f} s", making <= goal)
+            elif line:  # a ZIP at scale
+                boards = f"{job.progress_done} of {job.progress_total} boards"
+                summary.add(line, f"done: {boards} in {making:.0f} s", True)
+            else:
+                figure = f"{making:.1f} s, {memory}"
+                summary.add(f"{label} as a task (no goal at this scale)", figure, None)
             print(
-                f"{DocumentKind(kind).label:<40} {queued:>9.2f} s {making:>6.2f} s  "
+                f"{label:<40} {queued:>9.2f} s {making:>6.2f} s {memory:>11}  "
                 f"({job.file.size / 2**10:.0f} kB, {job.progress_total} steps){verdict}",
                 flush=True,
             )
@@ -291,6 +451,81 @@ def document_tasks(scale: int) -> None:
             worker.kill()
             worker.wait()
         shutil.rmtree(media, ignore_errors=True)
+    if scale == 1:
+        print("(the pages are asked for while a ZIP is made at --scale 100: here it takes seconds)")
+    elif sampled:
+        print_responsive(idle, during, summary)
+
+
+def wait_for(job: Any, worker: subprocess.Popen[bytes], log: Path) -> None:
+    """Until the worker has made the document (`GeneratedDocument` `job`) or failed; a long
+    one prints its progress now and then."""
+    from followup.models import DocumentState
+
+    started = shown = time.monotonic()
+    while job.state not in (DocumentState.DONE, DocumentState.FAILED):
+        if worker.poll() is not None:
+            raise SystemExit(f"db_worker exited with {worker.returncode}:\n{log.read_text()}")
+        time.sleep(0.05)
+        job.refresh_from_db()
+        if time.monotonic() - shown >= PROGRESS_EVERY:
+            shown = time.monotonic()
+            print(
+                f"  … {job.progress_done} of {job.progress_total} after {shown - started:.0f} s",
+                flush=True,
+            )
+
+
+def _reset_peak_memory(pid: int) -> None:
+    """Start the process's peak resident memory (VmHWM) afresh (Linux)."""
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def _peak_memory(pid: int) -> float | None:
+    """The process's peak resident memory in MB since it was last reset, if known (Linux)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**10
+    return None
+
+
+def print_responsive(idle: load.Results, during: load.Results, summary: Summary) -> None:
+    """The sampled pages' p50/p95 with the worker idle and while it made the ZIPs, and the
+    verdict: no errors, healthz's p99 within point 3's goal and every page's p95 within the
+    load run's goal (point 7)."""
+    print("\npages while the ZIPs were made, against the worker idle (ms)")
+    print(
+        f"{'page':<20}  {'idle p50':>8}  {'p95':>7}  {'making p50':>10}  {'p95':>7}  "
+        f"{'p99':>7}  {'requests':>8}  {'errors':>6}"
+    )
+    figures, met = [], True
+    for kind in RESPONSIVE_PAGES:
+        timings = during.timings.get(kind, [])
+        errors = len(during.errors.get(kind, [])) + len(idle.errors.get(kind, []))
+        if not timings:
+            continue
+        before = idle.timings.get(kind) or [float("nan")]
+        idle50, idle95 = (load.percentile(before, q) for q in (0.5, 0.95))
+        p50, p95, p99 = (load.percentile(timings, q) for q in (0.5, 0.95, 0.99))
+        print(
+            f"{kind:<20}  {idle50:>8.1f}  {idle95:>7.1f}  {p50:>10.1f}  {p95:>7.1f}  "
+            f"{p99:>7.1f}  {len(timings):>8}  {errors:>6}",
+            flush=True,
+        )
+        if kind == BASELINE.name:
+            met = met and p99 <= load.HEALTHZ_P99_GOAL_MS
+            figures.append(f"healthz p99 {p99:.0f} ms")
+        else:
+            met = met and p95 <= load.P95_GOAL_MS
+            figures.append(f"{kind} p95 {p95:.0f} ms")
+        met = met and not errors
+    failed = sum(len(errors) for errors in during.errors.values())
+    summary.add(RESPONSIVE_GOAL, f"{', '.join(figures)}, {failed} errors", met and bool(figures))
 
 
 def login_session(username: str) -> str:
@@ -366,7 +601,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--no-documents",
         action="store_true",
-        help="skip the long documents as tasks (at --scale 100 the ZIPs take many minutes)",
+        help="skip the long documents as tasks (at --scale 100 each ZIP takes minutes)",
+    )
+    parser.add_argument(
+        "--documents",
+        nargs="+",
+        metavar="KIND",
+        help="only these long documents (their DocumentKind: styrkort-status styrkort-ataganden "
+        "samlad-pdf halvtid-pdf stadsexport-xlsx)",
     )
     load = parser.add_argument_group("load run (bench/load.py)")
     load.add_argument("--no-load", action="store_true", help="skip the load run")
@@ -620,13 +862,13 @@ def print_row(
     first: float,
     widths: tuple[int, int],
     at_one: float | None,
-) -> None:
+) -> float | None:
     """One page's figures; with `at_one` (the page's median as a multiple of healthz at
-    scale 1, from an earlier run), how many times that it takes at this scale, and for an
-    HTML page point 5's goal: within 2×."""
+    scale 1, from an earlier run), how many times that it takes at this scale (returned),
+    and for an HTML page point 5's goal: within 2×."""
     name_width, path_width = widths
     goals = [page.goal(median, baseline, first)]
-    versus = ""
+    versus, growth = "", None
     if at_one is not None:
         growth = (median / baseline) / at_one
         versus = f"  {growth:>5.1f}×"
@@ -640,6 +882,7 @@ def print_row(
         f"{first:>11.2f}  {'; '.join(goal for goal in goals if goal)}",
         flush=True,
     )
+    return growth
 
 
 # Issue 12, point 5: at a hundred times the boards, every HTML page within 2× its time at 1×
@@ -665,6 +908,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     static_root = Path(tempfile.mkdtemp(prefix="bench-static-"))
     servers: list[subprocess.Popen[bytes]] = []
+    began = time.monotonic()
     try:
         print("Preparing the benchmark's database and static files ...", flush=True)
         global TIMEOUT
@@ -673,6 +917,7 @@ def main() -> None:
         from django.db import connection
 
         database = f"{connection.vendor}, demo data at scale {args.scale}"
+        documents = chosen_documents(args.scale, args.documents)
 
         def serve() -> int:
             port = free_port()
@@ -687,9 +932,28 @@ def main() -> None:
             f"{database}",
             flush=True,
         )
-        if not args.load_only:
-            measure_pages([page for page in PAGES + data_pages() if selected(page)], port, args)
-        if not args.no_load:
+        summary = Summary(args.scale)
+        every_page = PAGES + data_pages()
+        pages = [page for page in every_page if selected(page)]
+        if args.load_only:
+            summary.skip("the pages' goals", "--load-only")
+        else:
+            for page in every_page:
+                if page not in pages and page.goal_applies(args.scale):
+                    summary.skip(f"{page.name} {page.goal_label}", f"--match {args.match!r}")
+            measure_pages(pages, port, args, summary)
+        every_kind = {kind for kind, _, _ in long_documents(args.scale)}
+        if why := documents_skipped(args, pages):
+            skip_documents(args.scale, every_kind, why, summary)
+        else:
+            skip_documents(
+                args.scale, every_kind - {kind for kind, _, _ in documents}, "--documents", summary
+            )
+            document_tasks(args.scale, port, documents, summary)
+        if args.no_load:
+            if args.scale == 1:
+                summary.skip(f"load: {LOAD_GOALS}", "--no-load")
+        else:
             ports = [port, serve()]
             results = load.run_load(
                 request,
@@ -701,13 +965,21 @@ def main() -> None:
                 coordinator_cookie=login_session(COORDINATOR),
                 server_pids=[server.pid for server in servers],
             )
-            load.print_results(
+            verdicts = load.print_results(
                 results,
                 reporters=args.reporters,
                 readers=args.readers,
                 duration=args.duration,
                 database=database,
             )
+            users = f"{args.reporters} rapportörer + {args.readers} readers"
+            for goal, figure, met in verdicts:
+                if args.scale == 1:
+                    summary.add(f"{goal} ({users})", figure, met)
+                else:  # the load's goals are for Stockholm's size
+                    summary.add(f"{goal} ({users}; no goal at this scale)", figure, None)
+        summary.print()
+        print(f"the run took {time.monotonic() - began:.0f} s", flush=True)
     finally:
         for server in servers:
             server.terminate()
@@ -720,7 +992,18 @@ def main() -> None:
         shutil.rmtree(static_root, ignore_errors=True)
 
 
-def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> None:
+def documents_skipped(args: argparse.Namespace, pages: list[Page]) -> str:
+    """Why the run does not make the long documents, or "" if it does."""
+    if args.no_documents:
+        return "--no-documents"
+    if args.load_only:
+        return "--load-only"
+    if not any("(offer)" in page.name for page in pages):
+        return f"--match {args.match!r} selects no page that offers one"
+    return ""
+
+
+def measure_pages(pages: list[Page], port: int, args: argparse.Namespace, summary: Summary) -> None:
     """Sequential requests to every page, one row each as it is measured: a slow page late in
     the list costs nothing already measured. The baseline comes first."""
     cookies = {page.user: login_session(page.user) for page in pages if page.user}
@@ -742,6 +1025,7 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
     print_header(*widths, scaled=SCALED)
     baseline = 0.0
     ratios: dict[str, float] = {}
+    growths: dict[str, float] = {}  # the HTML pages' multiples of their time at 1×
     for page in pages:
         timings, firsts = measure(port, page, cookies, args.warmup, args.requests)
         median = statistics.median(timings)
@@ -749,14 +1033,34 @@ def measure_pages(pages: list[Page], port: int, args: argparse.Namespace) -> Non
         first = statistics.median(firsts)
         ratios[page.name] = median / baseline
         row = (median, load.percentile(timings, 0.95), baseline, queries[page], first)
-        print_row(page, *row, widths, at_one.get(page.name))
+        growth = print_row(page, *row, widths, at_one.get(page.name))
+        if growth is not None and page.is_html:
+            growths[page.name] = growth
+        if page.goal_applies(args.scale):
+            summary.add(f"{page.name} {page.goal_label}", *page.verdict(median, baseline, first))
+    if SCALED:
+        html_goal = f"every HTML page ≤ {SCALE_GROWTH_GOAL:g}× its time at 1×"
+        if not at_one:
+            summary.skip(html_goal, f"no run at scale 1 ({results_file(1).relative_to(ROOT)})")
+        elif not growths:
+            summary.skip(html_goal, f"--match {args.match!r} selects no HTML page")
+        else:
+            over = [
+                f"{name} {growth:.1f}×"
+                for name, growth in growths.items()
+                if growth > SCALE_GROWTH_GOAL
+            ]
+            within = f"{len(growths) - len(over)} of {len(growths)} within"
+            summary.add(
+                html_goal,
+                "; over: ".join([within, ", ".join(over)] if over else [within]),
+                not over,
+            )
     # Kept for a run at another scale; a partial run (--match) adds to what is there.
     kept = results_file(args.scale)
     earlier = json.loads(kept.read_text()) if kept.exists() else {}
     kept.write_text(json.dumps({**earlier, **ratios}, indent=1, ensure_ascii=False))
     document_memory(pages, cookies)
-    if any("(offer)" in page.name for page in pages) and not args.no_documents:
-        document_tasks(args.scale)
 
 
 if __name__ == "__main__":
