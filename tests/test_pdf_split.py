@@ -142,6 +142,10 @@ class SplitTests(TestCase):
             self.assertEqual(page_texts(split.html_to_pdf_in_two(self.html)), page_texts(self.one))
         with never, override_settings(DOCUMENT_RENDER_PROCESSES=1):
             self.assertEqual(page_texts(split.html_to_pdf_in_two(self.html)), page_texts(self.one))
-        # A document without the marks is one document.
+        # A document without the marks is one document, and so is one whose second part
+        # links back to the first (only the first's links to the second are traded).
+        self.assertIsNotNone(split.split_html(self.html))
         unmarked = self.html.replace(split.SECOND_PART, "")
         self.assertIsNone(split.split_html(unmarked))
+        back = self.html.replace("</body>", '<p><a href="#helhet">Tillbaka</a></p></body>')
+        self.assertIsNone(split.split_html(back))

@@ -65,6 +65,7 @@ SECOND_PART = "<!-- split: second part -->"
 WAIT_SECONDS = 300
 
 _ID = re.compile(r'\sid="([^"]+)"')
+_INTERNAL_LINK = re.compile(r'\shref="#([^"]*)"')
 
 
 class SplitFailed(RuntimeError):
@@ -192,11 +193,15 @@ def _anchors(ids: frozenset[str]) -> str:
 
 
 def split_html(html: str) -> _Parts | None:
-    """The two parts of a marked document, or None when it is not marked."""
+    """The two parts of a marked document, or None when it is not marked, or when the second
+    part links to the first (it would not find the target: only the other way round is
+    traded)."""
     start, second, end = html.find(FIRST_PAGE), html.find(SECOND_PART), html.rfind("</body>")
     if not 0 <= start < second < end:
         return None
     ids = frozenset(_ID.findall(html, second, end))
+    if not set(_INTERNAL_LINK.findall(html, second, end)) <= ids:
+        return None
     return _Parts(
         first=html[:second] + _anchors(ids) + html[end:],
         second=html[:start] + html[second:],
