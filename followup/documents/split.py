@@ -23,11 +23,13 @@ only through numbers, which they trade while WeasyPrint runs:
   WeasyPrint lays out the contents page again with those numbers, as it always does.
 
 `join` then makes one PDF of the two: the second part's pages after the first's, its
-structure tree after the first's in the same Document element (the table headers' ids
-renamed so that none repeats), one parent tree numbered as WeasyPrint numbers it (the pages
-in order, then the links), the named destinations of both (the contents' links point to the
-appendix's own), and its bookmarks after the first's. The title, language and metadata are
-the first part's, which are the document's. Each part embeds its own subsets of the fonts.
+structure tree after the first's in the same Document element (the first part's table
+header ids renamed, so that none repeats), one parent tree numbered as WeasyPrint numbers
+it (the pages in order, then the links), the named destinations of both (the contents'
+links point to the appendix's own), and its bookmarks after the first's. The title,
+language and metadata are the first part's, which are the document's. Each part embeds its
+own subsets of the fonts. The first part's PDF is opened and readied while the second is
+still being made (`_Joined`).
 
 Made in this process, as one render, whenever the halves cannot be made apart: one render
 process configured (`DOCUMENT_RENDER_PROCESSES`), a process that cannot fork safely
@@ -301,17 +303,21 @@ def _walk(element: Any) -> Iterator[pikepdf.Dictionary]:
 
 
 def _rename_header_ids(document: pikepdf.Dictionary, prefix: str) -> None:
-    """Table header ids (WeasyPrint numbers them per document) made unique: `prefix` before
-    each, in the headers and in the cells that name them."""
+    """Table header ids (WeasyPrint numbers them per document, "12-0-3") made unique:
+    `prefix`, which is not a digit, before each, in the headers and in the cells that name
+    them; once, however often the walk meets an element."""
+
+    def renamed(name: Any) -> pikepdf.String:
+        name = str(name)
+        return pikepdf.String(name if name.startswith(prefix) else prefix + name)
+
     for element in _walk(document):
         if "/ID" in element:
-            element.ID = pikepdf.String(prefix + str(element.ID))
+            element.ID = renamed(element.ID)
         values = element.get("/A")
         for attributes in values if isinstance(values, pikepdf.Array) else [values]:
             if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
-                attributes.Headers = pikepdf.Array(
-                    [pikepdf.String(prefix + str(name)) for name in attributes.Headers]
-                )
+                attributes.Headers = pikepdf.Array([renamed(name) for name in attributes.Headers])
 
 
 def _drop_anchor_holders(document: pikepdf.Dictionary) -> None:
@@ -361,7 +367,7 @@ class _Joined:
             raise SplitFailed("the pages' parent tree keys are not 0, 1, 2, …")
         self.document = _document_element(self.pdf)
         _drop_anchor_holders(self.document)
-        _rename_header_ids(self.document, "1-")
+        _rename_header_ids(self.document, "a-")
         self.tree = _number_tree(self.pdf.Root.StructTreeRoot.ParentTree)
         self.dests = _dests(self.pdf)
 
