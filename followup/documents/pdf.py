@@ -69,9 +69,9 @@ draws SVG text letter by letter (a Pango layout and a text object per letter, an
 per centred label), so the charts are ~130 ms of the halvtidsrapport's ~1 s. The
 contents page's three layouts are WeasyPrint's way with `target-counter` and cost ~20 ms
 a pass now. The ZIP of every board's styrkort renders its PDFs in worker processes
-(`parallel.py`); the samlad uppföljning makes its appendix in a second process while the
-rest is made here, and joins the two PDFs into one (`split.py`: ~0.65 of its time to the
-PDF on two cores, the same document).
+(`parallel.py`); the samlad uppföljning makes its second half (at Stockholm's size the
+appendix) in a second process while the first is made here, and joins the two PDFs into one
+(`split.py`: ~0.65 of its time to the PDF on two cores, the same document).
 """
 
 import gc
