@@ -410,14 +410,14 @@ class CityFollowupPdfTests(TestCase):
         across them all, so the widths come from its <col>s: a narrow goal column, wide
         text and comment columns, not five equal ones."""
         htmls: list[str] = []
-        original = pdf_module.html_to_pdf
+        original = city_documents.html_to_pdf_in_two
 
         def keep(html: str) -> bytes:
             htmls.append(html)
             return original(html)
 
         self.client.force_login(self.world.coordinator)
-        with mock.patch.object(pdf_module, "html_to_pdf", keep):
+        with mock.patch.object(city_documents, "html_to_pdf_in_two", keep):
             made_document(self, self.client, self.url())
         document = laid_out(htmls[-1])
         widths = {

@@ -112,7 +112,7 @@ class ParallelZipTests(TestCase):
     def test_when_a_worker_dies_the_rest_are_made_here(self) -> None:
         htmls = [HTML.format(n=n) for n in range(5)]
         with (
-            mock.patch.object(parallel, "_start_worker", lambda: os._exit(3)),
+            mock.patch.object(parallel, "start_worker", lambda: os._exit(3)),
             self.assertLogs("followup.documents.parallel", "WARNING"),
         ):
             pdfs = list(pdfs_from_html(htmls, processes=2))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -24,7 +25,7 @@ from followup.city import (
     goal_analyses,
 )
 from followup.documents.issuer import document_issuer
-from followup.documents.pdf import render_pdf
+from followup.documents.split import html_to_pdf_in_two
 from followup.models import (
     CityFollowup,
     CityFollowupGoal,
@@ -225,6 +226,18 @@ def unwritten_parts(followup: CityFollowup, parts: list[CityFollowupGoal]) -> li
     return names
 
 
+def city_followup_html(
+    followup: CityFollowup,
+    figures: dict[str, Any],
+    parts: list[CityFollowupGoal],
+    charts: dict[int, SafeString],
+    *,
+    previous: dict[str, Any] | None = None,
+) -> str:
+    context = city_followup_context(followup, figures, parts, charts, previous=previous)
+    return render_to_string(TEMPLATE, context)
+
+
 def city_followup_pdf(
     followup: CityFollowup,
     figures: dict[str, Any],
@@ -233,8 +246,10 @@ def city_followup_pdf(
     *,
     previous: dict[str, Any] | None = None,
 ) -> bytes:
-    context = city_followup_context(followup, figures, parts, charts, previous=previous)
-    return render_pdf(TEMPLATE, context)
+    """The document as a PDF, its appendix made at the same time as the rest where there are
+    two cores (`split.html_to_pdf_in_two`)."""
+    html = city_followup_html(followup, figures, parts, charts, previous=previous)
+    return html_to_pdf_in_two(html)
 
 
 def city_followup_pdf_filename(followup: CityFollowup) -> str:

@@ -60,7 +60,8 @@ def _refuse_queries() -> None:
         connection.connect = _refuse  # type: ignore[method-assign]
 
 
-def _start_worker() -> None:
+def start_worker() -> None:
+    """In a forked render process: no database, the usual signals, the inherited objects frozen."""
     _refuse_queries()
     # Stopped like any process (the task worker's graceful-shutdown handlers are its own):
     # the parent then makes what is left itself.
@@ -75,21 +76,24 @@ def _in_this_process(htmls: Iterable[str]) -> Iterator[bytes]:
         yield html_to_pdf(html)
 
 
+def forking_is_safe() -> bool:
+    """Whether this process can fork render processes: POSIX, and no other thread.
+
+    A fork copies only this thread: a lock another thread holds (in Pango, fontconfig, a
+    logging handler) would stay held in the child for ever. `db_worker` has one thread; with
+    DEBUG it reloads on code changes from a second one, and a threaded web server may run the
+    task in a request (the immediate backend): those render here."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def _pool(processes: int) -> ProcessPoolExecutor | None:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    if threading.active_count() > 1:
-        # A fork copies only this thread: a lock another thread holds (in Pango, fontconfig,
-        # a logging handler) would stay held in the worker for ever. `db_worker` has one
-        # thread; with DEBUG it reloads on code changes from a second one, and a threaded
-        # web server may run the task in a request (the immediate backend): those render
-        # here.
+    if not forking_is_safe():
         return None
     try:
         return ProcessPoolExecutor(
             max_workers=processes,
             mp_context=multiprocessing.get_context("fork"),
-            initializer=_start_worker,
+            initializer=start_worker,
         )
     except (OSError, ValueError, NotImplementedError) as error:
         logger.warning("PDFs are made in this process: no worker processes (%s).", error)

@@ -74,7 +74,9 @@ draws SVG text letter by letter (a Pango layout and a text object per letter, an
 per centred label), so the charts are ~130 ms of the halvtidsrapport's ~1 s. The
 contents page's three layouts are WeasyPrint's way with `target-counter` and cost ~20 ms
 a pass now. The ZIP of every board's styrkort renders its PDFs in worker processes
-(`parallel.py`).
+(`parallel.py`); the samlad uppföljning makes its second half (at Stockholm's size the
+appendix) in a second process while the first is made here, and joins the two PDFs into one
+(`split.py`: ~0.65 of its time to the PDF on two cores, the same document).
 """
 
 import gc
@@ -231,11 +233,12 @@ _collector_was_enabled = True
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def _collector_paused(collect: bool = True) -> Iterator[None]:
     """Hold off Python's cyclic garbage collector while a document renders, then collect
-    the youngest generation (what the render allocated) once. Counted, so that of two
-    renders at once in two threads the last to finish lets the collector run again; left
-    off if something else had turned it off."""
+    the youngest generation (what the render allocated) once (unless not `collect`: a
+    process that exits next). Counted, so that of two renders at once in two threads the
+    last to finish lets the collector run again; left off if something else had turned it
+    off."""
     global _collector_holds, _collector_was_enabled
     with _collector_lock:
         if _collector_holds == 0:
@@ -249,16 +252,18 @@ def _collector_paused() -> Iterator[None]:
             _collector_holds -= 1
             if _collector_holds == 0 and _collector_was_enabled:
                 gc.enable()
-        gc.collect(0)
+        if collect:
+            gc.collect(0)
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, collect: bool = True) -> bytes:
     """PDF bytes from an HTML document string, with the restricted fetcher and the
-    documents' print stylesheet."""
+    documents' print stylesheet; `collect=False` in a process that exits right after
+    (its objects go with it, uncollected)."""
     font_config, stylesheet = print_styles()
     fetcher = StaticFilesFetcher(fail_on_errors=False)
     document = HTML(string=html, base_url=f"{DOCUMENT_ORIGIN}/", url_fetcher=fetcher)
-    with _collector_paused():
+    with _collector_paused(collect):
         return document.write_pdf(font_config=font_config, stylesheets=[stylesheet], **PDF_OPTIONS)
 
 
