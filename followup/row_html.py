@@ -25,7 +25,7 @@ from catalog.models import Activity, Indicator, Programme
 from followup.forms import IndicatorOutcomeForm
 from followup.models import ActivityStatus, IndicatorOutcome
 from followup.rows import Row
-from followup.widget_html import conditional_escape, escape, field_group
+from followup.widget_html import conditional_escape, escape, field_group, widget
 
 if TYPE_CHECKING:
     from followup.views.report import RowView
@@ -206,7 +206,7 @@ def _form(row: "RowView", context: Context) -> str:
     return (
         f'\n    <form method="post" action="{url}#{prefix}" hx-post="{url}" hx-target="#{prefix}"'
         f' hx-swap="outerHTML" novalidate{unsaved}>\n'
-        f"      {_CSRF.render(context)}{form['version']}{shown}\n"
+        f"      {_CSRF.render(context)}{widget(form['version'])}{shown}\n"
         f"      {_messages(row, context)}\n"
         f"      {_fields(row)}\n"
         f"      {previous}\n"
