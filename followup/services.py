@@ -231,9 +231,9 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     return _previous_periods(period).first()
 
 
-def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report]:
-    """`previous_report` as a query of at most that one report, to read with what is read
-    from it (the same item's row: one query instead of three)."""
+def _earlier_reports(report: Report, *, annual: bool) -> QuerySet[Report]:
+    """The board's reports in the period before (or the year before's annual period), the
+    one `previous_report` is first."""
     if annual:
         earlier = Report.objects.filter(
             period__programme_id=report.period.programme_id,
@@ -247,13 +247,20 @@ def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report
             board_id=report.board_id,
         )
     # The one .first() would give (a board has one report a period).
-    return Report.objects.filter(pk__in=earlier.order_by("pk").values("pk")[:1])
+    return earlier.order_by("pk")
+
+
+def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report]:
+    """`previous_report` as a query of at most that one report, to read with what is read
+    from it (the same item's row: one query instead of three)."""
+    return Report.objects.filter(pk__in=_earlier_reports(report, annual=annual).values("pk")[:1])
 
 
 def previous_report(report: Report, *, annual: bool = False) -> Report | None:
     """The board's report for the period before; with `annual`, for the year before's
-    annual report (goal fulfilment is only assessed there)."""
-    return previous_reports(report, annual=annual).first()
+    annual report (goal fulfilment is only assessed there). The query without the wrapper
+    `previous_reports` needs as a subquery: a third less to build."""
+    return _earlier_reports(report, annual=annual).first()
 
 
 # --- Rows ------------------------------------------------------------------------------
