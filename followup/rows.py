@@ -107,6 +107,11 @@ class RowKind:
         related = self.goal_path if goals else self.item_field
         return self.model.objects.select_related(related).order_by(*self.order)
 
+    def in_report(self, report: Report) -> bool:
+        """Whether the report can have rows of the kind: a goal's only in the annual report
+        (its rows are made only there, followup.services.report_rows_sync)."""
+        return report.period.is_annual or not self.annual_only
+
     def filled(self) -> Q:
         """The row is filled in: `is_filled`, in the database."""
         return self.model.filled()

@@ -89,7 +89,11 @@ class ReportPage:
 def report_page(report: Report) -> ReportPage:
     """Everything the report page shows: rows grouped by goal, the previous period's
     answers beside them, how complete the report is and what has happened to it."""
-    rows = {kind: list(kind.rows().filter(report=report)) for kind in ROW_KINDS}
+    # No query for the goals' rows of a tertial report, which has none.
+    rows: dict[RowKind, list[Row]] = {
+        kind: list(kind.rows().filter(report=report)) if kind.in_report(report) else []
+        for kind in ROW_KINDS
+    }
 
     sections: dict[int, GoalSection[Row]] = {}
     for kind in ROW_KINDS:

@@ -44,6 +44,7 @@ from followup.models import (
 )
 from followup.own_items import with_row_in
 from followup.rows import (
+    GOAL,
     ROW_KINDS,
     Missing,
     Row,
@@ -284,7 +285,7 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
         ).values_list("indicator_id", flat=True)
     )
     goal_ids = []
-    if report.period.is_annual:
+    if GOAL.in_report(report):
         goal_ids = list(
             Goal.objects.filter(Q(activities__in=activity_ids) | Q(indicators__in=indicator_ids))
             .distinct()
