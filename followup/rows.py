@@ -308,6 +308,17 @@ def rows_of_reports(report_ids: Iterable[int]) -> dict[int, list[Row]]:
     return rows
 
 
+def rows_of_report(report: Report) -> list[Row]:
+    """One report's rows, as `rows_of_reports` gives them, without a query for the kind it
+    cannot have (a tertial report's goals)."""
+    return [
+        row
+        for kind in ROW_KINDS
+        if kind.in_report(report)
+        for row in kind.rows().filter(report=report)
+    ]
+
+
 def in_page_order(rows: Iterable[Row]) -> list[Row]:
     """Rows of one report as its page shows them: goal by goal, and within a goal the
     activities, the indicators, then the goal's assessment. `rows` must come kind by kind,

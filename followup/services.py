@@ -52,6 +52,7 @@ from followup.rows import (
     is_done,
     kind_of,
     missing_rows,
+    rows_of_report,
     rows_of_reports,
 )
 from notifications import events
@@ -517,7 +518,7 @@ def report_completeness(report: Report, rows: Iterable[Row]) -> Completeness:
 
 
 def report_completeness_now(report: Report) -> Completeness:
-    return report_completeness(report, rows_of_reports([report.pk])[report.pk])
+    return report_completeness(report, rows_of_report(report))
 
 
 def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:
