@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache, partial
 from typing import Any
 
 from django.forms import BoundField, ModelChoiceField
+from django.forms.models import BaseModelForm
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import ChoiceWidget, Input, Textarea, Widget
 from django.utils.safestring import SafeString, mark_safe
@@ -289,6 +290,7 @@ def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
     shown = field.field.widget
     if (
         not isinstance(field, RowBoundField)
+        or not isinstance(form, BaseModelForm)
         or form.is_bound
         or not prefix
         or not isinstance(form.renderer, RowRenderer)
