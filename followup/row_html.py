@@ -26,7 +26,13 @@ from catalog.models import Activity, Indicator, Programme
 from followup.forms import IndicatorOutcomeForm
 from followup.models import ActivityStatus, IndicatorOutcome
 from followup.rows import Row
-from followup.widget_html import conditional_escape, escape, field_group, widget
+from followup.widget_html import (
+    conditional_escape,
+    escape,
+    field_group,
+    row_field_group,
+    row_widget,
+)
 from valdprogram.choice_labels import display
 
 if TYPE_CHECKING:
@@ -160,12 +166,12 @@ def _fields(row: "RowView") -> str:
     if row.kind.key == "a":
         return (
             '\n        <div class="field-grid">\n'
-            f"          {field_group(form['progress'])}\n"
-            f"          {field_group(form['assessment'])}\n"
+            f"          {row_field_group(form, 'progress')}\n"
+            f"          {row_field_group(form, 'assessment')}\n"
             "        </div>\n"
             '        <div class="shown-for-progress" data-shown-for-progress="ej_aktuell">'
-            f"{field_group(form['not_applicable_reason'])}</div>\n"
-            f"        {field_group(form['comment'])}\n      "
+            f"{row_field_group(form, 'not_applicable_reason')}</div>\n"
+            f"        {row_field_group(form, 'comment')}\n      "
         )
     if row.kind.key == "i":
         assert isinstance(form, IndicatorOutcomeForm)
@@ -179,11 +185,11 @@ def _fields(row: "RowView") -> str:
             f"          {numbers}\n"
             "        </div>\n"
             f"        {shown_errors}\n"
-            f"        {field_group(form['comment'])}\n      "
+            f"        {row_field_group(form, 'comment')}\n      "
         )
     return (
-        f"\n        {field_group(form['fulfilment'])}\n"
-        f"        {field_group(form['analysis'])}\n      "
+        f"\n        {row_field_group(form, 'fulfilment')}\n"
+        f"        {row_field_group(form, 'analysis')}\n      "
     )
 
 
@@ -219,7 +225,7 @@ def _form(row: "RowView", context: Context) -> str:
     return (
         f'\n    <form method="post" action="{url}#{prefix}" hx-post="{url}" hx-target="#{prefix}"'
         f' hx-swap="outerHTML" novalidate{unsaved}>\n'
-        f"      {_csrf_input(context)}{widget(form['version'])}{shown}\n"
+        f"      {_csrf_input(context)}{row_widget(form, 'version')}{shown}\n"
         f"      {_messages(row, context)}\n"
         f"      {_fields(row)}\n"
         f"      {previous}\n"

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Mapping
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
-from django.forms import BoundField, ModelChoiceField
+from django.forms import BaseForm, BoundField, ModelChoiceField
 from django.forms.models import BaseModelForm
 from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import ChoiceWidget, Input, Textarea, Widget
@@ -219,14 +219,20 @@ def field_group(field: BoundField) -> SafeString:
     suffix (":"), which the rest of the site does not use. Help text and errors stay tied to
     the input. In Python for the same reason as the widgets: the page draws some 270. A
     fresh row's field is drawn once for all rows (`_shaped`)."""
-    shaped = _shaped(field, group=True)
+    shaped = _shaped(field.form, field.name, group=True)
     return shaped if shaped is not None else _group(field, str(field))
 
 
-def widget(field: BoundField) -> SafeString:
-    """The field's widget alone (a row's hidden version), as `str(field)` draws it."""
-    shaped = _shaped(field, group=False)
-    return shaped if shaped is not None else mark_safe(str(field))  # noqa: S308 - a widget
+def row_field_group(form: BaseForm, name: str) -> SafeString:
+    """`field_group(form[name])`, without making the bound field of a fresh row's field."""
+    shaped = _shaped(form, name, group=True)
+    return shaped if shaped is not None else field_group(form[name])
+
+
+def row_widget(form: BaseForm, name: str) -> SafeString:
+    """The field's widget alone (a row's hidden version), as `str(form[name])` draws it."""
+    shaped = _shaped(form, name, group=False)
+    return shaped if shaped is not None else mark_safe(str(form[name]))  # noqa: S308 - a widget
 
 
 def _group(field: BoundField, widget_html: str) -> SafeString:
@@ -279,28 +285,30 @@ class _ShownValue(RowBoundField):
         return self.shown
 
 
-def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
+def _shaped(form: BaseForm, name: str, *, group: bool) -> SafeString | None:
     """A fresh (unbound) row field drawn from its shape, the same field of any row drawn
     once: only the prefix in its names and ids, and its value, differ from row to row.
     Building each field from its form's bound field and widget was most of the rows' time.
     None for what is drawn otherwise: a bound form (errors, what was typed), a select of
     database rows, a widget drawn by Django's own template."""
-    form = field.form
     prefix = form.prefix
-    shown = field.field.widget
+    form_field = form.fields[name]
+    shown = form_field.widget
     if (
-        not isinstance(field, RowBoundField)
-        or not isinstance(form, BaseModelForm)
+        not isinstance(form, BaseModelForm)
+        or form.bound_field_class is not RowBoundField
+        or form_field.bound_field_class is not None
         or form.is_bound
         or not prefix
         or not isinstance(form.renderer, RowRenderer)
         or shown.template_name not in form.renderer.drawn
     ):
         return None
-    value = field.value()
+    # BoundField.value() of an unbound form, without making the bound field.
+    value = form_field.prepare_value(form.get_initial_for_field(form_field, name))
     filled: str | None = None  # a plain widget's value as it draws it
     if isinstance(shown, ChoiceWidget):
-        if isinstance(field.field, ModelChoiceField) or not isinstance(value, Hashable):
+        if isinstance(form_field, ModelChoiceField) or not isinstance(value, Hashable):
             return None
         # The choice drawn as chosen: by the value (and its type: 1 is True, "1" not "True").
         drawn: Hashable = (type(value), value)
@@ -314,8 +322,8 @@ def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
     key = (
         type(form),
         form.auto_id,
-        field.field,
-        field.name,
+        form_field,
+        name,
         group,
         drawn,
         getattr(form, "language", None) or get_language(),  # the row form's (RowForm)
@@ -327,7 +335,7 @@ def _shaped(field: BoundField, *, group: bool) -> SafeString | None:
             _SHAPES.clear()
         # The same field in a form of the same kind under _PREFIX, drawn with the value.
         twin_form = type(form)(instance=form.instance, prefix=_PREFIX, auto_id=form.auto_id)
-        twin = _ShownValue(twin_form[field.name], as_drawn)
+        twin = _ShownValue(twin_form[name], as_drawn)
         html = str(twin)
         shape = _SHAPES[key] = str(_group(twin, html) if group else html)
     html = shape.replace(_PREFIX, prefix)

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from followup.forms import ActivityStatusForm
 from followup.models import ActivityStatus, Progress, Report, ReportState
-from followup.widget_html import EXACT_RENDERER, RowBoundField, _group, field_group, widget
+from followup.widget_html import (
+    EXACT_RENDERER,
+    RowBoundField,
+    _group,
+    field_group,
+    row_field_group,
+    row_widget,
+)
 from valdprogram import indented_json
 from valdprogram.choice_labels import display
 
@@ -73,9 +80,10 @@ class FreshRowFieldsTests(SimpleTestCase):
                     # The field one by one: its widget as Django draws it, in the frame.
                     expected = _group(field, _as_django_draws_it(field))
                     self.assertEqual(str(field_group(field)), str(expected))
+                    self.assertEqual(str(row_field_group(form, name)), str(expected))
                     self.assertIn(f'id="id_{form.prefix}-{name}"', str(field_group(field)))
             version = form["version"]
-            self.assertEqual(str(widget(version)), _as_django_draws_it(version))
+            self.assertEqual(str(row_widget(form, "version")), _as_django_draws_it(version))
 
     def test_a_row_that_came_back_with_errors_is_drawn_as_typed(self) -> None:
         data = {"a21-version": "", "a21-progress": "finns-inte", "a21-comment": "Typat"}
