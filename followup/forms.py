@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import get_language
 
 from catalog.models import Goal, IndicatorKind, Programme
 from followup.models import (
@@ -71,6 +72,9 @@ class RowForm(forms.ModelForm):
         # Read by BaseForm.__init__ in place of the class's base_fields.
         self.base_fields = shared  # type: ignore[misc]
         super().__init__(*args, **kwargs)
+        # The language its fields are drawn in, asked once rather than for every field
+        # (followup.widget_html draws a fresh row's fields once per language).
+        self.language = get_language()
 
 
 class ActivityStatusForm(RowForm):

@@ -10,6 +10,7 @@ Every value is escaped here, as the template's autoescaping would.
 """
 
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -25,7 +26,14 @@ from catalog.models import Activity, Indicator, Programme
 from followup.forms import IndicatorOutcomeForm
 from followup.models import ActivityStatus, IndicatorOutcome
 from followup.rows import Row
-from followup.widget_html import conditional_escape, escape, field_group
+from followup.widget_html import (
+    conditional_escape,
+    escape,
+    field_group,
+    row_field_group,
+    row_widget,
+)
+from valdprogram.choice_labels import display
 
 if TYPE_CHECKING:
     from followup.views.report import RowView
@@ -36,8 +44,10 @@ _THREAD = "dialogue/_thread.html"
 _CSRF = CsrfTokenNode()
 
 
+@lru_cache(maxsize=4096)
 def _words(text: str, count: int = 30) -> str:
-    """The template filter `truncatewords:30`, escaped."""
+    """The template filter `truncatewords:30`, escaped; remembered, as a row's comment is
+    cut again on every page that shows it beside the next period's row."""
     return escape(Truncator(text).words(count, truncate=" …"))
 
 
@@ -54,7 +64,7 @@ def heading(key: str, item: object, text: str, programme: Programme) -> SafeStri
             escape(text),
         ]
         if item.prevention_level:
-            level = escape(item.get_prevention_level_display())
+            level = escape(display(item, "prevention_level"))
             parts.append(f' <span class="tag">{level} prevention</span>')
         if item.is_own:
             own = escape(programme.activity_label.lower())
@@ -62,7 +72,7 @@ def heading(key: str, item: object, text: str, programme: Programme) -> SafeStri
         html = "".join(parts)
     elif key == "i":
         assert isinstance(item, Indicator)
-        html = f'{escape(text)} <span class="tag">{escape(item.get_kind_display())}</span>'
+        html = f'{escape(text)} <span class="tag">{escape(display(item, "kind"))}</span>'
         if item.is_own:
             html += ' <span class="tag">Egen indikator</span>'
     else:
@@ -75,11 +85,11 @@ def summary(row: Row) -> SafeString:
     """A row's answer on one line, as beside a row the answer of the period before:
     "Pågår · ✔ Enligt plan · Kommentaren …"."""
     if isinstance(row, ActivityStatus):
-        parts = [escape(row.get_progress_display() or "–")]
+        parts = [escape(display(row, "progress") or "–")]
         if row.assessment:
             parts.append(
                 f'<span class="assessment assessment--{escape(row.assessment)}">'
-                f"{escape(row.assessment_symbol)} {escape(row.get_assessment_display())}</span>"
+                f"{escape(row.assessment_symbol)} {escape(display(row, 'assessment'))}</span>"
             )
         if row.comment:
             parts.append(_words(row.comment))
@@ -90,7 +100,7 @@ def summary(row: Row) -> SafeString:
         if row.comment:
             parts.append(_words(row.comment))
     else:
-        parts = [escape(row.get_fulfilment_display() or "–")]
+        parts = [escape(display(row, "fulfilment") or "–")]
         if row.analysis:
             parts.append(_words(row.analysis))
     return mark_safe(" · ".join(parts))  # noqa: S308 - every value inside is escaped above
@@ -109,6 +119,15 @@ def state(row: "RowView") -> str:
             '<span class="row-state__carried">↺ Från förra perioden — bekräfta eller ändra</span>'
         )
     return f'<p class="row-state">{" ".join(parts)}</p>'
+
+
+def _csrf_input(context: Context) -> str:
+    """The CSRF token's hidden input, drawn once for all the rows of a page (the same
+    token in every form, as `{% csrf_token %}` gives it)."""
+    drawn = context.render_context.get(_CSRF)
+    if drawn is None:
+        drawn = context.render_context[_CSRF] = _CSRF.render(context)
+    return drawn
 
 
 def _render(name: str, context: Context, **values: object) -> str:
@@ -147,12 +166,12 @@ def _fields(row: "RowView") -> str:
     if row.kind.key == "a":
         return (
             '\n        <div class="field-grid">\n'
-            f"          {field_group(form['progress'])}\n"
-            f"          {field_group(form['assessment'])}\n"
+            f"          {row_field_group(form, 'progress')}\n"
+            f"          {row_field_group(form, 'assessment')}\n"
             "        </div>\n"
             '        <div class="shown-for-progress" data-shown-for-progress="ej_aktuell">'
-            f"{field_group(form['not_applicable_reason'])}</div>\n"
-            f"        {field_group(form['comment'])}\n      "
+            f"{row_field_group(form, 'not_applicable_reason')}</div>\n"
+            f"        {row_field_group(form, 'comment')}\n      "
         )
     if row.kind.key == "i":
         assert isinstance(form, IndicatorOutcomeForm)
@@ -166,11 +185,11 @@ def _fields(row: "RowView") -> str:
             f"          {numbers}\n"
             "        </div>\n"
             f"        {shown_errors}\n"
-            f"        {field_group(form['comment'])}\n      "
+            f"        {row_field_group(form, 'comment')}\n      "
         )
     return (
-        f"\n        {field_group(form['fulfilment'])}\n"
-        f"        {field_group(form['analysis'])}\n      "
+        f"\n        {row_field_group(form, 'fulfilment')}\n"
+        f"        {row_field_group(form, 'analysis')}\n      "
     )
 
 
@@ -206,7 +225,7 @@ def _form(row: "RowView", context: Context) -> str:
     return (
         f'\n    <form method="post" action="{url}#{prefix}" hx-post="{url}" hx-target="#{prefix}"'
         f' hx-swap="outerHTML" novalidate{unsaved}>\n'
-        f"      {_CSRF.render(context)}{form['version']}{shown}\n"
+        f"      {_csrf_input(context)}{row_widget(form, 'version')}{shown}\n"
         f"      {_messages(row, context)}\n"
         f"      {_fields(row)}\n"
         f"      {previous}\n"

@@ -107,6 +107,11 @@ class RowKind:
         related = self.goal_path if goals else self.item_field
         return self.model.objects.select_related(related).order_by(*self.order)
 
+    def in_report(self, report: Report) -> bool:
+        """Whether the report can have rows of the kind: a goal's only in the annual report
+        (its rows are made only there, followup.services.report_rows_sync)."""
+        return report.period.is_annual or not self.annual_only
+
     def filled(self) -> Q:
         """The row is filled in: `is_filled`, in the database."""
         return self.model.filled()
@@ -301,6 +306,17 @@ def rows_of_reports(report_ids: Iterable[int]) -> dict[int, list[Row]]:
         for row in kind.rows().filter(report_id__in=ids):
             rows[row.report_id].append(row)
     return rows
+
+
+def rows_of_report(report: Report) -> list[Row]:
+    """One report's rows, as `rows_of_reports` gives them, without a query for the kind it
+    cannot have (a tertial report's goals)."""
+    return [
+        row
+        for kind in ROW_KINDS
+        if kind.in_report(report)
+        for row in kind.rows().filter(report=report)
+    ]
 
 
 def in_page_order(rows: Iterable[Row]) -> list[Row]:

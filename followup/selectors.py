@@ -68,7 +68,8 @@ class ReportPage:
     rows: dict[RowKind, list[Row]]  # each kind's rows in page order
     sections: list[GoalSection[Row]]
     previous: Report | None
-    # The previous period's rows, by kind and item (goals: the year before's annual report).
+    # The previous period's rows of the items the report has, by kind and item (goals: the
+    # year before's annual report).
     previous_rows: dict[tuple[RowKind, int], Row]
     completeness: Completeness
     events: list[ReportEvent]
@@ -88,7 +89,11 @@ class ReportPage:
 def report_page(report: Report) -> ReportPage:
     """Everything the report page shows: rows grouped by goal, the previous period's
     answers beside them, how complete the report is and what has happened to it."""
-    rows = {kind: list(kind.rows().filter(report=report)) for kind in ROW_KINDS}
+    # No query for the goals' rows of a tertial report, which has none.
+    rows: dict[RowKind, list[Row]] = {
+        kind: list(kind.rows().filter(report=report)) if kind.in_report(report) else []
+        for kind in ROW_KINDS
+    }
 
     sections: dict[int, GoalSection[Row]] = {}
     for kind in ROW_KINDS:
@@ -109,8 +114,14 @@ def report_page(report: Report) -> ReportPage:
         earlier = previous_annual if kind.annual_only else previous
         if earlier is None:
             continue
-        for row in kind.model.objects.filter(report=earlier).select_related(kind.item_field):
-            previous_rows[kind, kind.item_id(row)] = row
+        # Only the items the report has now are compared with, and each is read already:
+        # the earlier row gets the same one (an indicator's kind says how its answer reads).
+        items = {kind.item_id(row): kind.item(row) for row in rows[kind]}
+        for row in kind.model.objects.filter(report=earlier):
+            item = items.get(kind.item_id(row))
+            if item is not None:
+                setattr(row, kind.item_field, item)
+                previous_rows[kind, kind.item_id(row)] = row
 
     return ReportPage(
         report=report,

@@ -44,6 +44,7 @@ from followup.models import (
 )
 from followup.own_items import with_row_in
 from followup.rows import (
+    GOAL,
     ROW_KINDS,
     Missing,
     Row,
@@ -51,6 +52,7 @@ from followup.rows import (
     is_done,
     kind_of,
     missing_rows,
+    rows_of_report,
     rows_of_reports,
 )
 from notifications import events
@@ -231,9 +233,9 @@ def previous_period(period: ReportingPeriod) -> ReportingPeriod | None:
     return _previous_periods(period).first()
 
 
-def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report]:
-    """`previous_report` as a query of at most that one report, to read with what is read
-    from it (the same item's row: one query instead of three)."""
+def _earlier_reports(report: Report, *, annual: bool) -> QuerySet[Report]:
+    """The board's reports in the period before (or the year before's annual period), the
+    one `previous_report` is first."""
     if annual:
         earlier = Report.objects.filter(
             period__programme_id=report.period.programme_id,
@@ -247,13 +249,20 @@ def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report
             board_id=report.board_id,
         )
     # The one .first() would give (a board has one report a period).
-    return Report.objects.filter(pk__in=earlier.order_by("pk").values("pk")[:1])
+    return earlier.order_by("pk")
+
+
+def previous_reports(report: Report, *, annual: bool = False) -> QuerySet[Report]:
+    """`previous_report` as a query of at most that one report, to read with what is read
+    from it (the same item's row: one query instead of three)."""
+    return Report.objects.filter(pk__in=_earlier_reports(report, annual=annual).values("pk")[:1])
 
 
 def previous_report(report: Report, *, annual: bool = False) -> Report | None:
     """The board's report for the period before; with `annual`, for the year before's
-    annual report (goal fulfilment is only assessed there)."""
-    return previous_reports(report, annual=annual).first()
+    annual report (goal fulfilment is only assessed there). The query without the wrapper
+    `previous_reports` needs as a subquery: a third less to build."""
+    return _earlier_reports(report, annual=annual).first()
 
 
 # --- Rows ------------------------------------------------------------------------------
@@ -277,7 +286,7 @@ def _board_items(report: Report) -> tuple[list[int], list[int], list[int]]:
         ).values_list("indicator_id", flat=True)
     )
     goal_ids = []
-    if report.period.is_annual:
+    if GOAL.in_report(report):
         goal_ids = list(
             Goal.objects.filter(Q(activities__in=activity_ids) | Q(indicators__in=indicator_ids))
             .distinct()
@@ -509,7 +518,7 @@ def report_completeness(report: Report, rows: Iterable[Row]) -> Completeness:
 
 
 def report_completeness_now(report: Report) -> Completeness:
-    return report_completeness(report, rows_of_reports([report.pk])[report.pk])
+    return report_completeness(report, rows_of_report(report))
 
 
 def report_submit(*, report: Report, user: User, on_behalf: bool) -> Report:

@@ -5,6 +5,8 @@ The report page has 46 rows of four to eight fields each; Django draws every wid
 every option of a select or radio list, through a template of its own, and that was three
 quarters of the page's time. Only the widget kinds the rows use are drawn here; anything
 else (and the error lists) falls back to Django's templates, so a new widget still works.
+A fresh row's field (label, help text and widget) is drawn once for all rows and filled in
+with each row's prefix and value (`_shaped`).
 """
 
 import html
@@ -12,9 +14,10 @@ from collections.abc import Callable, Hashable, Mapping
 from functools import cached_property, lru_cache, partial
 from typing import Any
 
-from django.forms import BoundField, ModelChoiceField
+from django.forms import BaseForm, BoundField, ModelChoiceField
+from django.forms.models import BaseModelForm
 from django.forms.renderers import DjangoTemplates
-from django.forms.widgets import ChoiceWidget, Widget
+from django.forms.widgets import ChoiceWidget, Input, Textarea, Widget
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -214,7 +217,25 @@ class RowBoundField(BoundField):
 def field_group(field: BoundField) -> SafeString:
     """A field as the report page draws it: Django's as_field_group without the label
     suffix (":"), which the rest of the site does not use. Help text and errors stay tied to
-    the input. In Python for the same reason as the widgets: the page draws some 270."""
+    the input. In Python for the same reason as the widgets: the page draws some 270. A
+    fresh row's field is drawn once for all rows (`_shaped`)."""
+    shaped = _shaped(field.form, field.name, group=True)
+    return shaped if shaped is not None else _group(field, str(field))
+
+
+def row_field_group(form: BaseForm, name: str) -> SafeString:
+    """`field_group(form[name])`, without making the bound field of a fresh row's field."""
+    shaped = _shaped(form, name, group=True)
+    return shaped if shaped is not None else field_group(form[name])
+
+
+def row_widget(form: BaseForm, name: str) -> SafeString:
+    """The field's widget alone (a row's hidden version), as `str(form[name])` draws it."""
+    shaped = _shaped(form, name, group=False)
+    return shaped if shaped is not None else mark_safe(str(form[name]))  # noqa: S308 - a widget
+
+
+def _group(field: BoundField, widget_html: str) -> SafeString:
     errors = field.errors
     if field.use_fieldset:
         described = field.aria_describedby
@@ -233,12 +254,104 @@ def field_group(field: BoundField) -> SafeString:
         if field.help_text
         else ""
     )
-    return mark_safe(  # noqa: S308 - every value inside is escaped above, or already HTML
+    return SafeString(  # every value inside is escaped above, or already HTML
         f'<div class="field{" field--invalid" if errors else ""}">\n'
         f"  {opening}\n"
         f"  {help_text}\n"
         f"  {errors if errors else ''}\n"
-        f"  {field}\n"
+        f"  {widget_html}\n"
         f"  {closing}\n"
         "</div>"
+    )
+
+
+# Stands for a field's value in a field drawn once for all rows: a noncharacter, as _PREFIX.
+_VALUE = "\ufdd1"
+# The widgets whose value is drawn as `format_value` gives it, escaped (_input, _textarea).
+_PLAIN = (Input, Textarea)
+# Each fresh row field's HTML with _PREFIX for the row's prefix and, but in a choice
+# widget, _VALUE for its value: a few dozen, by form, field, value and language.
+_SHAPES: dict[Hashable, str] = {}
+
+
+class _ShownValue(RowBoundField):
+    """A field of the form drawn with `shown` for its value."""
+
+    def __init__(self, field: BoundField, shown: object) -> None:
+        super().__init__(field.form, field.field, field.name)
+        self.shown = shown
+
+    def value(self) -> object:
+        return self.shown
+
+
+def _shaped(form: BaseForm, name: str, *, group: bool) -> SafeString | None:
+    """A fresh (unbound) row field drawn from its shape, the same field of any row drawn
+    once: only the prefix in its names and ids, and its value, differ from row to row.
+    Building each field from its form's bound field and widget was most of the rows' time.
+    None for what is drawn otherwise: a bound form (errors, what was typed), a select of
+    database rows, a widget drawn by Django's own template."""
+    prefix = form.prefix
+    form_field = form.fields[name]
+    shown = form_field.widget
+    if (
+        not isinstance(form, BaseModelForm)
+        or form.bound_field_class is not RowBoundField
+        or form_field.bound_field_class is not None
+        or form.is_bound
+        or not prefix
+        or not isinstance(form.renderer, RowRenderer)
+        or shown.template_name not in form.renderer.drawn
+    ):
+        return None
+    # BoundField.value() of an unbound form, without making the bound field.
+    value = form_field.prepare_value(form.get_initial_for_field(form_field, name))
+    filled: str | None = None  # a plain widget's value as it draws it
+    if isinstance(shown, ChoiceWidget):
+        if isinstance(form_field, ModelChoiceField) or not isinstance(value, Hashable):
+            return None
+        # The choice drawn as chosen: by the value (and its type: 1 is True, "1" not "True").
+        drawn: Hashable = (type(value), value)
+        as_drawn = value
+    elif isinstance(shown, _PLAIN) and _plain(type(shown)):
+        filled = shown.format_value(value)
+        drawn = filled is None  # an empty value leaves out the value attribute
+        as_drawn = None if filled is None else _VALUE
+    else:
+        return None
+    key = (
+        type(form),
+        form.auto_id,
+        form_field,
+        name,
+        group,
+        drawn,
+        getattr(form, "language", None) or get_language(),  # the row form's (RowForm)
+        shown.is_localized,
+    )
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) > 4096:  # never more than a few dozen; a bound on the unforeseen
+            _SHAPES.clear()
+        # The same field in a form of the same kind under _PREFIX, drawn with the value.
+        twin_form = type(form)(instance=form.instance, prefix=_PREFIX, auto_id=form.auto_id)
+        twin = _ShownValue(twin_form[name], as_drawn)
+        html = str(twin)
+        shape = _SHAPES[key] = str(_group(twin, html) if group else html)
+    html = shape.replace(_PREFIX, prefix)
+    if filled is not None:
+        value_html = conditional_escape(filled) if isinstance(shown, Textarea) else escape(filled)
+        html = html.replace(_VALUE, value_html)
+    # SafeString rather than mark_safe, whose check for lazy strings costs more here.
+    return SafeString(html)  # drawn by the widget, the value escaped as it does
+
+
+@lru_cache(maxsize=64)
+def _plain(widget_class: type[Widget]) -> bool:
+    """The widget draws its value as Django's Input and Textarea do: none of the methods
+    that decide how is its own."""
+    base = Input if issubclass(widget_class, Input) else Textarea
+    return all(
+        getattr(widget_class, name) is getattr(base, name)
+        for name in ("format_value", "get_context", "render", "use_required_attribute")
     )

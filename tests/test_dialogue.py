@@ -342,11 +342,11 @@ class ReportPageTests(DialogueWorld):
         self.post(self.world.coordinator, "Den första.")
         self.client.force_login(self.world.coordinator)
         self.client.get(url)
-        # session, user, report with access; 3 kinds of rows; the report before (in one,
-        # with its period; no rows: the first period); events; every thread's entries with
-        # their threads and authors, in one; the board's own activities and indicators; the
-        # goals
-        with self.assertNumQueries(12) as one:
+        # session, user, report with access; 2 kinds of rows (a tertial report has no goal
+        # rows); the report before (in one, with its period; no rows: the first period);
+        # events; every thread's entries with their threads and authors, in one; the board's
+        # own activities and indicators; the goals
+        with self.assertNumQueries(11) as one:
             self.client.get(url)
         rows = self.world.report.activity_rows.order_by("pk")[1:20]
         for n, row in enumerate(rows):

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from followup.forms import ActivityStatusForm
 from followup.models import ActivityStatus, Progress, Report, ReportState
-from followup.widget_html import EXACT_RENDERER, RowBoundField
+from followup.widget_html import (
+    EXACT_RENDERER,
+    RowBoundField,
+    _group,
+    field_group,
+    row_field_group,
+    row_widget,
+)
 from valdprogram import indented_json
 from valdprogram.choice_labels import display
 
@@ -54,6 +61,36 @@ class ChoiceWidgetsTests(SimpleTestCase):
                 self.assertIn('aria-invalid="true"', str(invalid[name]))
                 self.assertEqual(str(invalid[name]), _as_django_draws_it(invalid[name]))
                 self.assertNotIn("aria-invalid", str(fresh[name]))
+
+
+class FreshRowFieldsTests(SimpleTestCase):
+    """A fresh row's fields are drawn once for all rows (followup.widget_html._shaped)."""
+
+    def test_each_rows_fields_keep_their_own_names_ids_and_values(self) -> None:
+        rows = [
+            _row_form(11, progress="pagar_lopande", assessment="enligt_plan", comment="Ja"),
+            _row_form(12, progress="pagar_lopande", assessment="", comment='<b>"Å" & 1</b>'),
+            _row_form(13, progress="", assessment="", comment="", not_applicable_reason=""),
+            _row_form(1, progress="ej_aktuell", not_applicable_reason="a1 & a11 ändrades"),
+        ]
+        for form in rows:
+            for name in ("progress", "assessment", "comment", "not_applicable_reason"):
+                field = form[name]
+                with self.subTest(row=form.prefix, field=name):
+                    # The field one by one: its widget as Django draws it, in the frame.
+                    expected = _group(field, _as_django_draws_it(field))
+                    self.assertEqual(str(field_group(field)), str(expected))
+                    self.assertEqual(str(row_field_group(form, name)), str(expected))
+                    self.assertIn(f'id="id_{form.prefix}-{name}"', str(field_group(field)))
+            version = form["version"]
+            self.assertEqual(str(row_widget(form, "version")), _as_django_draws_it(version))
+
+    def test_a_row_that_came_back_with_errors_is_drawn_as_typed(self) -> None:
+        data = {"a21-version": "", "a21-progress": "finns-inte", "a21-comment": "Typat"}
+        invalid = _row_form(21, data, comment="Sparat")
+        self.assertFalse(invalid.is_valid())
+        self.assertIn("Typat", str(field_group(invalid["comment"])))
+        self.assertNotIn("Sparat", str(field_group(invalid["comment"])))
 
 
 class ExactRendererTests(SimpleTestCase):

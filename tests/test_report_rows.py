@@ -325,8 +325,8 @@ class ReportQueryCountTests(TestCase):
         self.client.force_login(self.world.reporter)
         url = reverse("report-detail", args=[self.world.report.pk])
         self.client.get(url)
-        # session, user, report with the user's access (reading syncs nothing); page: 3 kinds
-        # of rows, previous period, previous report and its activity and indicator rows,
+        # session, user, report with the user's access (reading syncs nothing); page: 2 kinds
+        # of rows (a T2 report: no goals), previous report and its activity and indicator rows,
         # events; the comment threads' entries; the goals for the own-item form (the board's
         # own items, to remove, are found among the rows); the header's unread notifications
         with self.assertNumQueries(EXPECTED_PAGE_QUERIES):
@@ -407,14 +407,16 @@ def board_copies(programme: Programme, count: int) -> list[Board]:
     return copies
 
 
-# 11 (the report before is found with its period, in one query), the comment threads (one
-# query: tests/test_dialogue.py), the report's attachments (one query, however many files:
-# tests/test_attachments.py) and the header's unread notifications
-EXPECTED_PAGE_QUERIES = 14
+# 10 (the report before is found with its period, in one query; a tertial report has no
+# goal rows to read), the comment threads (one query: tests/test_dialogue.py), the report's
+# attachments (one query, however many files: tests/test_attachments.py) and the header's
+# unread notifications
+EXPECTED_PAGE_QUERIES = 13
 # session, user, report with access, the row; savepoint, report locked, savepoint, version
-# check, update, history, 2 × release; progress: 3 kinds of rows; the same item's row in
-# the period before (its period and report in the same query)
-EXPECTED_SAVE_QUERIES = 16
+# check, update, history, 2 × release; progress: 2 kinds of rows (a tertial report has no
+# goal rows); the same item's row in the period before (its period and report in the same
+# query)
+EXPECTED_SAVE_QUERIES = 15
 
 
 class ReportRowDrawingTests(TestCase):
