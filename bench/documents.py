@@ -78,9 +78,9 @@ def timed(work: Callable[[], object], runs: int) -> tuple[float, float, float, f
     """The median wall-clock time and the median CPU time (this process's and its worker
     processes'), then the best of each, and the best CPU time of this process alone, in
     seconds: on a machine others share, the CPU time is what compares from one run to the
-    next. Where a document is made in two processes at once (the samlad uppföljning, split.py),
-    the longer of the two (this one, or the rest: all less this) is about its time on an
-    idle machine."""
+    next. Where a document is made in two processes at once (the samlad uppföljning and the
+    halvtidsrapport, split.py), the longer of the two (this one, or the rest: all less this)
+    is about its time on an idle machine."""
     work()  # warm-up: the print stylesheet, fonts, templates
     walls, cpus, own = [], [], []
     for _ in range(runs):

@@ -1,7 +1,7 @@
-"""The samlad uppföljning made in two processes at once (followup/documents/split.py) is the
-document one process makes: the same pages, text, page numbers and contents, the same
-structure tree, bookmarks and links; and when the second process fails, or cannot be forked,
-the document is made in one."""
+"""The samlad uppföljning and the halvtidsrapport made in two processes at once
+(followup/documents/split.py) are the documents one process makes: the same pages, text, page
+numbers and contents, the same structure tree, bookmarks and links; and when the second process
+fails, or cannot be forked, the document is made in one."""
 
 import os
 from io import BytesIO
@@ -79,9 +79,25 @@ def reading(content: bytes) -> dict[str, Any]:
 
 
 class SplitTests(TestCase):
+    """The samlad uppföljning; `MidtermSplitTests` runs the same tests on the halvtidsrapport."""
+
+    # A section in the second part, named in the contents, and an id in the first part.
+    later_section = "Bilaga: nämndernas siffror"
+    first_id = "helhet"
     html: ClassVar[str]
     one: ClassVar[bytes]
     two: ClassVar[bytes]
+
+    @classmethod
+    def document_html(cls, world: Any) -> str:
+        """The document's HTML, as the task makes it."""
+        followup = city_followup_draft_create(programme=world.programme, year=2023)
+        made: list[str] = []
+        with mock.patch.object(
+            city_documents, "html_to_pdf_in_two", lambda html: made.append(html) or b""
+        ):
+            jobs.city_followup_pdf_bytes(followup)
+        return made[0]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -93,13 +109,7 @@ class SplitTests(TestCase):
                 report = Report.objects.get(period=period, board__slug=slug)
                 fill_report(report)
                 approve(report, reporter, world.coordinator)
-        followup = city_followup_draft_create(programme=world.programme, year=2023)
-        made: list[str] = []
-        with mock.patch.object(
-            city_documents, "html_to_pdf_in_two", lambda html: made.append(html) or b""
-        ):
-            jobs.city_followup_pdf_bytes(followup)
-        cls.html = made[0]
+        cls.html = cls.document_html(world)
         cls.one = html_to_pdf(cls.html)
         with mock.patch.object(split, "_in_two", wraps=split._in_two) as in_two:
             cls.two = split.html_to_pdf_in_two(cls.html)
@@ -109,14 +119,12 @@ class SplitTests(TestCase):
         one, two = page_texts(self.one), page_texts(self.two)
         self.assertGreater(len(one), 3)
         self.assertEqual(two, one)
-        # The contents names the appendix's page, and every page says "Sida N av M".
-        appendix = next(
-            number
-            for number, text in enumerate(two[2:], start=3)
-            if "Bilaga: nämndernas siffror" in text
+        # The contents names the later section's page, and every page says "Sida N av M".
+        later = next(
+            number for number, text in enumerate(two[2:], start=3) if self.later_section in text
         )
-        self.assertGreater(appendix, 3)
-        self.assertRegex(two[1], rf"Bilaga: nämndernas siffror \.+ {appendix}\n")
+        self.assertGreater(later, 3)
+        self.assertRegex(two[1], rf"{self.later_section} \.+ {later}\n")
         for number, text in enumerate(two[1:], start=2):
             self.assertIn(f"Sida {number} av {len(two)}", text)
 
@@ -126,7 +134,7 @@ class SplitTests(TestCase):
         self.assertTrue(two["ids_unique"])
         self.assertTrue(two["headers_known"])
         self.assertEqual(two["page_keys"], list(range(len(two["page_keys"]))))
-        self.assertTrue(any("Bilaga" in title for _, title, _ in two["bookmarks"]))
+        self.assertTrue(any(self.later_section in title for _, title, _ in two["bookmarks"]))
 
     def test_when_the_second_process_dies_the_document_is_made_here(self) -> None:
         with (
@@ -147,5 +155,21 @@ class SplitTests(TestCase):
         self.assertIsNotNone(split.split_html(self.html))
         unmarked = self.html.replace(split.SECOND_PART, "")
         self.assertIsNone(split.split_html(unmarked))
-        back = self.html.replace("</body>", '<p><a href="#helhet">Tillbaka</a></p></body>')
+        back = self.html.replace(
+            "</body>", f'<p><a href="#{self.first_id}">Tillbaka</a></p></body>'
+        )
         self.assertIsNone(split.split_html(back))
+
+
+class MidtermSplitTests(SplitTests):
+    """The halvtidsrapport, split before a later goal or "Där mer stöd behövs"."""
+
+    later_section = "Där mer stöd behövs"
+    first_id = "sammanfattning"
+
+    @classmethod
+    def document_html(cls, world: Any) -> str:
+        made: list[str] = []
+        with mock.patch.object(split, "html_to_pdf_in_two", lambda html: made.append(html) or b""):
+            jobs.midterm_pdf_bytes(world.programme, 2023)
+        return made[0]

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
@@ -179,16 +180,24 @@ def city_followup_pdf_bytes(followup: CityFollowup) -> bytes:
     return documents_city.city_followup_pdf(followup, figures, parts, charts, previous=previous)
 
 
-def midterm_pdf_bytes(programme: Programme, year: int) -> bytes:
-    """The halvtidsrapport as a PDF: for the task below and for its publication."""
-    from followup.documents.pdf import render_pdf
+def midterm_html(programme: Programme, year: int) -> str:
+    """The halvtidsrapport's HTML for print, marked where it may be split in two."""
     from followup.views.midterm import document_context
 
     # The printed document is the same for every reader: nobody's write access shows in it.
     context = document_context(
         ProgrammeAccess(programme=programme, can_write=False), year, for_print=True
     )
-    return render_pdf("documents/midterm.html", context)
+    return render_to_string("documents/midterm.html", context)
+
+
+def midterm_pdf_bytes(programme: Programme, year: int) -> bytes:
+    """The halvtidsrapport as a PDF: for the task below and for its publication; its later
+    goals made at the same time as the rest where there are two cores
+    (`split.html_to_pdf_in_two`, which makes it in one process where forking is not safe)."""
+    from followup.documents.split import html_to_pdf_in_two
+
+    return html_to_pdf_in_two(midterm_html(programme, year))
 
 
 def _make_city_followup(job: GeneratedDocument, out: IO[bytes], progress: Progress) -> None:

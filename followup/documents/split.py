@@ -1,8 +1,9 @@
 """One long document made in two processes at once, joined into one PDF (issue 12, point 6).
 
 The samlad uppföljning is sections that each start on a new page: the cover, contents, the
-goals, then the appendix of every board's figures. On a machine with two cores its two
-halves are laid out, drawn and written at the same time, the second in a forked process,
+goals, then the appendix of every board's figures; so is the halvtidsrapport (the cover,
+contents and summary, each goal, then "Där mer stöd behövs"). On a machine with two cores
+their two halves are laid out, drawn and written at the same time, the second in a forked process,
 and joined here into the one PDF that a single render would have made:
 
     from followup.documents.split import html_to_pdf_in_two
@@ -14,7 +15,8 @@ that starts on a new page; the one nearest the middle of the HTML is taken, as t
 with its length) and where the pages' content begins (`FIRST_PAGE`, after the running
 header's element, which the second part needs too). The samlad uppföljning at Stockholm's
 size is split before its appendix (57 % of the time); at a hundred times, where each goal
-quotes 100 boards' analyses, before a goal. The two halves depend on each other
+quotes 100 boards' analyses, before a goal; the halvtidsrapport before its fourth goal of six
+(its second part is 52 % of the HTML). The two halves depend on each other
 only through numbers, which they trade while WeasyPrint runs:
 
 - "Sida X av N": when a process has laid out its pages and comes to their margin boxes, it
@@ -29,7 +31,10 @@ only through numbers, which they trade while WeasyPrint runs:
 structure tree after the first's in the same Document element (the first part's table
 header ids renamed, so that none repeats), one parent tree numbered as WeasyPrint numbers
 it (the pages in order, then the links), the named destinations of both (the contents'
-links point to the second part's own), and its bookmarks after the first's. The title,
+links point to the second part's own), and its bookmarks after the first's, nested as one
+render nests them: by the headings' levels, which each process notes while WeasyPrint makes
+its outline (`_Exchange.levels`; a goal's h2 in the second part of the halvtidsrapport is
+under the cover's h1, as it is in one render). The title,
 language and metadata are the first part's, which are the document's. Each part embeds its
 own subsets of the fonts. The first part's PDF is opened and readied while the second is
 still being made (`_Joined`).
@@ -57,6 +62,7 @@ import pikepdf
 from django.conf import settings
 from weasyprint import layout
 from weasyprint.css.targets import TargetCollector
+from weasyprint.document import Document
 
 from followup.documents import parallel
 from followup.documents.pdf import html_to_pdf
@@ -89,6 +95,7 @@ class _Exchange:
     their_pages: int | None = None
     their_anchors: dict[str, int] | None = None  # the second part's ids: their page index
     sent: int | None = None  # the pages of the first part, as told to the second
+    levels: list[int] = field(default_factory=list)  # its bookmarks' levels, in order
 
     def receive(self) -> Any:
         if not self.connection.poll(WAIT_SECONDS):
@@ -150,6 +157,7 @@ _current = _Current()
 
 _margin_boxes_original = layout.make_margin_boxes
 _cache_target_original = TargetCollector.cache_target_page_counters
+_bookmark_tree_original = Document.make_bookmark_tree
 
 
 def _make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
@@ -168,11 +176,20 @@ def _cache_target_page_counters(
     _cache_target_original(self, anchor_name, page_counter_values, *args)
 
 
+def _make_bookmark_tree(self: Document, *args: Any, **kwargs: Any) -> Any:
+    exchange = _current.exchange
+    if exchange is not None:
+        exchange.levels = [bookmark[0] for page in self.pages for bookmark in page.bookmarks]
+    return _bookmark_tree_original(self, *args, **kwargs)
+
+
 def install() -> None:
     if layout.make_margin_boxes is _margin_boxes_original:
         layout.make_margin_boxes = _make_margin_boxes
     if TargetCollector.cache_target_page_counters is _cache_target_original:
         TargetCollector.cache_target_page_counters = _cache_target_page_counters
+    if Document.make_bookmark_tree is _bookmark_tree_original:
+        Document.make_bookmark_tree = _make_bookmark_tree
 
 
 @contextmanager
@@ -241,8 +258,10 @@ def html_to_pdf_in_two(html: str) -> bytes:
 
 def _second_part(connection: Connection, html: str) -> None:
     parallel.start_worker()
-    with _exchanging(_Exchange(connection, second=True)):
+    exchange = _Exchange(connection, second=True)
+    with _exchanging(exchange):
         pdf = html_to_pdf(html, collect=False)
+    connection.send(exchange.levels)
     connection.send_bytes(pdf)
     connection.close()
 
@@ -260,6 +279,7 @@ def _in_two(parts: _Parts) -> bytes:
             first = _Joined(html_to_pdf(parts.first), held=parts.second_ids)
         if not here.poll(WAIT_SECONDS):
             raise SplitFailed("the second part's PDF did not come")
+        levels = exchange.levels + here.recv()
         second = here.recv_bytes()
     except BaseException:
         process.kill()
@@ -267,7 +287,7 @@ def _in_two(parts: _Parts) -> bytes:
     finally:
         here.close()
         process.join()
-    return first.join(second)
+    return first.join(second, levels=levels)
 
 
 # --- Joining the two PDFs ---------------------------------------------------------------------
@@ -355,15 +375,52 @@ def _outline_items(pdf: pikepdf.Pdf) -> list[pikepdf.OutlineItem]:
         return list(outline.root)
 
 
-def _copied_outline(item: pikepdf.OutlineItem, copied: Callable[[Any], Any]) -> pikepdf.OutlineItem:
-    destination = item.destination
-    twin = pikepdf.OutlineItem(
-        item.title,
-        copied(destination) if isinstance(destination, pikepdf.Object) else destination,
-    )
-    twin.is_closed = item.is_closed
-    twin.children.extend(_copied_outline(child, copied) for child in item.children)
-    return twin
+def _flat_outline(
+    items: list[pikepdf.OutlineItem], copied: Callable[[Any], Any]
+) -> list[pikepdf.OutlineItem]:
+    """Each bookmark, in reading order, as an item without children."""
+    flat = []
+    for item in items:
+        destination = item.destination
+        twin = pikepdf.OutlineItem(
+            item.title,
+            copied(destination) if isinstance(destination, pikepdf.Object) else destination,
+        )
+        twin.is_closed = item.is_closed
+        flat.append(twin)
+        flat += _flat_outline(list(item.children), copied)
+    return flat
+
+
+def _depths(levels: list[int]) -> Iterator[int]:
+    """The depth in the outline of each bookmark of these levels, as WeasyPrint nests them
+    (`weasyprint.anchors.make_page_bookmark_tree`: an h3 after an h1 is one deeper)."""
+    skipped: list[int] = []
+    previous = 0
+    for level in levels:
+        if level > previous:
+            skipped.append(level - previous - 1)
+        else:
+            at = level
+            while at < previous:
+                at += 1 + skipped.pop()
+            if at > previous:
+                skipped.append(at - previous - 1)
+        previous = level
+        yield level - sum(skipped)
+
+
+def _nested(items: list[pikepdf.OutlineItem], levels: list[int]) -> list[pikepdf.OutlineItem]:
+    """The outline of these bookmarks (in reading order, without children) of these levels."""
+    if len(items) != len(levels):
+        raise SplitFailed(f"{len(items)} bookmarks, {len(levels)} levels")
+    root: list[pikepdf.OutlineItem] = []
+    last_by_depth = [root]
+    for item, depth in zip(items, _depths(levels), strict=True):
+        last_by_depth[depth - 1].append(item)
+        del last_by_depth[depth:]
+        last_by_depth.append(item.children)
+    return root
 
 
 class _Joined:
@@ -384,11 +441,12 @@ class _Joined:
         # those are the second part's, where it has them (an id inside a chart's SVG is none).
         self.dests = {name: dest for name, dest in _dests(self.pdf).items() if name not in held}
 
-    def join(self, second_pdf: bytes) -> bytes:
+    def join(self, second_pdf: bytes, *, levels: list[int]) -> bytes:
+        """`levels`: those of the bookmarks of both parts, in order."""
         with self.pdf as first, pikepdf.open(BytesIO(second_pdf)) as second:
-            return self._join(first, second)
+            return self._join(first, second, levels)
 
-    def _join(self, first: pikepdf.Pdf, second: pikepdf.Pdf) -> bytes:
+    def _join(self, first: pikepdf.Pdf, second: pikepdf.Pdf, levels: list[int]) -> bytes:
         second_pages, second_annotations = _struct_parent_keys(second)
         if second_pages != list(range(len(second_pages))):
             raise SplitFailed("the pages' parent tree keys are not 0, 1, 2, …")
@@ -418,7 +476,7 @@ class _Joined:
             for key, value in _number_tree(second.Root.StructTreeRoot.ParentTree).items()
         }
         dests = self.dests | {name: copied(value) for name, value in _dests(second).items()}
-        outline = [_copied_outline(item, copied) for item in _outline_items(second)]
+        second_bookmarks = _flat_outline(_outline_items(second), copied)
 
         for number, page in enumerate(first.pages):
             keys = first_keys if number < count else second_keys
@@ -449,8 +507,9 @@ class _Joined:
                 first.Root.Names = pikepdf.Dictionary()
             first.Root.Names.Dests = names.obj
 
-        with first.open_outline() as outline_of_first:
-            outline_of_first.root.extend(outline)
+        with first.open_outline() as outline:
+            bookmarks = _flat_outline(outline.root, lambda value: value) + second_bookmarks
+            outline.root[:] = _nested(bookmarks, levels)
 
         out = BytesIO()
         first.save(
@@ -461,6 +520,6 @@ class _Joined:
         return out.getvalue()
 
 
-def join(first_pdf: bytes, second_pdf: bytes) -> bytes:
+def join(first_pdf: bytes, second_pdf: bytes, *, levels: list[int]) -> bytes:
     """One PDF of the two parts' (see the module's docstring)."""
-    return _Joined(first_pdf).join(second_pdf)
+    return _Joined(first_pdf).join(second_pdf, levels=levels)
