@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "valdprogram.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known, for the 400 page it answers with.
+    "valdprogram.nul_refused.NulRefusedMiddleware",
     "valdprogram.middleware.SessionAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
