@@ -201,7 +201,7 @@ AXES_WHITELIST_CALLABLE = "accounts.local.axes_exempt"
 # Failed logins are kept (not only counted until the next success) for the audit export.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "valdprogram.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
