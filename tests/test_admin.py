@@ -130,7 +130,7 @@ class HistoryAdminTests(TestCase):
         assert goal is not None
         for model in with_history:
             base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-            for path in ("abc/history/", "1/history/abc/", "abc/history/1/", "%00/history/"):
+            for path in ("abc/history/", "1/history/abc/", "abc/history/1/", "1.5/history/"):
                 with self.subTest(model=model.__name__, path=path):
                     self.assertEqual(self.client.get(base + path).status_code, 404)
         # A real goal's history still opens.
