@@ -1,13 +1,13 @@
 """The mapping from the city's login to roles, kept by the samordnare's administrators."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import ClaimRoleMapping, OidcIdentity
+from valdprogram.history_admin import HistoryAdmin
 
 
 @admin.register(ClaimRoleMapping)
-class ClaimRoleMappingAdmin(SimpleHistoryAdmin):
+class ClaimRoleMappingAdmin(HistoryAdmin):
     list_display = ["claim_value", "kind", "board", "board_role", "programme"]
     list_filter = ["kind", "programme", "board_role"]
     search_fields = ["claim_value", "board__name", "programme__name"]

@@ -22,11 +22,21 @@ from typing import IO
 
 import puremagic
 
-from followup.excel.checks import CONTENT_TYPES_PART, OLE2_MAGIC, ooxml_content_types
+from followup.excel.checks import (
+    CONTENT_TYPES_PART,
+    MAX_UNPACKED_BYTES,
+    OLE2_MAGIC,
+    ooxml_content_types,
+    unpacked_bytes,
+)
 
 HEAD_BYTES = 8192
 # [Content_Types].xml and `mimetype` are a few kilobytes; a larger one is not from Office.
 MAX_DESCRIPTION_BYTES = 1024 * 1024
+# An office document packs its XML some ten times and its pictures not at all; an archive
+# that unpacks to more than a hundred times its size (Apache POI's limit) and past what the
+# workbook import takes is a zip bomb, for whoever opens the attachment later.
+MAX_INFLATION = 100
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,10 @@ MACROS = (
 PROGRAM = "Filen är ett program och tas inte emot, vad den än heter. Bara dokument och bilder."
 PAGE = "Filen är en webbsida eller SVG-bild och tas inte emot, vad den än heter."
 ENCRYPTED = "Filen är lösenordsskyddad och kan inte tas emot. Ta bort lösenordet och försök igen."
+ZIP_BOMB = (
+    "Filen blir orimligt stor när den packas upp (en så kallad zip-bomb) och tas inte emot. "
+    "Spara dokumentet på nytt och bifoga det igen."
+)
 
 
 class Refused(Exception):
@@ -163,9 +177,13 @@ def sniff(file: IO[bytes]) -> FileKind:
 def _package_kind(file: IO[bytes]) -> FileKind:
     """An office document's kind from the archive's own description of itself."""
     damaged = Refused("Filen är skadad (ett ofullständigt ZIP-arkiv) och kan inte läsas.")
+    packed = file.seek(0, 2)
     try:
         with zipfile.ZipFile(file) as archive:
             members = archive.infolist()
+            unpacked = unpacked_bytes(archive)
+            if unpacked > MAX_UNPACKED_BYTES and unpacked > MAX_INFLATION * packed:
+                raise Refused(ZIP_BOMB)
             if any(member.flag_bits & 0x1 for member in members):
                 raise Refused(ENCRYPTED)
             names = {member.filename.lower() for member in members}

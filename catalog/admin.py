@@ -9,7 +9,6 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import (
     Activity,
@@ -25,6 +24,7 @@ from catalog.models import (
 )
 from followup.models import EDITABLE_STATES, ActivityStatus, IndicatorOutcome, PeriodState
 from followup.services import reports_sync_for_programme
+from valdprogram.history_admin import HistoryAdmin
 
 admin.site.site_header = "Valdprogram – administration"
 admin.site.site_title = "Valdprogram"
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 
 @admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(HistoryAdmin):
     list_display = ["name", "kind", "organisation", "activity_count", "indicator_count"]
     list_filter = ["kind", "organisation", "groups"]
     search_fields = ["name", "slug"]
@@ -70,7 +70,7 @@ class BoardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardGroup)
-class BoardGroupAdmin(SimpleHistoryAdmin):
+class BoardGroupAdmin(HistoryAdmin):
     list_display = ["name", "organisation"]
     filter_horizontal = ["boards"]
     prepopulated_fields = {"slug": ["name"]}
@@ -103,7 +103,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(HistoryAdmin):
     list_display = ["short_name", "organisation", "start_year", "end_year"]
     list_filter = ["organisation"]
     search_fields = ["name", "short_name"]
@@ -118,7 +118,7 @@ class PrerequisiteInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(HistoryAdmin):
     list_display = ["number", "title", "programme"]
     list_display_links = ["number", "title"]
     list_filter = ["programme"]
@@ -141,7 +141,7 @@ class IndicatorResponsibilityInline(admin.TabularInline):
     autocomplete_fields = ["board"]
 
 
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(HistoryAdmin):
     list_display_links = ["text"]
     list_filter = [
         "goal__programme",

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from followup.models import (
     CityReader,
@@ -25,9 +24,10 @@ from followup.models import (
     RoleSource,
 )
 from followup.services import reports_sync_for_programme
+from valdprogram.history_admin import HistoryAdmin
 
 
-class RoleSourceAdmin(SimpleHistoryAdmin):
+class RoleSourceAdmin(HistoryAdmin):
     """A role saved here is a role given by hand: the city's login never removes it."""
 
     readonly_fields = ["source"]
@@ -79,7 +79,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(HistoryAdmin):
     list_display = ["__str__", "programme", "opens_on", "deadline", "state"]
     list_filter = ["programme", "year", "kind", "state"]
     list_select_related = ["programme"]
@@ -104,7 +104,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(HistoryAdmin):
     list_display = ["board", "period", "state", "reopened", "updated_at"]
     list_filter = ["period__programme", "period__year", "period__kind", "state", "board__kind"]
     search_fields = ["board__name"]
@@ -143,7 +143,7 @@ class MidtermSectionInline(admin.StackedInline):
 
 
 @admin.register(MidtermReport)
-class MidtermReportAdmin(SimpleHistoryAdmin):
+class MidtermReportAdmin(HistoryAdmin):
     """Read-only: the sections are written on the halvtidsrapport's page, where every save
     is checked against its version; here they can be looked up, with their history."""
 

@@ -13,6 +13,7 @@ condition), so a second run, or two at once, removes nothing twice; `run` also h
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -52,7 +53,10 @@ def _delete(queryset: models.QuerySet, dry_run: bool) -> int:
 
 
 def _database_sessions() -> bool:
-    return settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    from django.contrib.sessions.backends.db import SessionStore
+
+    engine = import_module(settings.SESSION_ENGINE)
+    return issubclass(engine.SessionStore, SessionStore)
 
 
 def prune_sessions(cutoff: datetime, dry_run: bool) -> int:

@@ -39,6 +39,14 @@ def xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def zip_bomb() -> bytes:
+    """A real .xlsx with a member of 60 MB of zeros, which packs to some 60 kB."""
+    buffer = io.BytesIO(xlsx())
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/bild.bin", bytes(60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
 def _zip(members: list[tuple[str, str]], *, stored_first: bool = False) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

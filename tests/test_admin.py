@@ -1,8 +1,10 @@
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from catalog.models import Activity, Board, Goal, Indicator, Programme
 from tests.test_catalog_pages import grow_catalog
@@ -105,3 +107,32 @@ class FollowupAdminTests(TestCase):
         self.assertEqual(response.status_code, 403)
         self.world.report.refresh_from_db()
         self.assertEqual(self.world.report.state, "utkast")
+
+
+class HistoryAdminTests(TestCase):
+    """The admin's history pages (django-simple-history) answer an address whose id is no
+    id with 404, like the admin's change page, never with a server error."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.staff = User.objects.create_superuser("admin", password="x" * 20)
+
+    def test_a_history_address_with_junk_for_an_id_is_404_in_every_history_admin(self) -> None:
+        self.client.force_login(self.staff)
+        self.client.raise_request_exception = False
+        with_history = [
+            model
+            for model, model_admin in admin.site._registry.items()
+            if isinstance(model_admin, SimpleHistoryAdmin)
+        ]
+        self.assertGreaterEqual(len(with_history), 10)
+        goal = Goal.objects.first()
+        assert goal is not None
+        for model in with_history:
+            base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+            for path in ("abc/history/", "1/history/abc/", "abc/history/1/", "1.5/history/"):
+                with self.subTest(model=model.__name__, path=path):
+                    self.assertEqual(self.client.get(base + path).status_code, 404)
+        # A real goal's history still opens.
+        response = self.client.get(reverse("admin:catalog_goal_history", args=[goal.pk]))
+        self.assertEqual(response.status_code, 200)

@@ -150,6 +150,7 @@ class RefusedTests(AttachmentTestCase):
             "tabell.xlsx": (files.docx(), "Filen heter .xlsx men innehållet är ett Word-dokument"),
             "bild.pdf": (files.png(), "Filen heter .pdf men innehållet är en PNG-bild"),
             "trasig.docx": (b"PK\x03\x04" + b"\0" * 200, "Filen är skadad"),
+            "bomb.xlsx": (files.zip_bomb(), "en så kallad zip-bomb"),
             "tom.pdf": (b"", "Filen är tom (0 byte)"),
         }
         for name, (content, message) in cases.items():

@@ -437,6 +437,15 @@ class MidtermPageTests(TestCase):
         self.assertEqual(self.save("stod", "Ersatt.", version=version).status_code, 302)
         self.assertEqual(self.section("stod").text, "Ersatt.")
 
+    def test_a_stale_version_before_the_years_first_save_is_a_conflict(self) -> None:
+        # A page drawn from a draft since removed, or a version the page never had: the
+        # year has no draft yet, and the save is refused as stale, with the section shown.
+        self.open_edit_page()
+        response = self.save("stod", "Skrivet på en gammal sida.", version=7)
+        self.assertContains(response, "Någon annan har sparat avsnittet", status_code=409)
+        self.assertContains(response, "Skrivet på en gammal sida.</textarea>", status_code=409)
+        self.assertEqual(self.section("stod").text, "")
+
     def test_htmx_gets_the_section_alone(self) -> None:
         self.open_edit_page()
         section = self.section("fortsatt")

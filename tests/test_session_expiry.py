@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from followup.models import ActivityStatus
 from tests.followup_data import build_small_world
+from valdprogram.sessions import SessionStore
 
 
 def _next_of(url: str) -> str:
@@ -67,3 +68,24 @@ class SessionExpiryTests(TestCase):
     def test_a_page_asked_for_is_still_next(self) -> None:
         response = self.client.get(self.report_url + "?sparad=x")
         self.assertEqual(_next_of(response["Location"]), self.report_url + "?sparad=x")
+
+
+class SessionKeyTests(TestCase):
+    """A session cookie Django could not have made is no session, and is never looked up:
+    `sessionid="\\000aaaaaaaa"` unquotes to a key holding NUL, which PostgreSQL refuses in
+    the lookup (a 500 on every page)."""
+
+    def test_a_key_of_other_characters_is_no_session_and_is_not_looked_up(self) -> None:
+        for key in ("\x00aaaaaaaaaaa", "AAAAAAAAAAAA", "aaaaaaaa-aaaa"):
+            with self.subTest(key=key):
+                store = SessionStore(session_key=key)
+                self.assertIsNone(store.session_key)  # what the lookup would have used
+                self.assertEqual(store.load(), {})
+        self.client.cookies["sessionid"] = "\x00aaaaaaaaaaa"
+        self.assertEqual(self.client.get(reverse("programme-list")).status_code, 200)
+
+    def test_a_key_django_made_still_holds_its_session(self) -> None:
+        store = SessionStore()
+        store["kvar"] = "ja"
+        store.create()
+        self.assertEqual(SessionStore(session_key=store.session_key).load(), {"kvar": "ja"})

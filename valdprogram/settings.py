@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "valdprogram.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known, for the 400 page it answers with.
+    "valdprogram.nul_refused.NulRefusedMiddleware",
     "valdprogram.middleware.SessionAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -199,7 +201,7 @@ AXES_WHITELIST_CALLABLE = "accounts.local.axes_exempt"
 # Failed logins are kept (not only counted until the next success) for the audit export.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "valdprogram.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

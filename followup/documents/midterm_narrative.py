@@ -216,10 +216,12 @@ def midterm_section_save(*, form: MidtermSectionForm, user: User) -> MidtermSect
     section = form.save(commit=False)
     section.updated_by = user
     section.updated_at = timezone.now()
+    if section.pk is None:
+        # Before the save that a stale version refuses: the refusal shows the stored section,
+        # which must outlive the rollback.
+        _onto_stored(section)
     try:
         with transaction.atomic():
-            if section.pk is None:
-                _onto_stored(section)
             final = MidtermReport.objects.select_for_update().filter(
                 pk=section.report_id, state=FollowupState.FINAL
             )

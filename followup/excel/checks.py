@@ -114,11 +114,16 @@ def file_problem(content: bytes) -> str | None:
         return DAMAGED if content.startswith(ZIP_MAGIC) else NOT_A_WORKBOOK
 
 
+def unpacked_bytes(archive: zipfile.ZipFile) -> int:
+    """What the archive's members unpack to, as its directory declares: read before anything
+    is unpacked. zipfile never unpacks a member beyond its declared size (it stops there and
+    fails the CRC), so the declared sizes bound the work. Also read for attachments."""
+    return sum(member.file_size for member in archive.infolist())
+
+
 def _archive_problem(archive: zipfile.ZipFile) -> str | None:
     members = archive.infolist()
-    # Checked before anything is unpacked. zipfile never unpacks a member beyond its
-    # declared size (it stops there and fails the CRC), so the declared sizes bound the work.
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
+    if unpacked_bytes(archive) > MAX_UNPACKED_BYTES:
         return TOO_BIG_UNPACKED
     # A ZIP password (bit 0 of the flags) is not how Excel protects a workbook, but it is
     # a password all the same.
