@@ -111,9 +111,17 @@ class SplitTests(TestCase):
                 approve(report, reporter, world.coordinator)
         cls.html = cls.document_html(world)
         cls.one = html_to_pdf(cls.html)
-        with mock.patch.object(split, "_in_two", wraps=split._in_two) as in_two:
+        # The test run's OpenID provider (tests/oidc.py) waits in a thread of its own once an
+        # SSO test has started it; as `db_worker`, this process is otherwise single-threaded.
+        only_thread = mock.patch.object(parallel.threading, "active_count", lambda: 1)
+        with only_thread, mock.patch.object(split, "_in_two", wraps=split._in_two) as in_two:
             cls.two = split.html_to_pdf_in_two(cls.html)
         assert in_two.called, "made in two processes"
+
+    def setUp(self) -> None:
+        only_thread = mock.patch.object(parallel.threading, "active_count", lambda: 1)
+        only_thread.start()
+        self.addCleanup(only_thread.stop)
 
     def test_the_same_pages_and_text_with_the_page_numbers_and_contents(self) -> None:
         one, two = page_texts(self.one), page_texts(self.two)
