@@ -118,3 +118,20 @@ class FiguresFollowTheReportsTests(TestCase):
         read = " ".join(query["sql"] for query in queries.captured_queries)
         for table in ("activitystatus", "indicatoroutcome", "goalassessment"):
             self.assertNotIn(f'"followup_{table}"', read)
+
+    def test_the_rows_behind_a_number_follow_the_reports_too(self) -> None:
+        # The rows page counts each report's rows once per change of what they are read from.
+        rows = {**PERIOD, "visa": "aktiviteter"}
+        self.client.force_login(self.world.coordinator)
+        self.assertContains(self.client.get(reverse("dashboard-rows"), rows), "0 rader")
+        fill_report(self.world.report)
+        report_submit(report=self.world.report, user=self.world.reporter, on_behalf=False)
+        reported = activity_rows(DISTRICT).count()
+        self.client.force_login(self.world.coordinator)
+        self.assertContains(self.client.get(reverse("dashboard-rows"), rows), f"{reported} rader")
+        report_review(
+            report=self.world.report, user=self.world.coordinator, approve=False, comment="Fel."
+        )
+        self.assertNotContains(
+            self.client.get(reverse("dashboard-rows"), rows), f"{reported} rader"
+        )

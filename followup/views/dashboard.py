@@ -251,19 +251,31 @@ class ByReport:
     each page of fifty was most of the page's time. For `Paginator`, which asks `count()`
     and a slice."""
 
-    def __init__(self, rows: QuerySet) -> None:
+    def __init__(self, rows: QuerySet, scope: rollup.Scope) -> None:
         self.rows = rows  # ordered by "report__board__name", "report__board_id", then any
+        self.scope = scope  # what the rows are read from: reported rows of its periods
         self.ordered = rows.ordered
 
     @cached_property
     def _reports(self) -> list[tuple[int, int]]:
-        """(report id, rows) in the rows' order."""
-        return list(
+        """(report id, rows) in the rows' order; counted once per change of what they are
+        read from (`rollup.rollup_stamp`, as the dashboard's figures: the rows are of
+        reported reports only) and kept in the cache, since at a hundred times Stockholm
+        the count reads every row behind the number."""
+        counts = (
             self.rows.values("report_id")
             .annotate(n=Count("pk"))
             .order_by("report__board__name", "report__board_id")
             .values_list("report_id", "n")
         )
+        sql, params = counts.query.sql_with_params()
+        source = f"{FIGURES_REVISION} {rollup.rollup_stamp(self.scope)} {sql} {params!r}"
+        key = "dashboard-rows:" + hashlib.sha256(source.encode()).hexdigest()
+        reports: list[tuple[int, int]] | None = cache.get(key)
+        if reports is None:
+            reports = list(counts)
+            cache.set(key, reports, timeout=FIGURES_CACHE_SECONDS)
+        return reports
 
     def count(self) -> int:
         return sum(n for _, n in self._reports)
@@ -327,7 +339,8 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
                 assessment=assessment,
                 board=_int(params.get("namnd")),
                 activity=_int(params.get("aktivitet")),
-            )
+            ),
+            scope,
         )
         labels = [
             PROGRESS_LABELS.get(progress, "Ej angivet") if progress is not None else "",
@@ -351,7 +364,7 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
         rows = scope.board_states()
         title = f"Bedömningar per {scope.programme.goal_label.lower()} och nämnd"
     elif shown == "egna-indikatorer":
-        rows = ByReport(rollup.own_indicator_rows(scope))
+        rows = ByReport(rollup.own_indicator_rows(scope), scope)
         title = "Nämndernas egna indikatorer"
     elif shown == "forandringar":
         scale = _choice(params, "skala", ["bedomning", "status"])
@@ -362,7 +375,8 @@ def _rows(scope: rollup.Scope, params: QueryDict) -> Rows:
                 scale=scale,
                 before=_choice(params, "fran", values),
                 after=_choice(params, "till", values),
-            )
+            ),
+            scope,
         )
         title = f"Förändringar sedan {scope.previous.label}" if scope.previous else "Förändringar"
     else:
