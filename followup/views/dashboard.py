@@ -6,11 +6,11 @@ own without JavaScript. Both cost the same few queries whatever the number of bo
 """
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import cast, overload
+from typing import TypeVar, cast, overload
 from urllib.parse import urlencode
 
 from django.core.cache import cache
@@ -41,6 +41,8 @@ ASSESSMENT_LABELS = dict(Assessment.choices)
 BLANK = "-"  # in a link: the rows where the scale was left blank ("Ej angivet")
 # The figures kept in the cache per change of their data (`_figures`): raise the revision
 # when a release changes what they hold; a day's timeout lets old ones go.
+Kept = TypeVar("Kept")
+
 FIGURES_REVISION = 1
 FIGURES_CACHE_SECONDS = 24 * 3600
 
@@ -175,13 +177,8 @@ def _figures(selection: Selection, today: date) -> Figures:
     (`rollup.rollup_stamp`, and `today` for what is overdue) and kept in the cache: at a
     hundred times Stockholm they count hundreds of thousands of rows."""
     scope = selection.scope
-    source = (
-        f"{FIGURES_REVISION} {scope.period.pk} {scope.goal_number} {scope.board_group} "
-        f"{scope.prevention_level} {today} {rollup.rollup_stamp(scope)}"
-    )
-    key = "dashboard-figures:" + hashlib.sha256(source.encode()).hexdigest()
-    figures: Figures | None = cache.get(key)
-    if figures is None:
+
+    def count() -> Figures:
         counted = rollup.period_rollup(
             selection.programme,
             scope.period.year,
@@ -193,9 +190,24 @@ def _figures(selection: Selection, today: date) -> Figures:
             prevention_level=scope.prevention_level,
         )
         goals = [_goal_view(figure, selection.programme) for figure in counted.goals]
-        figures = Figures(rollup=counted, goals=goals)
-        cache.set(key, figures, timeout=FIGURES_CACHE_SECONDS)
-    return figures
+        return Figures(rollup=counted, goals=goals)
+
+    chosen = f"{scope.period.pk} {scope.goal_number} {scope.board_group} {scope.prevention_level}"
+    return _kept("dashboard-figures", scope, f"{chosen} {today}", count)
+
+
+def _kept(name: str, scope: rollup.Scope, chosen: str, compute: Callable[[], Kept]) -> Kept:
+    """What `compute` returns for what is `chosen`, kept in the cache until what the scope's
+    roll-up reads changes (`rollup.rollup_stamp`): the dashboard's figures and the counts of
+    the rows behind them, which at a hundred times Stockholm read hundreds of thousands of
+    rows."""
+    source = f"{FIGURES_REVISION} {chosen} {rollup.rollup_stamp(scope)}"
+    key = f"{name}:{hashlib.sha256(source.encode()).hexdigest()}"
+    kept: Kept | None = cache.get(key)
+    if kept is None:
+        kept = compute()
+        cache.set(key, kept, timeout=FIGURES_CACHE_SECONDS)
+    return kept
 
 
 @require_safe
@@ -269,13 +281,7 @@ class ByReport:
             .values_list("report_id", "n")
         )
         sql, params = counts.query.sql_with_params()
-        source = f"{FIGURES_REVISION} {rollup.rollup_stamp(self.scope)} {sql} {params!r}"
-        key = "dashboard-rows:" + hashlib.sha256(source.encode()).hexdigest()
-        reports: list[tuple[int, int]] | None = cache.get(key)
-        if reports is None:
-            reports = list(counts)
-            cache.set(key, reports, timeout=FIGURES_CACHE_SECONDS)
-        return reports
+        return _kept("dashboard-rows", self.scope, f"{sql} {params!r}", lambda: list(counts))
 
     def count(self) -> int:
         return sum(n for _, n in self._reports)
